@@ -1,0 +1,54 @@
+/**
+ * @module engine/codes
+ * Name ↔ code mappings between command fields and the book's integer codes.
+ */
+import {
+  BUY, SELL, STP_EXPIRE_BOTH, STP_EXPIRE_MAKER, STP_EXPIRE_TAKER, STP_NONE, TIF_FOK, TIF_GTC, TIF_GTX, TIF_IOC,
+  type Side, type StpCode, type TimeInForceCode,
+} from '../book/types.js';
+import type { OrderSideName, OrderTypeName, StpModeName, TimeInForceName, WorkingTypeName } from './commands.js';
+
+export const ORDER_TYPES: readonly OrderTypeName[] = [
+  'LIMIT', 'MARKET', 'STOP', 'STOP_MARKET', 'TAKE_PROFIT', 'TAKE_PROFIT_MARKET', 'TRAILING_STOP_MARKET',
+];
+export const TIME_IN_FORCE: readonly TimeInForceName[] = ['GTC', 'IOC', 'FOK', 'GTX'];
+export const STP_MODES: readonly StpModeName[] = ['NONE', 'EXPIRE_TAKER', 'EXPIRE_MAKER', 'EXPIRE_BOTH'];
+export const WORKING_TYPES: readonly WorkingTypeName[] = ['MARK_PRICE', 'CONTRACT_PRICE'];
+
+export function sideCode(side: OrderSideName): Side | undefined {
+  return side === 'BUY' ? BUY : side === 'SELL' ? SELL : undefined;
+}
+
+export function tifCode(tif: TimeInForceName): TimeInForceCode {
+  switch (tif) {
+    case 'GTC': return TIF_GTC;
+    case 'IOC': return TIF_IOC;
+    case 'FOK': return TIF_FOK;
+    case 'GTX': return TIF_GTX;
+  }
+}
+
+export function stpCode(stp: StpModeName): StpCode {
+  switch (stp) {
+    case 'NONE': return STP_NONE;
+    case 'EXPIRE_TAKER': return STP_EXPIRE_TAKER;
+    case 'EXPIRE_MAKER': return STP_EXPIRE_MAKER;
+    case 'EXPIRE_BOTH': return STP_EXPIRE_BOTH;
+  }
+}
+
+/** Conditional order types wait for a trigger before meeting the book. */
+export function isConditionalType(type: OrderTypeName): boolean {
+  return type !== 'LIMIT' && type !== 'MARKET';
+}
+
+/** Order types that meet the book as market orders (no limit price of their own). */
+export function isMarketLike(type: OrderTypeName): boolean {
+  return type === 'MARKET' || type === 'STOP_MARKET' || type === 'TAKE_PROFIT_MARKET' || type === 'TRAILING_STOP_MARKET';
+}
+
+const CLIENT_ORDER_ID_RE = /^[.A-Z:/a-z0-9_-]{1,36}$/;
+
+export function isValidClientOrderId(id: string): boolean {
+  return CLIENT_ORDER_ID_RE.test(id);
+}

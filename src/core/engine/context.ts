@@ -1,0 +1,181 @@
+/**
+ * @module engine/context
+ * The engine's state plus the small helpers every command handler shares: event emission,
+ * balance movements (each one a BalanceChanged with a reason), and the per-command list of
+ * touched accounts that the end-of-command risk pass re-checks. Handlers live in their own
+ * modules and receive the context; only they mutate it.
+ */
+import { assert } from '../assert.js';
+import type { BookListener, Side } from '../book/types.js';
+import { BUY } from '../book/types.js';
+import type { Instrument } from '../instrument/instrument.js';
+import type { RejectReason } from './reject-codes.js';
+import type { CommandType } from './commands.js';
+import type {
+  BalanceReason, EngineEvent, InsuranceReason, OrderView,
+} from './events.js';
+import { Account, type Market, type OrderRecord, type Position } from './state.js';
+
+/** Limits that bound loops and memory (TigerBeetle style: every queue has a bound). */
+export interface EngineLimits {
+  readonly maxAccounts: number;
+  /** Upper bound on trigger/liquidation rounds inside one command (a cascade). */
+  readonly maxCascadeRounds: number;
+}
+
+export const DEFAULT_LIMITS: EngineLimits = {
+  maxAccounts: 50_000_000,
+  maxCascadeRounds: 1_000_000,
+};
+
+export class EngineContext implements BookListener {
+  readonly marketBySymbol = new Map<string, Market>();
+  readonly accounts = new Map<number, Account>();
+  /** Every live order by id (resting or waiting for a trigger). */
+  readonly liveOrders = new Map<number, OrderRecord>();
+  insuranceFundE8 = 0n;
+  feePoolE8 = 0n;
+  depositsE8 = 0n;
+  withdrawalsE8 = 0n;
+  nextAccountId = 1;
+  nextOrderId = 1;
+  lastSeq = 0;
+  clockMs = 0;
+  /** Events of the command being applied. */
+  events: EngineEvent[] = [];
+  /** Accounts whose margin may have changed in this command. */
+  readonly touched: Account[] = [];
+  private touchGeneration = 1;
+
+  constructor(
+    readonly markets: readonly Market[],
+    readonly limits: EngineLimits,
+  ) {
+    for (const market of markets) this.marketBySymbol.set(market.instrument.symbol, market);
+  }
+
+  emit(event: EngineEvent): void {
+    this.events.push(event);
+  }
+
+  reject(commandType: CommandType, reason: RejectReason, accountId: number, symbol: string,
+    clientOrderId = '', orderId = 0): void {
+    this.emit({
+      type: 'Rejected', commandType, code: reason.code, msg: reason.msg, accountId, symbol, clientOrderId, orderId,
+    });
+  }
+
+  instrumentOf(market: number): Instrument {
+    return this.markets[market]!.instrument;
+  }
+
+  account(accountId: number): Account {
+    const account = this.accounts.get(accountId);
+    assert(account !== undefined, `account ${accountId} exists`);
+    return account;
+  }
+
+  touch(account: Account): void {
+    if (account.touchedGeneration === this.touchGeneration) return;
+    account.touchedGeneration = this.touchGeneration;
+    this.touched.push(account);
+  }
+
+  /** Starts a new touched-accounts round (the previous list has been processed). */
+  resetTouched(): void {
+    this.touched.length = 0;
+    this.touchGeneration++;
+  }
+
+  // ---- BookListener -------------------------------------------------------------------------
+
+  reduceOnlyCapacity(owner: number, makerSide: Side): number {
+    // Called during a sweep in the market currently matching; positions are updated only after
+    // the sweep, so this is the position at sweep start, as the contract requires.
+    const market = this.matchingMarket;
+    assert(market >= 0, 'reduce-only capacity queried outside a sweep');
+    const position = this.accounts.get(owner)?.positions.get(market);
+    if (position === undefined) return 0;
+    const size = position.sizeLots;
+    return makerSide === BUY ? (size < 0 ? -size : 0) : (size > 0 ? size : 0);
+  }
+
+  /** Market whose book is sweeping, for reduceOnlyCapacity; -1 otherwise. */
+  matchingMarket = -1;
+
+  // ---- Money movements ----------------------------------------------------------------------
+
+  changeCrossWallet(account: Account, deltaE8: bigint, reason: BalanceReason, symbol: string, refId: number): void {
+    if (deltaE8 === 0n) return;
+    account.crossWalletE8 += deltaE8;
+    this.touch(account);
+    this.emit({
+      type: 'BalanceChanged', accountId: account.accountId, isolatedSymbol: '', reason, symbol, deltaE8,
+      balanceE8: account.crossWalletE8, refId,
+    });
+  }
+
+  changeIsolatedWallet(account: Account, position: Position, deltaE8: bigint, reason: BalanceReason, refId: number): void {
+    if (deltaE8 === 0n) return;
+    position.isolatedWalletE8 += deltaE8;
+    this.touch(account);
+    const symbol = this.instrumentOf(position.market).symbol;
+    this.emit({
+      type: 'BalanceChanged', accountId: account.accountId, isolatedSymbol: symbol, reason, symbol, deltaE8,
+      balanceE8: position.isolatedWalletE8, refId,
+    });
+  }
+
+  /** Charges or credits the wallet that backs `position` (isolated wallet or cross wallet). */
+  changePositionWallet(account: Account, position: Position, deltaE8: bigint, reason: BalanceReason, refId: number): void {
+    if (position.isolated) this.changeIsolatedWallet(account, position, deltaE8, reason, refId);
+    else this.changeCrossWallet(account, deltaE8, reason, this.instrumentOf(position.market).symbol, refId);
+  }
+
+  changeInsurance(deltaE8: bigint, reason: InsuranceReason, symbol: string, accountId: number): void {
+    if (deltaE8 === 0n) return;
+    this.insuranceFundE8 += deltaE8;
+    assert(this.insuranceFundE8 >= 0n, 'insurance fund never goes negative');
+    this.emit({ type: 'InsuranceFundChanged', reason, symbol, accountId, deltaE8, balanceE8: this.insuranceFundE8 });
+  }
+
+  // ---- Views --------------------------------------------------------------------------------
+
+  orderView(order: OrderRecord): OrderView {
+    return {
+      orderId: order.orderId,
+      accountId: order.accountId,
+      symbol: this.instrumentOf(order.market).symbol,
+      clientOrderId: order.clientOrderId,
+      side: order.side === BUY ? 'BUY' : 'SELL',
+      orderType: order.orderType,
+      timeInForce: order.timeInForce,
+      origQtyLots: order.origQtyLots,
+      executedQtyLots: order.executedQtyLots,
+      cumQuoteE8: order.cumQuoteE8,
+      priceTicks: order.priceTicks,
+      stopPriceTicks: order.stopPriceTicks,
+      activationPriceTicks: order.activationPriceTicks,
+      callbackRateBps: order.callbackRateBps,
+      reduceOnly: order.reduceOnly,
+      closePosition: order.closePosition,
+      workingType: order.workingType,
+      priceProtect: order.priceProtect,
+      stpMode: order.stpMode,
+      status: order.status,
+      conditional: order.conditional,
+      triggered: order.triggered,
+      createdAtMs: order.createdAtMs,
+      updatedAtMs: order.updatedAtMs,
+      liquidation: order.liquidation,
+    };
+  }
+
+  /** Creates an account (used by CreateAccount and by snapshot restore). */
+  addAccount(accountId: number, parentAccountId: number): Account {
+    assert(!this.accounts.has(accountId), `account ${accountId} is new`);
+    const account = new Account(accountId, parentAccountId);
+    this.accounts.set(accountId, account);
+    return account;
+  }
+}

@@ -1,0 +1,318 @@
+/**
+ * @module engine/liquidation
+ * Liquidation, insurance fund and auto-deleveraging (perp-mechanics.md §1.6–§1.7).
+ *
+ * Trigger: margin balance ≤ maintenance margin at mark (cross: account-wide over cross positions;
+ * isolated: per position). Steps for each liquidated position:
+ * 1. Cancel the account's open orders in the affected symbols (cross: all cross symbols).
+ * 2. Size: the whole position, or — when its notional sits in bracket ≥ partialLiquidationFromBracket
+ *    — the part that brings it down to its bracket's floor; then re-check and repeat (partial
+ *    liquidation by bracket steps).
+ * 3. An IOC liquidation order goes to the book. It takes liquidity from the best price outward
+ *    while (a) prices stay inside the market-protection band around mark and (b) the account's
+ *    equity plus the insurance fund stays non-negative: fills better than the bankruptcy price
+ *    leave equity with the account; fills beyond it are a deficit the insurance fund pays.
+ *    With an empty fund this is exactly "an IOC at the bankruptcy price".
+ * 4. Liquidation fee = filled notional × liquidationFeeRate (rounded up), paid from the account's
+ *    remaining equity only (never creating a deficit), into the insurance fund.
+ * 5. Any negative equity left is paid by the insurance fund (INSURANCE_CLEAR / DEFICIT).
+ * 6. The remainder the book could not absorb is closed against opposite positions ranked by
+ *    Binance's ADL score, at the bankruptcy price (rounded so the liquidated account ends ≥ 0),
+ *    with no fees; the deleveraged accounts' open orders in that symbol are cancelled.
+ * The insurance fund never holds a position. An isolated position's margin is released to the
+ * cross wallet only after fees and deficits are settled, so isolation holds.
+ */
+import { assert } from '../assert.js';
+import { BUY, SELL, STP_NONE, TIF_IOC, type Side } from '../book/types.js';
+import { bracketFor } from '../instrument/instrument.js';
+import { QUOTE_ONE, RATE_ONE } from '../instrument/units.js';
+import { divCeil, divFloor } from '../num/int.js';
+import type { EngineContext } from './context.js';
+import type { AdlFill } from './events.js';
+import { executeTaker, lastExecution } from './execution.js';
+import {
+  adlScore, bankruptcyPrice, compareAdlScores, fractionToTicks, maintenanceMarginE8, notionalE8, unrealizedPnlE8,
+  type AdlScore,
+} from './margin.js';
+import {
+  computeCross, crossEquityExceptE8, CrossTotals, isolatedMaintenanceE8, isolatedMarginBalanceE8,
+} from './metrics.js';
+import { endLiveOrder } from './order-lifecycle.js';
+import { marketProtectionLimit } from './order-checks.js';
+import { applyFill, releaseIsolatedMargin } from './positions.js';
+import { OrderRecord, type Account, type Market, type Position } from './state.js';
+
+const totals = new CrossTotals();
+
+/** Exact risk check of one account; liquidates whatever is at or below maintenance. */
+export function checkAccountRisk(ctx: EngineContext, account: Account, atMs: number): void {
+  for (const position of account.positions.values()) {
+    if (!position.isolated || position.sizeLots === 0) continue;
+    const balance = isolatedMarginBalanceE8(ctx, position);
+    const maintenance = isolatedMaintenanceE8(ctx, position);
+    if (balance <= maintenance) liquidateIsolated(ctx, account, position, balance, maintenance, atMs);
+  }
+  if (account.crossPositionCount === 0) return;
+  computeCross(ctx, account, totals);
+  if (totals.crossPositions > 0 && totals.marginBalanceE8 <= totals.maintenanceE8) liquidateCross(ctx, account, atMs);
+}
+
+function liquidateIsolated(
+  ctx: EngineContext, account: Account, position: Position, balance: bigint, maintenance: bigint, atMs: number,
+): void {
+  cancelOrders(ctx, account, (order) => order.market === position.market, 'LIQUIDATION', atMs);
+  let step = 0;
+  let marginBalance = balance;
+  let maintenanceMargin = maintenance;
+  while (position.sizeLots !== 0 && marginBalance <= maintenanceMargin) {
+    assert(step++ < 64, 'isolated liquidation converges');
+    liquidateStep(ctx, account, position, marginBalance, maintenanceMargin, atMs);
+    marginBalance = isolatedMarginBalanceE8(ctx, position);
+    maintenanceMargin = isolatedMaintenanceE8(ctx, position);
+  }
+}
+
+function liquidateCross(ctx: EngineContext, account: Account, atMs: number): void {
+  cancelOrders(ctx, account, (order) => account.positions.get(order.market)?.isolated !== true, 'LIQUIDATION', atMs);
+  for (let step = 0; ; step++) {
+    assert(step < 64 * (account.positions.size + 1), 'cross liquidation converges');
+    computeCross(ctx, account, totals);
+    if (totals.crossPositions === 0 || totals.marginBalanceE8 > totals.maintenanceE8) return;
+    // The position carrying the most maintenance margin goes first (ties: lower market index).
+    let target: Position | undefined;
+    let targetMaintenance = -1n;
+    for (const position of account.positions.values()) {
+      if (position.isolated || position.sizeLots === 0) continue;
+      const market = ctx.markets[position.market]!;
+      const maintenance = maintenanceMarginE8(market.instrument, position, market.markTicks);
+      if (maintenance > targetMaintenance) {
+        target = position;
+        targetMaintenance = maintenance;
+      }
+    }
+    assert(target !== undefined, 'a cross account below maintenance has a cross position');
+    liquidateStep(ctx, account, target, totals.marginBalanceE8, totals.maintenanceE8, atMs);
+  }
+}
+
+function cancelOrders(
+  ctx: EngineContext, account: Account, select: (order: OrderRecord) => boolean,
+  reason: 'LIQUIDATION' | 'ADL', atMs: number,
+): void {
+  const victims: OrderRecord[] = [];
+  for (const order of account.orders.values()) if (select(order)) victims.push(order);
+  for (const order of victims) endLiveOrder(ctx, order, 'CANCELED', 'CANCELED', reason, atMs);
+}
+
+/** Lots to liquidate now: all, or down to the bracket floor for positions in large brackets. */
+function liquidationLots(market: Market, position: Position): number {
+  const instrument = market.instrument;
+  const absSize = position.sizeLots < 0 ? -position.sizeLots : position.sizeLots;
+  const from = instrument.partialLiquidationFromBracket;
+  if (from === 0) return absSize;
+  const bracket = bracketFor(instrument, notionalE8(instrument, market.markTicks, absSize));
+  if (bracket.bracket < from) return absSize;
+  const perLot = BigInt(market.markTicks) * instrument.quotePerTickLotE8;
+  const keep = Number(divFloor(bracket.floorE8, perLot));
+  const lots = absSize - keep;
+  return lots >= 1 ? (lots > absSize ? absSize : lots) : 1;
+}
+
+/** Equity backing the position apart from its own PnL (isolated wallet, or cross equity of the rest). */
+function backingE8(ctx: EngineContext, account: Account, position: Position): bigint {
+  return position.isolated ? position.isolatedWalletE8 : crossEquityExceptE8(ctx, account, position);
+}
+
+function equityE8(ctx: EngineContext, account: Account, position: Position): bigint {
+  const market = ctx.markets[position.market]!;
+  return backingE8(ctx, account, position) + unrealizedPnlE8(market.instrument, position, market.markTicks);
+}
+
+function liquidateStep(
+  ctx: EngineContext, account: Account, position: Position, marginBalanceE8: bigint, maintenanceE8: bigint,
+  atMs: number,
+): void {
+  const market = ctx.markets[position.market]!;
+  const instrument = market.instrument;
+  const isLong = position.sizeLots > 0;
+  const side: Side = isLong ? SELL : BUY;
+  const sizeBefore = position.sizeLots;
+  const lots = liquidationLots(market, position);
+  const bankruptcy = bankruptcyPrice(instrument, position.sizeLots, position.costE8, backingE8(ctx, account, position));
+  const bankruptcyTicks = clampPrice(market, bankruptcy === undefined
+    ? market.markTicks : fractionToTicks(bankruptcy, isLong ? 'up' : 'down'));
+  position.liquidating = true;
+  // 3. Book sweep within the band and the equity + insurance budget.
+  const plan = planSweep(market, side, lots, equityE8(ctx, account, position), ctx.insuranceFundE8);
+  let orderId = 0;
+  let bookFilled = 0;
+  let bookNotional = 0n;
+  if (plan.lots > 0) {
+    orderId = ctx.nextOrderId++;
+    const order = new OrderRecord(orderId, account.accountId, market.marketIndex, `autoclose-${orderId}`, side, 'LIMIT',
+      'IOC', plan.lots, plan.limitTicks, 0, 0, 0, true, false, 'MARK_PRICE', false, 'NONE', false, true, atMs);
+    executeTaker(ctx, market, order, {
+      limitTicks: plan.limitTicks, qtyLots: plan.lots, tif: TIF_IOC, stp: STP_NONE, liquidation: true,
+      remainderReason: 'IOC',
+    }, atMs);
+    bookFilled = lastExecution.filledLots;
+    bookNotional = lastExecution.notionalE8;
+  }
+  const fundBefore = ctx.insuranceFundE8;
+  // 4. Liquidation fee from what equity is left.
+  const nominalFee = divCeil(bookNotional * instrument.liquidationFeeE8, RATE_ONE);
+  const equityAfterFills = equityE8(ctx, account, position);
+  const fee = nominalFee < equityAfterFills ? nominalFee : equityAfterFills > 0n ? equityAfterFills : 0n;
+  if (fee > 0n) {
+    ctx.changePositionWallet(account, position, -fee, 'LIQUIDATION_FEE', orderId);
+    ctx.changeInsurance(fee, 'LIQUIDATION_FEE', instrument.symbol, account.accountId);
+  }
+  // 5. Deficit cover.
+  coverDeficit(ctx, account, position);
+  // 6. ADL for the remainder.
+  const remainder = lots - bookFilled;
+  const adl: AdlFill[] = [];
+  if (remainder > 0) {
+    const adlBankruptcy = bankruptcyPrice(instrument, position.sizeLots, position.costE8, backingE8(ctx, account, position));
+    const adlTicks = clampPrice(market, adlBankruptcy === undefined
+      ? market.markTicks : fractionToTicks(adlBankruptcy, isLong ? 'up' : 'down'));
+    deleverage(ctx, market, account, side, remainder, adlTicks, atMs, adl);
+    coverDeficit(ctx, account, position);
+  }
+  position.liquidating = false;
+  if (position.isolated && position.sizeLots === 0) {
+    releaseIsolatedMargin(ctx, account, position, 1, 1, orderId);
+  }
+  ctx.emit({
+    type: 'Liquidation', accountId: account.accountId, symbol: instrument.symbol,
+    marginType: position.isolated ? 'ISOLATED' : 'CROSSED', side: side === BUY ? 'BUY' : 'SELL', orderId,
+    positionLotsBefore: sizeBefore, qtyLots: lots, bankruptcyPriceTicks: bankruptcyTicks, markTicks: market.markTicks,
+    marginBalanceE8, maintenanceMarginE8: maintenanceE8, bookFilledLots: bookFilled, bookNotionalE8: bookNotional,
+    feeE8: fee, insuranceDeltaE8: ctx.insuranceFundE8 - fundBefore, adl, atMs,
+  });
+}
+
+function clampPrice(market: Market, ticks: number): number {
+  const instrument = market.instrument;
+  return ticks < instrument.minPriceTicks ? instrument.minPriceTicks
+    : ticks > instrument.maxPriceTicks ? instrument.maxPriceTicks : ticks;
+}
+
+/** Pays negative equity out of the insurance fund, as far as the fund reaches. */
+function coverDeficit(ctx: EngineContext, account: Account, position: Position): void {
+  const equity = equityE8(ctx, account, position);
+  if (equity >= 0n || ctx.insuranceFundE8 === 0n) return;
+  const pay = ctx.insuranceFundE8 < -equity ? ctx.insuranceFundE8 : -equity;
+  const symbol = ctx.markets[position.market]!.instrument.symbol;
+  ctx.changeInsurance(-pay, 'DEFICIT', symbol, account.accountId);
+  ctx.changePositionWallet(account, position, pay, 'INSURANCE_CLEAR', 0);
+}
+
+interface SweepPlan {
+  lots: number;
+  limitTicks: number;
+}
+
+const plan: SweepPlan = { lots: 0, limitTicks: 0 };
+
+/**
+ * Walks the opposite side of the book from the best price: takes each level while it is inside
+ * the protection band and the running equity (equity at mark + Σ fill − mark) stays ≥ −fund.
+ */
+function planSweep(market: Market, side: Side, lots: number, equityAtMarkE8: bigint, fundE8: bigint): SweepPlan {
+  const book = market.book;
+  const opposite = side === SELL ? BUY : SELL;
+  const band = marketProtectionLimit(market, side);
+  const mark = market.markTicks;
+  const k = market.instrument.quotePerTickLotE8;
+  let equity = equityAtMarkE8;
+  let remaining = lots;
+  plan.lots = 0;
+  plan.limitTicks = 0;
+  for (let price = book.firstLevel(opposite); price !== -1 && remaining > 0; price = book.nextLevel(opposite, price)) {
+    if (side === SELL ? price < band : price > band) break;
+    const levelLots = book.levelTotalLots(opposite, price);
+    const perLot = BigInt(side === SELL ? price - mark : mark - price) * k;
+    let take = levelLots < remaining ? levelLots : remaining;
+    if (perLot < 0n) {
+      const headroom = equity + fundE8;
+      const affordable = headroom <= 0n ? 0 : Number(divFloor(headroom, -perLot));
+      if (affordable < take) take = affordable;
+    }
+    if (take <= 0) break;
+    equity += perLot * BigInt(take);
+    remaining -= take;
+    plan.lots += take;
+    plan.limitTicks = price;
+    if (take < levelLots && remaining > 0) break;
+  }
+  return plan;
+}
+
+/** Closes `lots` of the liquidated position against ranked opposite positions at `priceTicks`. */
+function deleverage(
+  ctx: EngineContext, market: Market, account: Account, side: Side, lots: number,
+  priceTicks: number, atMs: number, out: AdlFill[],
+): void {
+  // Counterparties hold the opposite position: a liquidated long (SELL) meets shorts.
+  const queueIndex = side === SELL ? 1 : 0;
+  const queue = adlQueue(ctx, market, queueIndex);
+  let remaining = lots;
+  while (remaining > 0) {
+    const cursor = market.adlCursors[queueIndex];
+    assert(cursor < queue.length, 'open interest guarantees enough opposite positions for ADL');
+    const counterparty = queue[cursor]!;
+    const size = counterparty.sizeLots;
+    const usable = queueIndex === 1 ? size < 0 : size > 0;
+    if (!usable || counterparty.accountId === account.accountId) {
+      market.adlCursors[queueIndex] = cursor + 1;
+      continue;
+    }
+    const absSize = size < 0 ? -size : size;
+    const take = absSize < remaining ? absSize : remaining;
+    if (take === absSize) market.adlCursors[queueIndex] = cursor + 1;
+    const counterpartyAccount = ctx.account(counterparty.accountId);
+    const tradeId = market.nextTradeId++;
+    const counterpartySigned = queueIndex === 1 ? take : -take;
+    const realized = applyFill(ctx, counterpartyAccount, market, counterpartySigned, priceTicks, 0n, tradeId, atMs,
+      'ADL').realizedPnlE8;
+    applyFill(ctx, account, market, -counterpartySigned, priceTicks, 0n, tradeId, atMs, 'ADL');
+    ctx.emit({
+      type: 'Trade', symbol: market.instrument.symbol, tradeId, priceTicks, qtyLots: take,
+      takerSide: side === BUY ? 'BUY' : 'SELL', makerOrderId: 0, takerOrderId: 0,
+      makerAccountId: counterparty.accountId, takerAccountId: account.accountId, makerFeeE8: 0n, takerFeeE8: 0n,
+      kind: 'ADL', atMs,
+    });
+    out.push({ accountId: counterparty.accountId, qtyLots: take, priceTicks, realizedPnlE8: realized });
+    cancelOrders(ctx, counterpartyAccount, (order) => order.market === market.marketIndex, 'ADL', atMs);
+    remaining -= take;
+  }
+}
+
+/** Opposite positions ranked by Binance's ADL score (highest first, ties by account id). */
+function adlQueue(ctx: EngineContext, market: Market, queueIndex: 0 | 1): Position[] {
+  const cached = market.adlQueues[queueIndex];
+  if (cached !== undefined) return cached;
+  const ranked: { position: Position; score: AdlScore }[] = [];
+  for (const position of market.openPositions.values()) {
+    if (queueIndex === 1 ? position.sizeLots >= 0 : position.sizeLots <= 0) continue;
+    ranked.push({ position, score: scoreOf(ctx, position) });
+  }
+  ranked.sort((a, b) => compareAdlScores(b.score, a.score) || a.position.accountId - b.position.accountId);
+  const queue = ranked.map((entry) => entry.position);
+  market.adlQueues[queueIndex] = queue;
+  market.adlCursors[queueIndex] = 0;
+  return queue;
+}
+
+function scoreOf(ctx: EngineContext, position: Position): AdlScore {
+  const market = ctx.markets[position.market]!;
+  const upnl = unrealizedPnlE8(market.instrument, position, market.markTicks);
+  if (position.isolated) {
+    return adlScore(upnl, position.isolatedWalletE8, maintenanceMarginE8(market.instrument, position, market.markTicks),
+      position.isolatedWalletE8 + upnl, QUOTE_ONE);
+  }
+  const account = ctx.account(position.accountId);
+  computeCross(ctx, account, totals);
+  return adlScore(upnl, totals.walletE8, totals.maintenanceE8, totals.marginBalanceE8, QUOTE_ONE);
+}

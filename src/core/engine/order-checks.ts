@@ -1,0 +1,117 @@
+/**
+ * @module engine/order-checks
+ * Pre-trade checks shared by new orders and triggered conditional orders: price bands, the
+ * market-order protection price, min notional, the position limit of the chosen leverage (-2027),
+ * and the margin check (-2019). The margin check follows §1.2: the order's cost (IM at order price,
+ * or a short's assuming price, plus open loss) counts only for the part of its side that would
+ * open exposure, and the account must have that much available (plus the worst-case taker fee of
+ * the order) to open it. Reducing orders never need margin.
+ */
+import { BUY, SELL, type Side, type StpCode } from '../book/types.js';
+import { maxNotionalForLeverage } from '../instrument/instrument.js';
+import { RATE_ONE } from '../instrument/units.js';
+import { divCeil, divFloor } from '../num/int.js';
+import type { EngineContext } from './context.js';
+import { marginInputs, notionalE8, orderCostE8 } from './margin.js';
+import { computeCross, CrossTotals } from './metrics.js';
+import { orderMarginWith } from './order-margin.js';
+import { REJECT, type RejectReason } from './reject-codes.js';
+import type { Account, Market, OrderRecord, Position } from './state.js';
+
+const totals = new CrossTotals();
+
+/** Worst price a market order may trade at: mark × (1 ± marketTakeBound), inside the price limits. */
+export function marketProtectionLimit(market: Market, side: Side): number {
+  const instrument = market.instrument;
+  const mark = BigInt(market.markTicks);
+  if (side === BUY) {
+    const limit = Number(divFloor(mark * (RATE_ONE + instrument.marketTakeBoundE8), RATE_ONE));
+    return limit > instrument.maxPriceTicks ? instrument.maxPriceTicks : limit;
+  }
+  const limit = Number(divCeil(mark * (RATE_ONE - instrument.marketTakeBoundE8), RATE_ONE));
+  return limit < instrument.minPriceTicks ? instrument.minPriceTicks : limit;
+}
+
+/** PERCENT_PRICE against mark for a limit price; undefined when within the band. */
+export function checkPercentPrice(market: Market, side: Side, priceTicks: number): RejectReason | undefined {
+  const instrument = market.instrument;
+  const price = BigInt(priceTicks) * RATE_ONE;
+  const mark = BigInt(market.markTicks);
+  if (side === BUY && price > mark * instrument.percentUpE8) return REJECT.PRICE_ABOVE_MAX;
+  if (side === SELL && price < mark * instrument.percentDownE8) return REJECT.PRICE_BELOW_BAND;
+  return undefined;
+}
+
+/** Price filter for a limit or stop price. */
+export function checkPriceFilter(market: Market, priceTicks: number): RejectReason | undefined {
+  const instrument = market.instrument;
+  if (priceTicks <= 0) return REJECT.PRICE_NOT_POSITIVE;
+  if (priceTicks < instrument.minPriceTicks) return REJECT.PRICE_BELOW_MIN;
+  if (priceTicks > instrument.maxPriceTicks) return REJECT.PRICE_ABOVE_MAX;
+  return undefined;
+}
+
+/** Price used to value a market order for min-notional: last trade, else mark. */
+export function referencePriceTicks(market: Market): number {
+  return market.lastTicks > 0 ? market.lastTicks : market.markTicks;
+}
+
+export interface ImmediateOrderPlan {
+  /** Lots the order is expected to fill now (market: previewed; limit: its quantity). */
+  readonly lots: number;
+  /** Σ price × lots at the order's own price(s), quote E8. */
+  readonly orderNotionalE8: bigint;
+}
+
+/**
+ * Margin and position-limit checks for an order that is about to meet the book. Returns the
+ * reject reason, or undefined when the account can afford it. `plan` is the priced quantity.
+ */
+export function checkAffordable(
+  ctx: EngineContext, account: Account, market: Market, position: Position, side: Side, plan: ImmediateOrderPlan,
+  priceForLimitTicks: number,
+): RejectReason | undefined {
+  if (plan.lots <= 0) return undefined;
+  const instrument = market.instrument;
+  const isBuy = side === BUY;
+  // Position limit at the chosen leverage: worst case if every same-side order fills.
+  const sideLots = isBuy ? position.buyQtyLots : position.sellQtyLots;
+  const worstLots = isBuy ? position.sizeLots + sideLots + plan.lots : position.sizeLots - sideLots - plan.lots;
+  const absWorst = worstLots < 0 ? -worstLots : worstLots;
+  const absNow = position.sizeLots < 0 ? -position.sizeLots : position.sizeLots;
+  if (absWorst > absNow) {
+    const valuation = priceForLimitTicks > market.markTicks ? priceForLimitTicks : market.markTicks;
+    if (notionalE8(instrument, valuation, absWorst) > maxNotionalForLeverage(instrument, position.leverage)) {
+      return REJECT.POSITION_LIMIT;
+    }
+  }
+  const cost = orderCostE8({
+    instrument, isBuy, qtyLots: plan.lots, orderNotionalE8: plan.orderNotionalE8, markTicks: market.markTicks,
+    lastTicks: referencePriceTicks(market), leverage: position.leverage,
+  });
+  const increase = orderMarginWith(position, isBuy, plan.lots, cost) - position.orderMarginE8;
+  if (increase <= 0n) return undefined;
+  const feeReserve = divCeil(plan.orderNotionalE8 * instrument.takerFeeE8, RATE_ONE);
+  computeCross(ctx, account, totals);
+  // Isolated margin moves out of the wallet, so it cannot be backed by unrealized profit.
+  const budget = position.isolated ? totals.withdrawableE8 : totals.availableE8;
+  if (budget < increase + feeReserve) return REJECT.MARGIN_INSUFFICIENT;
+  return undefined;
+}
+
+/** STP applies only to GTC and IOC (Binance); FOK and post-only use NONE. */
+export function effectiveStp(stp: StpCode, isFok: boolean): StpCode {
+  return isFok ? 0 : stp;
+}
+
+/** Stores the §1.2 inputs of an order's full quantity at `priceTicks`, used while it rests. */
+export function setOrderMarginInputs(market: Market, order: OrderRecord, priceTicks: number): void {
+  const instrument = market.instrument;
+  const inputs = marginInputs({
+    instrument, isBuy: order.side === BUY, qtyLots: order.origQtyLots,
+    orderNotionalE8: notionalE8(instrument, priceTicks, order.origQtyLots), markTicks: market.markTicks,
+    lastTicks: referencePriceTicks(market), leverage: 1,
+  }, { imNotionalE8: 0n, openLossE8: 0n });
+  order.marginNotionalE8 = inputs.imNotionalE8;
+  order.marginOpenLossE8 = inputs.openLossE8;
+}

@@ -1,0 +1,97 @@
+/**
+ * @module engine/order-lifecycle
+ * Bookkeeping shared by every path that creates, updates or ends an order: the live-order maps,
+ * per-symbol order counts, margin reservations, and the OrderUpdate event (Binance
+ * ORDER_TRADE_UPDATE). An order is live from acceptance until it is FILLED, CANCELED or EXPIRED;
+ * then it leaves the state, and its history lives on only in events.
+ */
+import { assert } from '../assert.js';
+import type { EngineContext } from './context.js';
+import type { ExecutionTypeName, OrderEndReason, OrderStatusName } from './events.js';
+import { releaseOrder } from './order-margin.js';
+import { positionOf } from './positions.js';
+import type { Account, OrderRecord } from './state.js';
+
+export function emitOrderUpdate(
+  ctx: EngineContext, order: OrderRecord, execution: ExecutionTypeName, reason: OrderEndReason,
+): void {
+  ctx.emit({
+    type: 'OrderUpdate', execution, reason, order: ctx.orderView(order), tradeId: 0, lastQtyLots: 0,
+    lastPriceTicks: 0, maker: false, feeE8: 0n, realizedPnlE8: 0n,
+  });
+}
+
+export function emitTradeUpdate(
+  ctx: EngineContext, order: OrderRecord, tradeId: number, qtyLots: number, priceTicks: number, maker: boolean,
+  feeE8: bigint, realizedPnlE8: bigint,
+): void {
+  ctx.emit({
+    type: 'OrderUpdate', execution: 'TRADE', reason: 'NONE', order: ctx.orderView(order), tradeId,
+    lastQtyLots: qtyLots, lastPriceTicks: priceTicks, maker, feeE8, realizedPnlE8,
+  });
+}
+
+/** Registers a live order (resting or conditional). */
+export function addLiveOrder(ctx: EngineContext, account: Account, order: OrderRecord): void {
+  assert(!ctx.liveOrders.has(order.orderId), 'order id is new');
+  ctx.liveOrders.set(order.orderId, order);
+  account.orders.set(order.orderId, order);
+  account.clientOrderIds.set(order.clientOrderId, order.orderId);
+  const position = positionOf(ctx, account, order.market);
+  if (order.conditional && !order.triggered) position.algoOrderCount++;
+  else position.openOrderCount++;
+}
+
+function removeLiveOrder(ctx: EngineContext, account: Account, order: OrderRecord): void {
+  ctx.liveOrders.delete(order.orderId);
+  account.orders.delete(order.orderId);
+  if (account.clientOrderIds.get(order.clientOrderId) === order.orderId) account.clientOrderIds.delete(order.clientOrderId);
+  const position = positionOf(ctx, account, order.market);
+  if (order.conditional && !order.triggered) position.algoOrderCount--;
+  else position.openOrderCount--;
+  assert(position.algoOrderCount >= 0 && position.openOrderCount >= 0, 'order counts stay non-negative');
+}
+
+/**
+ * Ends a live order: takes it out of the book or trigger index, releases its margin, removes it
+ * from the live maps and emits the final OrderUpdate.
+ */
+export function endLiveOrder(
+  ctx: EngineContext, order: OrderRecord, status: OrderStatusName, execution: ExecutionTypeName,
+  reason: OrderEndReason, atMs: number,
+): void {
+  const account = ctx.account(order.accountId);
+  const market = ctx.markets[order.market]!;
+  if (order.resting) {
+    const remaining = market.book.cancel(order.orderId);
+    assert(remaining === order.remainingLots, 'book remaining agrees with the order record');
+    releaseOrder(positionOf(ctx, account, order.market), order, remaining);
+    order.resting = false;
+  } else if (order.conditional && !order.triggered) {
+    market.triggers.remove(order);
+  }
+  removeLiveOrder(ctx, account, order);
+  order.status = status;
+  order.updatedAtMs = atMs;
+  emitOrderUpdate(ctx, order, execution, reason);
+}
+
+/**
+ * A conditional order triggered: it stops counting as an algo order and becomes a regular one
+ * (the same order id), which the trigger processor then executes.
+ */
+export function markTriggered(ctx: EngineContext, order: OrderRecord, atMs: number): void {
+  const account = ctx.account(order.accountId);
+  const position = positionOf(ctx, account, order.market);
+  position.algoOrderCount--;
+  position.openOrderCount++;
+  order.triggered = true;
+  order.updatedAtMs = atMs;
+  emitOrderUpdate(ctx, order, 'TRIGGERED', 'NONE');
+}
+
+/** Removes a live order that ended inside execution (filled, or expired after matching). */
+export function retireOrder(ctx: EngineContext, order: OrderRecord): void {
+  const account = ctx.account(order.accountId);
+  if (ctx.liveOrders.get(order.orderId) === order) removeLiveOrder(ctx, account, order);
+}

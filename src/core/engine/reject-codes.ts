@@ -1,0 +1,63 @@
+/**
+ * @module engine/reject-codes
+ * Stable reject codes for business failures. Binance's numeric codes where Binance has one (so the
+ * API can pass them straight through); perpx-only conditions use the -9xxx band. A reject never
+ * changes state. Messages follow Binance's wording where one exists.
+ */
+
+export const REJECT = {
+  UNKNOWN_SYMBOL: { code: -1121, msg: 'Invalid symbol.' },
+  MANDATORY_PARAM_MISSING: { code: -1102, msg: 'A mandatory parameter was not sent, was empty/null, or malformed.' },
+  PARAM_NOT_REQUIRED: { code: -1106, msg: 'Parameter sent when not required.' },
+  INVALID_ORDER_TYPE: { code: -1116, msg: 'Invalid orderType.' },
+  INVALID_SIDE: { code: -1117, msg: 'Invalid side.' },
+  INVALID_TIME_IN_FORCE: { code: -1115, msg: 'Invalid timeInForce.' },
+  INVALID_PARAMETER: { code: -1130, msg: 'Data sent for parameter is not valid.' },
+  NO_SUCH_ORDER: { code: -2013, msg: 'Order does not exist.' },
+  UNKNOWN_ORDER: { code: -2011, msg: 'Unknown order sent.' },
+  BALANCE_INSUFFICIENT: { code: -2018, msg: 'Balance is insufficient.' },
+  MARGIN_INSUFFICIENT: { code: -2019, msg: 'Margin is insufficient.' },
+  WOULD_IMMEDIATELY_TRIGGER: { code: -2021, msg: 'Order would immediately trigger.' },
+  REDUCE_ONLY_REJECTED: { code: -2022, msg: 'ReduceOnly Order is rejected.' },
+  MAX_OPEN_ORDERS: { code: -2025, msg: 'Reach max open order limit.' },
+  POSITION_LIMIT: { code: -2027, msg: 'Exceeded the maximum allowable position at current leverage.' },
+  QTY_NOT_POSITIVE: { code: -4003, msg: 'Quantity less than or equal to zero.' },
+  QTY_BELOW_MIN: { code: -4004, msg: 'Quantity less than minimum quantity.' },
+  QTY_ABOVE_MAX: { code: -4005, msg: 'Quantity greater than maximum quantity.' },
+  PRICE_NOT_POSITIVE: { code: -4006, msg: 'Stop price less than or equal to zero.' },
+  PRICE_BELOW_MIN: { code: -4013, msg: 'Price less than minimum price.' },
+  PRICE_ABOVE_MAX: { code: -4016, msg: "Limit price can't be higher than the allowed maximum." },
+  PRICE_BELOW_BAND: { code: -4024, msg: "Limit price can't be lower than the allowed minimum." },
+  CLIENT_ORDER_ID_INVALID: { code: -4015, msg: 'Client order id is not valid.' },
+  INVALID_LEVERAGE: { code: -4028, msg: 'Leverage is not valid.' },
+  MAX_ALGO_ORDERS: { code: -4045, msg: 'Reach max stop order limit.' },
+  MARGIN_TYPE_UNCHANGED: { code: -4046, msg: 'No need to change margin type.' },
+  MARGIN_TYPE_OPEN_ORDERS: { code: -4047, msg: 'Margin type cannot be changed if there exists open orders.' },
+  MARGIN_TYPE_POSITION: { code: -4048, msg: 'Margin type cannot be changed if there exists position.' },
+  CROSS_BALANCE_INSUFFICIENT: { code: -4050, msg: 'Cross balance insufficient.' },
+  ISOLATED_BALANCE_INSUFFICIENT: { code: -4051, msg: 'Isolated balance insufficient.' },
+  NO_ISOLATED_POSITION: { code: -4052, msg: 'No need to change position margin: the symbol is not isolated with a position.' },
+  CLIENT_ORDER_ID_DUPLICATED: { code: -4116, msg: 'ClientOrderId is duplicated.' },
+  REDUCE_ONLY_EXCEEDS_POSITION: { code: -4118, msg: 'ReduceOnly Order Failed. Please check your existing position and open orders.' },
+  MARKET_PROTECTION: { code: -4131, msg: "The counterparty's best price does not meet the PERCENT_PRICE filter limit." },
+  CLOSE_POSITION_INVALID: { code: -4136, msg: 'closePosition is only valid for STOP_MARKET and TAKE_PROFIT_MARKET without quantity.' },
+  CALLBACK_RATE_INVALID: { code: -2007, msg: 'Invalid callbackRate: must be within [0.1, 10] percent.' },
+  LEVERAGE_REDUCTION_ISOLATED: { code: -4161, msg: 'Leverage reduction is not supported in Isolated Margin Mode with open positions.' },
+  MIN_NOTIONAL: { code: -4164, msg: "Order's notional must be no smaller than the minimum notional (unless you choose reduce only)." },
+  AMEND_NOT_SUPPORTED: { code: -4120, msg: 'Only resting LIMIT orders can be modified.' },
+  AMEND_NO_CHANGE: { code: -5027, msg: 'No need to modify the order.' },
+  FOK_NOT_FILLED: { code: -5021, msg: 'Due to the order could not be filled immediately, the FOK order has been rejected.' },
+  POST_ONLY_WOULD_TAKE: { code: -5022, msg: 'Due to the order could not be executed as maker, the Post Only order will be rejected.' },
+  NO_INDEX_PRICE: { code: -9001, msg: 'The symbol has no index/mark price yet; trading opens after the first index price.' },
+  ACCOUNT_NOT_FOUND: { code: -9002, msg: 'Account does not exist.' },
+  AMOUNT_NOT_POSITIVE: { code: -9003, msg: 'Amount must be positive.' },
+  SAME_ACCOUNT: { code: -9004, msg: 'Transfer source and target must differ.' },
+  PARENT_NOT_FOUND: { code: -9005, msg: 'Parent account does not exist.' },
+  INDEX_PRICE_INVALID: { code: -9006, msg: 'Index price outside the instrument price range.' },
+  TIME_WENT_BACKWARDS: { code: -9007, msg: 'Command time is earlier than the engine clock.' },
+  ACCOUNT_LIMIT: { code: -9008, msg: 'Account limit reached.' },
+  AMEND_BELOW_EXECUTED: { code: -9009, msg: 'New quantity must be greater than the executed quantity.' },
+  ORDER_NOT_RESTING: { code: -9010, msg: 'Only a resting LIMIT order can be modified.' },
+} as const;
+
+export type RejectReason = (typeof REJECT)[keyof typeof REJECT];

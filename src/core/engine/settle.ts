@@ -1,0 +1,88 @@
+/**
+ * @module engine/settle
+ * The end-of-step risk pass, run after every command and after every clock instant until nothing
+ * changes: contract-price triggers for markets whose last price moved, reduce-only reconciliation
+ * and liquidation-index refresh for every touched account, and an exact maintenance check of each.
+ * Liquidations touch more accounts and move prices, so the pass loops (bounded by
+ * limits.maxCascadeRounds): this is how a cascade runs inside one command.
+ */
+import { assert } from '../assert.js';
+import { BUY } from '../book/types.js';
+import type { EngineContext } from './context.js';
+import { checkAccountRisk } from './liquidation.js';
+import { liquidationPrice, fractionToTicks } from './margin.js';
+import { crossBackingE8 } from './metrics.js';
+import { endLiveOrder } from './order-lifecycle.js';
+import { processTriggers } from './triggers.js';
+import type { Account, OrderRecord } from './state.js';
+
+export function settle(ctx: EngineContext, atMs: number): void {
+  for (let round = 0; ; round++) {
+    assert(round < ctx.limits.maxCascadeRounds, 'cascade settles within limits.maxCascadeRounds');
+    let progressed = false;
+    for (const market of ctx.markets) {
+      if (market.lastTicks > 0 && market.lastTicks !== market.lastTriggerCheckTicks) {
+        market.lastTriggerCheckTicks = market.lastTicks;
+        processTriggers(ctx, market, false, atMs);
+        progressed = true;
+      }
+    }
+    if (ctx.touched.length > 0) {
+      progressed = true;
+      const batch = ctx.touched.slice();
+      ctx.resetTouched();
+      for (const account of batch) reconcileReduceOnly(ctx, account, atMs);
+      for (const account of batch) {
+        refreshLiquidationKeys(ctx, account);
+        checkAccountRisk(ctx, account, atMs);
+      }
+    }
+    if (!progressed) return;
+  }
+}
+
+/**
+ * Keeps resting reduce-only orders able only to reduce: orders on the side that would increase
+ * the position end, and on the reducing side the lowest-priority ones end until their total fits
+ * the position (Binance expire reason 4, "knocked out by higher-priority reduce-only").
+ */
+function reconcileReduceOnly(ctx: EngineContext, account: Account, atMs: number): void {
+  let candidates: OrderRecord[] | undefined;
+  for (const order of account.orders.values()) {
+    if (order.reduceOnly && order.resting && !order.liquidation) (candidates ??= []).push(order);
+  }
+  if (candidates === undefined) return;
+  for (const position of account.positions.values()) {
+    const size = position.sizeLots;
+    const orders = candidates.filter((order) => order.market === position.market);
+    if (orders.length === 0) continue;
+    // Priority order on the reducing side: better price first, then earlier id.
+    orders.sort((a, b) => a.priceTicks === b.priceTicks ? a.orderId - b.orderId
+      : (a.side === BUY ? b.priceTicks - a.priceTicks : a.priceTicks - b.priceTicks));
+    let capacity = size > 0 ? size : -size;
+    for (const order of orders) {
+      const reduces = order.side === BUY ? size < 0 : size > 0;
+      if (reduces && order.remainingLots <= capacity) {
+        capacity -= order.remainingLots;
+        continue;
+      }
+      endLiveOrder(ctx, order, 'EXPIRED', 'EXPIRED', 'REDUCE_ONLY', atMs);
+    }
+  }
+}
+
+/** Re-files every open position of the account under its current liquidation price. */
+export function refreshLiquidationKeys(ctx: EngineContext, account: Account): void {
+  for (const position of account.positions.values()) {
+    if (position.sizeLots === 0) continue;
+    const market = ctx.markets[position.market]!;
+    const backing = position.isolated ? position.isolatedWalletE8 : crossBackingE8(ctx, account, position);
+    const price = liquidationPrice(market.instrument, position.sizeLots, position.costE8, backing);
+    const isLong = position.sizeLots > 0;
+    if (price === undefined) {
+      market.liquidations.remove(position);
+      continue;
+    }
+    market.liquidations.upsert(position, isLong, fractionToTicks(price, isLong ? 'up' : 'down'));
+  }
+}

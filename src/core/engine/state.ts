@@ -1,0 +1,158 @@
+/**
+ * @module engine/state
+ * The engine's mutable state. Only engine code mutates it, and only inside Engine.apply().
+ * Maps iterate in insertion order, which is itself a pure function of the command stream, and
+ * snapshots preserve it; nothing iterates plain objects.
+ */
+import type { OrderBook, Side } from '../book/types.js';
+import type { Instrument } from '../instrument/instrument.js';
+import type {
+  OrderTypeName, StpModeName, TimeInForceName, WorkingTypeName,
+} from './commands.js';
+import type { OrderStatusName } from './events.js';
+import type { LiquidationIndex } from './liquidation-index.js';
+import type { TriggerIndex } from './trigger-index.js';
+
+/** A live order (resting in the book or waiting for its trigger). Done orders leave the state. */
+export class OrderRecord {
+  executedQtyLots = 0;
+  cumQuoteE8 = 0n;
+  status: OrderStatusName = 'NEW';
+  triggered = false;
+  /** True while the order rests in the book. */
+  resting = false;
+  /** Margin reserved for the remaining quantity (non-reduce-only resting orders only). */
+  marginCostE8 = 0n;
+  /** §1.2 inputs for the full original quantity: IM notional (assuming price for shorts), open loss. */
+  marginNotionalE8 = 0n;
+  marginOpenLossE8 = 0n;
+  /** Trailing stop: activated flag and the best price seen since activation. */
+  trailingActive = false;
+  trailingExtremeTicks = 0;
+  updatedAtMs: number;
+
+  constructor(
+    readonly orderId: number,
+    readonly accountId: number,
+    readonly market: number,
+    readonly clientOrderId: string,
+    readonly side: Side,
+    readonly orderType: OrderTypeName,
+    readonly timeInForce: TimeInForceName,
+    public origQtyLots: number,
+    public priceTicks: number,
+    readonly stopPriceTicks: number,
+    readonly activationPriceTicks: number,
+    readonly callbackRateBps: number,
+    readonly reduceOnly: boolean,
+    readonly closePosition: boolean,
+    readonly workingType: WorkingTypeName,
+    readonly priceProtect: boolean,
+    readonly stpMode: StpModeName,
+    readonly conditional: boolean,
+    readonly liquidation: boolean,
+    readonly createdAtMs: number,
+  ) {
+    this.updatedAtMs = createdAtMs;
+  }
+
+  get remainingLots(): number {
+    return this.origQtyLots - this.executedQtyLots;
+  }
+}
+
+/** One account's state in one symbol: settings, position, and order-margin aggregates. */
+export class Position {
+  sizeLots = 0;
+  /** Signed entry notional in quote E8 (long > 0, short < 0). */
+  costE8 = 0n;
+  isolatedWalletE8 = 0n;
+  realizedPnlE8 = 0n;
+  /** Resting non-reduce-only orders: total lots and total reserved cost per side. */
+  buyQtyLots = 0;
+  buyCostE8 = 0n;
+  sellQtyLots = 0;
+  sellCostE8 = 0n;
+  /** Cached order margin of this symbol: max(buy side, sell side) opening cost. */
+  orderMarginE8 = 0n;
+  /** Live regular orders (resting) and live conditional orders. */
+  openOrderCount = 0;
+  algoOrderCount = 0;
+  /** Slot in the market's liquidation index, -1 when not indexed. */
+  liquidationSlot = -1;
+  /** Set while the liquidation module closes this position (defers the isolated-margin release). */
+  liquidating = false;
+  updatedAtMs = 0;
+
+  constructor(
+    readonly accountId: number,
+    readonly market: number,
+    public leverage: number,
+    public isolated: boolean,
+  ) {}
+}
+
+export class Account {
+  crossWalletE8 = 0n;
+  depositedE8 = 0n;
+  withdrawnE8 = 0n;
+  /** Per market index; created on first use (settings or trading). */
+  readonly positions = new Map<number, Position>();
+  /** Live orders by order id. */
+  readonly orders = new Map<number, OrderRecord>();
+  /** clientOrderId → orderId for live orders. */
+  readonly clientOrderIds = new Map<string, number>();
+  /** Number of markets with a non-zero cross position (drives the multi-symbol cross rule). */
+  crossPositionCount = 0;
+  /** Generation stamp for the per-command touched-accounts list. */
+  touchedGeneration = 0;
+
+  constructor(
+    readonly accountId: number,
+    readonly parentAccountId: number,
+  ) {}
+}
+
+/** Per-symbol market state. */
+export class Market {
+  indexTicks = 0;
+  markTicks = 0;
+  lastTicks = 0;
+  lastFundingRateE8: bigint;
+  /** Basis samples (bestBid + bestAsk − 2 × index, in half-ticks) in a ring. */
+  readonly basisRing: Float64Array;
+  basisCount = 0;
+  basisCursor = 0;
+  basisSumHalfTicks = 0;
+  /** Premium samples of the current funding interval: Σ i·P_i (premium scale) and Σ i. */
+  premiumWeightedSum = 0n;
+  premiumWeightSum = 0n;
+  premiumSampleCount = 0;
+  /** Next instants at which time-driven work is due (ms since epoch); 0 until the first index price. */
+  nextMarkMs = 0;
+  nextPremiumMs = 0;
+  nextFundingMs = 0;
+  longOpenInterestLots = 0;
+  shortOpenInterestLots = 0;
+  nextTradeId = 1;
+  /** accountId → Position for every non-zero position (funding, ADL, audits). */
+  readonly openPositions = new Map<number, Position>();
+  /** Accounts holding cross positions here and in at least one other market. */
+  readonly multiCrossAccounts = new Set<number>();
+  /** Last price at which CONTRACT_PRICE triggers were evaluated. */
+  lastTriggerCheckTicks = 0;
+  /** ADL ranking built lazily within one command (index 0: longs, 1: shorts), with a cursor. */
+  adlQueues: [Position[] | undefined, Position[] | undefined] = [undefined, undefined];
+  adlCursors: [number, number] = [0, 0];
+
+  constructor(
+    readonly marketIndex: number,
+    readonly instrument: Instrument,
+    readonly book: OrderBook,
+    readonly triggers: TriggerIndex,
+    readonly liquidations: LiquidationIndex,
+  ) {
+    this.lastFundingRateE8 = instrument.interestRateE8;
+    this.basisRing = new Float64Array(instrument.basisSamples);
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * @module num/bytes
+ * A growable byte writer and a bounds-checked reader for canonical binary encodings (snapshots,
+ * state hashes, journal records). Integers are LEB128 varints; signed values use zigzag; bigints
+ * use the same scheme with no size limit. Strings are UTF-8 with a length prefix.
+ */
+import { AssertionFailure, assert } from '../assert.js';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+export class ByteWriter {
+  private buffer: Uint8Array;
+  private length = 0;
+
+  constructor(initialCapacity = 1024) {
+    this.buffer = new Uint8Array(initialCapacity);
+  }
+
+  get size(): number {
+    return this.length;
+  }
+
+  private ensure(extra: number): void {
+    if (this.length + extra <= this.buffer.length) return;
+    let capacity = this.buffer.length * 2;
+    while (capacity < this.length + extra) capacity *= 2;
+    const next = new Uint8Array(capacity);
+    next.set(this.buffer.subarray(0, this.length));
+    this.buffer = next;
+  }
+
+  u8(value: number): void {
+    this.ensure(1);
+    this.buffer[this.length++] = value & 0xff;
+  }
+
+  /** Unsigned safe integer as LEB128. */
+  uint(value: number): void {
+    assert(Number.isSafeInteger(value) && value >= 0, 'uint is a non-negative safe integer');
+    this.ensure(8);
+    let rest = value;
+    while (rest >= 0x80) {
+      this.buffer[this.length++] = (rest % 0x80) | 0x80;
+      rest = (rest - (rest % 0x80)) / 0x80;
+    }
+    this.buffer[this.length++] = rest;
+  }
+
+  /** Signed safe integer, zigzag + LEB128. */
+  int(value: number): void {
+    assert(Number.isSafeInteger(value), 'int is a safe integer');
+    this.big(BigInt(value));
+  }
+
+  /** Any bigint, zigzag + LEB128. */
+  big(value: bigint): void {
+    let rest = value < 0n ? -value * 2n - 1n : value * 2n;
+    this.ensure(4);
+    while (rest >= 0x80n) {
+      this.u8(Number(rest & 0x7fn) | 0x80);
+      rest >>= 7n;
+    }
+    this.u8(Number(rest));
+  }
+
+  bool(value: boolean): void {
+    this.u8(value ? 1 : 0);
+  }
+
+  string(value: string): void {
+    const bytes = encoder.encode(value);
+    this.uint(bytes.length);
+    this.bytes(bytes);
+  }
+
+  bytes(value: Uint8Array): void {
+    this.ensure(value.length);
+    this.buffer.set(value, this.length);
+    this.length += value.length;
+  }
+
+  finish(): Uint8Array {
+    return this.buffer.slice(0, this.length);
+  }
+}
+
+export class ByteReader {
+  private offset = 0;
+
+  constructor(private readonly buffer: Uint8Array) {}
+
+  get remaining(): number {
+    return this.buffer.length - this.offset;
+  }
+
+  get position(): number {
+    return this.offset;
+  }
+
+  private fail(what: string): never {
+    throw new AssertionFailure(`corrupt encoding: ${what} at byte ${this.offset}`);
+  }
+
+  u8(): number {
+    if (this.offset >= this.buffer.length) this.fail('unexpected end');
+    return this.buffer[this.offset++]!;
+  }
+
+  uint(): number {
+    let value = 0;
+    let scale = 1;
+    for (let i = 0; i < 8; i++) {
+      const byte = this.u8();
+      value += (byte & 0x7f) * scale;
+      if ((byte & 0x80) === 0) {
+        if (!Number.isSafeInteger(value)) this.fail('uint overflow');
+        return value;
+      }
+      scale *= 0x80;
+    }
+    return this.fail('uint too long');
+  }
+
+  int(): number {
+    const value = this.big();
+    const asNumber = Number(value);
+    if (!Number.isSafeInteger(asNumber)) this.fail('int overflow');
+    return asNumber;
+  }
+
+  big(): bigint {
+    let value = 0n;
+    let shift = 0n;
+    for (let i = 0; i < 64; i++) {
+      const byte = this.u8();
+      value |= BigInt(byte & 0x7f) << shift;
+      if ((byte & 0x80) === 0) return (value & 1n) === 1n ? -((value + 1n) >> 1n) : value >> 1n;
+      shift += 7n;
+    }
+    return this.fail('bigint too long');
+  }
+
+  bool(): boolean {
+    const value = this.u8();
+    if (value > 1) this.fail('bool');
+    return value === 1;
+  }
+
+  string(): string {
+    const bytes = this.bytes(this.uint());
+    try {
+      return decoder.decode(bytes);
+    } catch {
+      return this.fail('utf-8');
+    }
+  }
+
+  bytes(length: number): Uint8Array {
+    if (length > this.remaining) this.fail('bytes beyond end');
+    const out = this.buffer.subarray(this.offset, this.offset + length);
+    this.offset += length;
+    return out;
+  }
+}
