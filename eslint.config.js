@@ -3,6 +3,7 @@
 // parts a lint rule cannot see (imports resolving outside src/core, division on numbers).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 const coreBannedGlobals = [
   'Date', 'performance', 'process', 'setTimeout', 'setInterval', 'setImmediate', 'clearTimeout',
@@ -29,8 +30,9 @@ export default tseslint.config(
     },
   },
   {
-    files: ['*.js', 'bin/**/*.js'],
+    files: ['*.js', 'bin/**/*.js', 'web/**/*.js'],
     ...tseslint.configs.disableTypeChecked,
+    languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: { ...globals.node } },
   },
   {
     files: ['src/core/**/*.ts'],

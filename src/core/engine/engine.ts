@@ -18,7 +18,11 @@ import { advanceClock } from './clock.js';
 import type { Command } from './commands.js';
 import { DEFAULT_LIMITS, EngineContext, type EngineLimits } from './context.js';
 import { amendOrder, cancelAllOrders, cancelOrder } from './cancel.js';
-import type { EngineEvent } from './events.js';
+import type { EngineEvent, OrderView } from './events.js';
+import {
+  accountView, depth, ledger, openOrders, previewOrder, type AccountView, type DepthLevel, type LedgerView,
+  type OrderPreview, type OrderPreviewInput,
+} from './queries.js';
 import { LiquidationIndex } from './liquidation-index.js';
 import { placeOrder } from './place-order.js';
 import { REJECT } from './reject-codes.js';
@@ -126,6 +130,31 @@ export class Engine {
   /** The auditor: every invariant violated now (empty when all hold); `deep` adds book self-checks. */
   checkInvariants(deep = false): string[] {
     return checkInvariants(this.ctx, deep);
+  }
+
+  /** Balances, margins and positions of an account (undefined if it does not exist). */
+  accountView(accountId: number): AccountView | undefined {
+    const account = this.ctx.accounts.get(accountId);
+    return account === undefined ? undefined : accountView(this.ctx, account);
+  }
+
+  /** Live orders of an account, optionally for one symbol. */
+  openOrders(accountId: number, symbol?: string): OrderView[] {
+    const account = this.ctx.accounts.get(accountId);
+    return account === undefined ? [] : openOrders(this.ctx, account, symbol);
+  }
+
+  /** Cost and liquidation price an order would lead to (the pre-trade preview). */
+  previewOrder(input: OrderPreviewInput): OrderPreview | undefined {
+    return previewOrder(this.ctx, input);
+  }
+
+  depth(symbol: string, limit: number): { bids: DepthLevel[]; asks: DepthLevel[] } {
+    return depth(this.market(symbol), limit);
+  }
+
+  ledger(): LedgerView {
+    return ledger(this.ctx);
   }
 
   market(symbol: string): Market {

@@ -1,0 +1,24 @@
+/**
+ * @module core
+ * Public surface of the deterministic core: the engine, its commands, events and reject codes,
+ * instruments, and the integer/decimal helpers adapters use to talk to it.
+ */
+export * from './assert.js';
+export { createOrderBook, createReferenceBook } from './book/index.js';
+export type { OrderBook, BookConfig } from './book/index.js';
+export * from './engine/commands.js';
+export * from './engine/events.js';
+export { Engine, type EngineConfig, type BookFactory } from './engine/engine.js';
+export { REJECT, type RejectReason } from './engine/reject-codes.js';
+export type {
+  AccountView, PositionRiskView, OrderPreview, OrderPreviewInput, DepthLevel, LedgerView,
+} from './engine/queries.js';
+export type { PriceFraction } from './engine/margin.js';
+export { fractionToTicks } from './engine/margin.js';
+export * from './instrument/instrument.js';
+export * from './instrument/catalog.js';
+export * from './instrument/units.js';
+export * from './num/decimal.js';
+export * from './num/int.js';
+export { ByteReader, ByteWriter } from './num/bytes.js';
+export { sha256Hex } from './num/sha256.js';
