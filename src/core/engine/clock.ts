@@ -21,7 +21,7 @@
 import { assert } from '../assert.js';
 import { BUY, SELL, type Side } from '../book/types.js';
 import { RATE_ONE } from '../instrument/units.js';
-import { divCeil, divFloor, divTrunc } from '../num/int.js';
+import { divCeil, divFloor, divFloorInt, divTrunc } from '../num/int.js';
 import type { EngineContext } from './context.js';
 import { checkAccountRisk } from './liquidation.js';
 import { settle } from './settle.js';
@@ -38,7 +38,7 @@ const KIND_MARK = 1;
 /** Runs every due instant up to and including `atMs`. */
 export function advanceClock(ctx: EngineContext, atMs: number): void {
   // Bound: each instant moves one schedule forward by at least its period (≥ 100 ms).
-  const maxInstants = ctx.markets.length * 3 * ((atMs - ctx.clockMs) / 100 + 2);
+  const maxInstants = ctx.markets.length * 3 * (divFloorInt(atMs - ctx.clockMs, 100) + 2);
   for (let instant = 0; ; instant++) {
     assert(instant <= maxInstants, 'clock advances a bounded number of instants');
     let dueMs = Number.MAX_SAFE_INTEGER;
@@ -157,7 +157,7 @@ function samplePremium(market: Market, atMs: number): void {
   const instrument = market.instrument;
   market.nextPremiumMs = atMs + instrument.premiumSampleMs;
   const intervalStart = market.nextFundingMs - instrument.fundingIntervalMs;
-  const weight = BigInt((atMs - intervalStart) / instrument.premiumSampleMs);
+  const weight = BigInt(divFloorInt(atMs - intervalStart, instrument.premiumSampleMs));
   if (weight <= 0n) return;
   const premium = premiumSample(market);
   market.premiumWeightedSum += weight * premium;
