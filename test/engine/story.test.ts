@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BTCUSDT } from '../../src/core/instrument/catalog.js';
-import { Harness, fmt, ofType, rejects, usd } from '../support/engine-harness.js';
+import { Harness, ofType, rejects, usd } from '../support/engine-harness.js';
 
 const SPEC = { ...BTCUSDT, funding: { ...BTCUSDT.funding, interestRate: '0' } };
 

@@ -74,7 +74,7 @@ function check(program: ts.Program, files: readonly string[]): string[] {
       if (ts.isNumericLiteral(node) && /[.eE]/.test(node.getText()) && !/^0[xX]/.test(node.getText())) {
         problems.push(`${where(node)} has a floating-point literal ${node.getText()}`);
       }
-      if ((ts.isFunctionLike(node) && ts.getCombinedModifierFlags(node as ts.Declaration) & ts.ModifierFlags.Async) ||
+      if ((ts.isFunctionLike(node) && ts.getCombinedModifierFlags(node) & ts.ModifierFlags.Async) ||
         ts.isAwaitExpression(node)) {
         problems.push(`${where(node)} is asynchronous`);
       }
