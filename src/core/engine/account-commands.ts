@@ -15,7 +15,7 @@ import { startMarket } from './clock.js';
 import { notionalE8, positionInitialMarginE8, unrealizedPnlE8 } from './margin.js';
 import { computeCross, CrossTotals } from './metrics.js';
 import { repriceForLeverage } from './order-margin.js';
-import { emitPosition, positionOf } from './positions.js';
+import { emitPosition, peekPosition } from './positions.js';
 import { REJECT } from './reject-codes.js';
 import type { Account, OrderRecord } from './state.js';
 
@@ -93,7 +93,7 @@ export function setLeverage(ctx: EngineContext, cmd: SetLeverageCommand): void {
   if (!Number.isSafeInteger(cmd.leverage) || cmd.leverage < 1 || cmd.leverage > instrument.maxLeverage) {
     return ctx.reject('SetLeverage', REJECT.INVALID_LEVERAGE, cmd.accountId, cmd.symbol);
   }
-  const position = positionOf(ctx, account, market.marketIndex);
+  const position = peekPosition(ctx, account, market.marketIndex);
   const previous = position.leverage;
   if (position.sizeLots !== 0) {
     if (position.isolated && cmd.leverage < previous) {
@@ -112,6 +112,7 @@ export function setLeverage(ctx: EngineContext, cmd: SetLeverageCommand): void {
     repriceForLeverage(position, resting);
     return ctx.reject('SetLeverage', REJECT.MARGIN_INSUFFICIENT, cmd.accountId, cmd.symbol);
   }
+  account.positions.set(market.marketIndex, position);
   ctx.touch(account);
   ctx.emit({
     type: 'LeverageChanged', accountId: account.accountId, symbol: cmd.symbol, leverage: cmd.leverage,
@@ -127,7 +128,7 @@ export function setMarginType(ctx: EngineContext, cmd: SetMarginTypeCommand): vo
   if (cmd.marginType !== 'ISOLATED' && cmd.marginType !== 'CROSSED') {
     return ctx.reject('SetMarginType', REJECT.INVALID_PARAMETER, cmd.accountId, cmd.symbol);
   }
-  const position = positionOf(ctx, account, market.marketIndex);
+  const position = peekPosition(ctx, account, market.marketIndex);
   const isolated = cmd.marginType === 'ISOLATED';
   if (position.isolated === isolated) return ctx.reject('SetMarginType', REJECT.MARGIN_TYPE_UNCHANGED, cmd.accountId, cmd.symbol);
   if (position.sizeLots !== 0) return ctx.reject('SetMarginType', REJECT.MARGIN_TYPE_POSITION, cmd.accountId, cmd.symbol);
@@ -135,6 +136,7 @@ export function setMarginType(ctx: EngineContext, cmd: SetMarginTypeCommand): vo
     return ctx.reject('SetMarginType', REJECT.MARGIN_TYPE_OPEN_ORDERS, cmd.accountId, cmd.symbol);
   }
   position.isolated = isolated;
+  account.positions.set(market.marketIndex, position);
   ctx.emit({ type: 'MarginTypeChanged', accountId: account.accountId, symbol: cmd.symbol, marginType: cmd.marginType });
 }
 

@@ -21,7 +21,7 @@ import {
   checkAffordable, checkPercentPrice, checkPriceFilter, effectiveStp, marketProtectionLimit, referencePriceTicks,
   setOrderMarginInputs,
 } from './order-checks.js';
-import { positionOf } from './positions.js';
+import { peekPosition } from './positions.js';
 import { REJECT, type RejectReason } from './reject-codes.js';
 import { firesOnRise } from './trigger-index.js';
 import { OrderRecord, type Account, type Market, type Position } from './state.js';
@@ -48,7 +48,7 @@ export function placeOrder(ctx: EngineContext, cmd: PlaceOrderCommand): void {
   if (account.clientOrderIds.has(clientOrderId)) return reject(REJECT.CLIENT_ORDER_ID_DUPLICATED);
   const problem = checkParameters(market, cmd, side);
   if (problem !== undefined) return reject(problem);
-  const position = positionOf(ctx, account, market.marketIndex);
+  const position = peekPosition(ctx, account, market.marketIndex);
   const conditional = isConditionalType(cmd.orderType);
   if (conditional && position.algoOrderCount >= market.instrument.maxAlgoOrders) return reject(REJECT.MAX_ALGO_ORDERS);
   if (!conditional && cmd.timeInForce !== 'IOC' && cmd.timeInForce !== 'FOK' && cmd.orderType === 'LIMIT' &&

@@ -26,6 +26,15 @@ export function positionOf(ctx: EngineContext, account: Account, market: number)
   return position;
 }
 
+/**
+ * The account's position record, or a detached default one when it has none yet. Checks use it
+ * so that a rejected command leaves no new record behind; commits use positionOf.
+ */
+export function peekPosition(ctx: EngineContext, account: Account, market: number): Position {
+  return account.positions.get(market) ??
+    new PositionRecord(account.accountId, market, ctx.instrumentOf(market).defaultLeverage, false);
+}
+
 export interface FillAccounting {
   realizedPnlE8: bigint;
   closedLots: number;
