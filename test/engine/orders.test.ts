@@ -370,7 +370,7 @@ function buildTwin(act: (h: Harness, trader: number) => EngineEvent[], h: Harnes
     if (pending !== undefined) pending();
     pending = () => realRun(command, atMs);
     return [];
-  }) as Harness['run'];
+  });
   act(h, trader);
   h.run = realRun;
   h.advance(0);
