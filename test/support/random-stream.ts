@@ -17,12 +17,12 @@ const CONDITIONAL = ['STOP_MARKET', 'TAKE_PROFIT_MARKET', 'STOP', 'TAKE_PROFIT',
 export function commandFor(h: Harness, accounts: readonly number[], step: Step): UnsequencedCommand {
   const [kind, a, b, c, d] = step;
   const accountId = accounts[a % accounts.length]!;
-  const side = b % 2 === 0 ? 'BUY' : 'SELL';
+  const side: 'BUY' | 'SELL' = b % 2 === 0 ? 'BUY' : 'SELL';
   const market = h.engine.market('BTCUSDT');
   const mark = market.markTicks;
   const price = Math.max(1, mark + ((c % 2001) - 1000));
   const base = {
-    type: 'PlaceOrder' as const, accountId, symbol: 'BTCUSDT', side: side, timeInForce: 'GTC' as const,
+    type: 'PlaceOrder' as const, accountId, symbol: 'BTCUSDT', side, timeInForce: 'GTC' as const,
     stopPriceTicks: 0, activationPriceTicks: 0, callbackRateBps: 0, reduceOnly: false, closePosition: false,
     workingType: 'CONTRACT_PRICE' as const, priceProtect: false, stpMode: 'NONE' as const, clientOrderId: '',
   };
