@@ -32,7 +32,7 @@ export function createAccount(ctx: EngineContext, cmd: CreateAccountCommand): vo
 }
 
 export function deposit(ctx: EngineContext, cmd: DepositCommand): void {
-  const account = ctx.accounts.get(cmd.accountId);
+  const account = ctx.findAccount(cmd.accountId);
   if (account === undefined) return ctx.reject('Deposit', REJECT.ACCOUNT_NOT_FOUND, cmd.accountId, '');
   if (cmd.amountE8 <= 0n) return ctx.reject('Deposit', REJECT.AMOUNT_NOT_POSITIVE, cmd.accountId, '');
   ctx.depositsE8 += cmd.amountE8;
@@ -46,7 +46,7 @@ export function withdrawableE8(ctx: EngineContext, account: Account): bigint {
 }
 
 export function withdraw(ctx: EngineContext, cmd: WithdrawCommand): void {
-  const account = ctx.accounts.get(cmd.accountId);
+  const account = ctx.findAccount(cmd.accountId);
   if (account === undefined) return ctx.reject('Withdraw', REJECT.ACCOUNT_NOT_FOUND, cmd.accountId, '');
   if (cmd.amountE8 <= 0n) return ctx.reject('Withdraw', REJECT.AMOUNT_NOT_POSITIVE, cmd.accountId, '');
   if (withdrawableE8(ctx, account) < cmd.amountE8) {
@@ -58,8 +58,8 @@ export function withdraw(ctx: EngineContext, cmd: WithdrawCommand): void {
 }
 
 export function transfer(ctx: EngineContext, cmd: TransferCommand): void {
-  const from = ctx.accounts.get(cmd.fromAccountId);
-  const to = ctx.accounts.get(cmd.toAccountId);
+  const from = ctx.findAccount(cmd.fromAccountId);
+  const to = ctx.findAccount(cmd.toAccountId);
   if (from === undefined || to === undefined) {
     return ctx.reject('Transfer', REJECT.ACCOUNT_NOT_FOUND, from === undefined ? cmd.fromAccountId : cmd.toAccountId, '');
   }
@@ -85,7 +85,7 @@ function restingOrdersOf(account: Account, market: number): OrderRecord[] {
 }
 
 export function setLeverage(ctx: EngineContext, cmd: SetLeverageCommand): void {
-  const account = ctx.accounts.get(cmd.accountId);
+  const account = ctx.findAccount(cmd.accountId);
   if (account === undefined) return ctx.reject('SetLeverage', REJECT.ACCOUNT_NOT_FOUND, cmd.accountId, cmd.symbol);
   const market = ctx.marketBySymbol.get(cmd.symbol);
   if (market === undefined) return ctx.reject('SetLeverage', REJECT.UNKNOWN_SYMBOL, cmd.accountId, cmd.symbol);
@@ -121,7 +121,7 @@ export function setLeverage(ctx: EngineContext, cmd: SetLeverageCommand): void {
 }
 
 export function setMarginType(ctx: EngineContext, cmd: SetMarginTypeCommand): void {
-  const account = ctx.accounts.get(cmd.accountId);
+  const account = ctx.findAccount(cmd.accountId);
   if (account === undefined) return ctx.reject('SetMarginType', REJECT.ACCOUNT_NOT_FOUND, cmd.accountId, cmd.symbol);
   const market = ctx.marketBySymbol.get(cmd.symbol);
   if (market === undefined) return ctx.reject('SetMarginType', REJECT.UNKNOWN_SYMBOL, cmd.accountId, cmd.symbol);
@@ -144,7 +144,7 @@ export function adjustIsolatedMargin(ctx: EngineContext, cmd: AdjustIsolatedMarg
   const reject = (reason: (typeof REJECT)[keyof typeof REJECT]): void => {
     ctx.reject('AdjustIsolatedMargin', reason, cmd.accountId, cmd.symbol);
   };
-  const account = ctx.accounts.get(cmd.accountId);
+  const account = ctx.findAccount(cmd.accountId);
   if (account === undefined) return reject(REJECT.ACCOUNT_NOT_FOUND);
   const market = ctx.marketBySymbol.get(cmd.symbol);
   if (market === undefined) return reject(REJECT.UNKNOWN_SYMBOL);

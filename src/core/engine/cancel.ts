@@ -35,7 +35,7 @@ export function cancelOrder(ctx: EngineContext, cmd: CancelOrderCommand): void {
   const reject = (reason: RejectReason): void => {
     ctx.reject('CancelOrder', reason, cmd.accountId, cmd.symbol, cmd.clientOrderId, cmd.orderId);
   };
-  const account = ctx.accounts.get(cmd.accountId);
+  const account = ctx.findAccount(cmd.accountId);
   if (account === undefined) return reject(REJECT.ACCOUNT_NOT_FOUND);
   const market = ctx.marketBySymbol.get(cmd.symbol);
   if (market === undefined) return reject(REJECT.UNKNOWN_SYMBOL);
@@ -46,7 +46,7 @@ export function cancelOrder(ctx: EngineContext, cmd: CancelOrderCommand): void {
 }
 
 export function cancelAllOrders(ctx: EngineContext, cmd: CancelAllOrdersCommand): void {
-  const account = ctx.accounts.get(cmd.accountId);
+  const account = ctx.findAccount(cmd.accountId);
   if (account === undefined) return ctx.reject('CancelAllOrders', REJECT.ACCOUNT_NOT_FOUND, cmd.accountId, cmd.symbol);
   const market = ctx.marketBySymbol.get(cmd.symbol);
   if (market === undefined) return ctx.reject('CancelAllOrders', REJECT.UNKNOWN_SYMBOL, cmd.accountId, cmd.symbol);
@@ -65,7 +65,7 @@ export function amendOrder(ctx: EngineContext, cmd: AmendOrderCommand): void {
   const reject = (reason: RejectReason): void => {
     ctx.reject('AmendOrder', reason, cmd.accountId, cmd.symbol, cmd.clientOrderId, cmd.orderId);
   };
-  const account = ctx.accounts.get(cmd.accountId);
+  const account = ctx.findAccount(cmd.accountId);
   if (account === undefined) return reject(REJECT.ACCOUNT_NOT_FOUND);
   const market = ctx.marketBySymbol.get(cmd.symbol);
   if (market === undefined) return reject(REJECT.UNKNOWN_SYMBOL);

@@ -140,15 +140,25 @@ function medianOf(a: bigint, b: bigint, c: bigint): bigint {
 function checkAtRisk(ctx: EngineContext, market: Market, atMs: number): void {
   const candidates: Position[] = [];
   market.liquidations.collectAtRisk(market.markTicks, candidates);
-  const accountIds = new Set<number>();
-  for (const position of candidates) accountIds.add(position.accountId);
+  const extra = market.multiCrossAccounts.size;
+  if (candidates.length + extra === 0) return;
+  // One market holds one position per account, so candidate ids are already distinct; multi-symbol
+  // accounts may repeat them, which the sorted walk below skips.
+  const ids = new Int32Array(candidates.length + extra);
+  let count = 0;
+  for (const position of candidates) ids[count++] = position.accountId;
   for (const accountId of market.multiCrossAccounts) {
-    accountIds.add(accountId);
+    ids[count++] = accountId;
     ctx.touch(ctx.account(accountId));
   }
-  if (accountIds.size === 0) return;
-  const ordered = [...accountIds].sort((a, b) => a - b);
-  for (const accountId of ordered) checkAccountRisk(ctx, ctx.account(accountId), atMs);
+  ids.sort();
+  let previous = -1;
+  for (let i = 0; i < count; i++) {
+    const accountId = ids[i]!;
+    if (accountId === previous) continue;
+    previous = accountId;
+    checkAccountRisk(ctx, ctx.account(accountId), atMs);
+  }
 }
 
 // ---- Premium index and funding -----------------------------------------------------------------

@@ -31,6 +31,8 @@ export const DEFAULT_LIMITS: EngineLimits = {
 export class EngineContext implements BookListener {
   readonly marketBySymbol = new Map<string, Market>();
   readonly accounts = new Map<number, Account>();
+  /** The same accounts indexed by id (ids are dense counters), for O(1) lookups on hot paths. */
+  private readonly accountsById: (Account | undefined)[] = [];
   /** Every live order by id (resting or waiting for a trigger). */
   readonly liveOrders = new Map<number, OrderRecord>();
   insuranceFundE8 = 0n;
@@ -69,8 +71,13 @@ export class EngineContext implements BookListener {
     return this.markets[market]!.instrument;
   }
 
+  /** The account with this id, or undefined (any number is safe to pass). */
+  findAccount(accountId: number): Account | undefined {
+    return Number.isSafeInteger(accountId) && accountId > 0 ? this.accountsById[accountId] : undefined;
+  }
+
   account(accountId: number): Account {
-    const account = this.accounts.get(accountId);
+    const account = this.accountsById[accountId];
     assert(account !== undefined, `account ${accountId} exists`);
     return account;
   }
@@ -176,6 +183,7 @@ export class EngineContext implements BookListener {
     assert(!this.accounts.has(accountId), `account ${accountId} is new`);
     const account = new Account(accountId, parentAccountId);
     this.accounts.set(accountId, account);
+    this.accountsById[accountId] = account;
     return account;
   }
 }

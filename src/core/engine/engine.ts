@@ -134,13 +134,13 @@ export class Engine {
 
   /** Balances, margins and positions of an account (undefined if it does not exist). */
   accountView(accountId: number): AccountView | undefined {
-    const account = this.ctx.accounts.get(accountId);
+    const account = this.ctx.findAccount(accountId);
     return account === undefined ? undefined : accountView(this.ctx, account);
   }
 
   /** Live orders of an account, optionally for one symbol. */
   openOrders(accountId: number, symbol?: string): OrderView[] {
-    const account = this.ctx.accounts.get(accountId);
+    const account = this.ctx.findAccount(accountId);
     return account === undefined ? [] : openOrders(this.ctx, account, symbol);
   }
 

@@ -54,7 +54,7 @@ export function checkAccountRisk(ctx: EngineContext, account: Account, atMs: num
   }
   if (account.crossPositionCount === 0) return;
   computeCross(ctx, account, totals);
-  if (totals.crossPositions > 0 && totals.marginBalanceE8 <= totals.maintenanceE8) liquidateCross(ctx, account, atMs);
+  if (totals.crossPositions > 0 && totals.marginBalanceE8 <= totals.maintenanceE8) liquidateCross(ctx, account, atMs, true);
 }
 
 function liquidateIsolated(
@@ -72,11 +72,15 @@ function liquidateIsolated(
   }
 }
 
-function liquidateCross(ctx: EngineContext, account: Account, atMs: number): void {
-  cancelOrders(ctx, account, (order) => account.positions.get(order.market)?.isolated !== true, 'LIQUIDATION', atMs);
+/** `totalsFresh`: the shared totals already hold this account's figures (saves one pass). */
+function liquidateCross(ctx: EngineContext, account: Account, atMs: number, totalsFresh: boolean): void {
+  if (account.orders.size > 0) {
+    cancelOrders(ctx, account, (order) => account.positions.get(order.market)?.isolated !== true, 'LIQUIDATION', atMs);
+    totalsFresh = false;
+  }
   for (let step = 0; ; step++) {
     assert(step < 64 * (account.positions.size + 1), 'cross liquidation converges');
-    computeCross(ctx, account, totals);
+    if (!totalsFresh || step > 0) computeCross(ctx, account, totals);
     if (totals.crossPositions === 0 || totals.marginBalanceE8 > totals.maintenanceE8) return;
     // The position carrying the most maintenance margin goes first (ties: lower market index).
     let target: Position | undefined;

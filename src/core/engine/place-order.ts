@@ -27,7 +27,7 @@ import { firesOnRise } from './trigger-index.js';
 import { OrderRecord, type Account, type Market, type Position } from './state.js';
 
 export function placeOrder(ctx: EngineContext, cmd: PlaceOrderCommand): void {
-  const account = ctx.accounts.get(cmd.accountId);
+  const account = ctx.findAccount(cmd.accountId);
   const reject = (reason: RejectReason): void => {
     ctx.reject('PlaceOrder', reason, cmd.accountId, cmd.symbol, cmd.clientOrderId);
   };

@@ -169,7 +169,7 @@ export interface OrderPreview {
  * liquidation-price preview the trading UI shows before a user commits to leverage.
  */
 export function previewOrder(ctx: EngineContext, input: OrderPreviewInput): OrderPreview | undefined {
-  const account = ctx.accounts.get(input.accountId);
+  const account = ctx.findAccount(input.accountId);
   const market = ctx.marketBySymbol.get(input.symbol);
   if (account === undefined || market === undefined || market.markTicks === 0 || input.qtyLots <= 0) return undefined;
   const instrument = market.instrument;

@@ -7,6 +7,8 @@ import { assert } from '../assert.js';
 
 /** floor(a / b) for bigint, any signs; b must be non-zero. */
 export function divFloor(a: bigint, b: bigint): bigint {
+  // Fast path for the common case (both positive): truncation is floor.
+  if (a >= 0n && b > 0n) return a / b;
   assert(b !== 0n, 'divFloor by zero');
   const q = a / b;
   return (a % b !== 0n && (a < 0n) !== (b < 0n)) ? q - 1n : q;
@@ -14,6 +16,8 @@ export function divFloor(a: bigint, b: bigint): bigint {
 
 /** ceil(a / b) for bigint, any signs; b must be non-zero. */
 export function divCeil(a: bigint, b: bigint): bigint {
+  // Fast path for the common case (both positive): one division instead of a division and a remainder.
+  if (a >= 0n && b > 0n) return (a + b - 1n) / b;
   assert(b !== 0n, 'divCeil by zero');
   const q = a / b;
   return (a % b !== 0n && (a < 0n) === (b < 0n)) ? q + 1n : q;

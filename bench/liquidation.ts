@@ -1,0 +1,218 @@
+/**
+ * @module bench/liquidation
+ * Liquidation benchmark (issue 3): 1,000,000 open positions (500,000 long/short pairs, leverage
+ * 1–125x, small enough to sit in bracket 1), then a 20% mark gap down.
+ *
+ * Measured in the same run:
+ * - find: the liquidation index's candidate walk for the new mark (the engine's own lookup), against
+ *   a peer that scans every position and checks its margin exactly (what an engine without the
+ *   index would do). Both must select the same accounts.
+ * - cascade: the whole Tick command that moves the mark: every liquidation found and processed
+ *   (cancel, IOC into the book against a backstop bid wall 1% under the new mark, fees, insurance
+ *   fund deficits, events), timed end to end.
+ * - order entry with full margin checks: PlaceOrder (validation, §1.2 cost, available balance,
+ *   position limit, matching, events) and CancelOrder commands through engine.apply, against the
+ *   raw order book's submit/cancel on the same prices (the ratio shows what the checks cost).
+ *
+ * Usage: npm run bench -- liquidation [--json] [--pairs N] [--orders N]
+ */
+import { SingleBar, Presets } from 'cli-progress';
+import { createOrderBook } from '../src/core/book/index.js';
+import { BUY, SELL, STP_NONE, TIF_GTC } from '../src/core/book/types.js';
+import type { PlaceOrderCommand, UnsequencedCommand } from '../src/core/engine/commands.js';
+import { Engine } from '../src/core/engine/engine.js';
+import type { EngineEvent } from '../src/core/engine/events.js';
+import { maintenanceMarginE8, unrealizedPnlE8 } from '../src/core/engine/margin.js';
+import type { Position } from '../src/core/engine/state.js';
+import { BTCUSDT } from '../src/core/instrument/catalog.js';
+
+const START_MS = Date.UTC(2021, 4, 19, 12);
+const PRICE_TICKS = 500_000; // 50,000.0
+const GAP_PRICE_TICKS = 400_000; // 40,000.0, a 20% gap
+const SPEC = {
+  ...BTCUSDT, maxQty: '10000000', marketMaxQty: '10000000', funding: { ...BTCUSDT.funding, interestRate: '0' },
+};
+
+function option(argv: readonly string[], name: string, fallback: number): number {
+  const at = argv.indexOf(name);
+  return at >= 0 ? Number(argv[at + 1]) : fallback;
+}
+
+class Driver {
+  readonly engine = new Engine({ instruments: [SPEC], bookFactory: createOrderBook });
+  private seq = 0;
+  atMs = START_MS;
+  rejected = 0;
+
+  apply(command: UnsequencedCommand): EngineEvent[] {
+    const events = this.engine.apply({ ...command, seq: ++this.seq, atMs: this.atMs });
+    for (const event of events) if (event.type === 'Rejected') this.rejected++;
+    return events;
+  }
+}
+
+const ORDER: Omit<PlaceOrderCommand, 'seq' | 'atMs' | 'accountId' | 'side' | 'qtyLots' | 'priceTicks'> = {
+  type: 'PlaceOrder', symbol: 'BTCUSDT', orderType: 'LIMIT', timeInForce: 'GTC', stopPriceTicks: 0,
+  activationPriceTicks: 0, callbackRateBps: 0, reduceOnly: false, closePosition: false, workingType: 'CONTRACT_PRICE',
+  priceProtect: false, stpMode: 'NONE', clientOrderId: '',
+};
+
+function progress(label: string, total: number, quiet: boolean): SingleBar | undefined {
+  if (quiet && !process.stderr.isTTY) return undefined;
+  const bar = new SingleBar({ format: `${label} [{bar}] {percentage}% {value}/{total} {eta_formatted}`, stream: process.stderr },
+    Presets.shades_classic);
+  bar.start(total, 0);
+  return bar;
+}
+
+/** Opens `pairs` long/short pairs at 50,000 with leverage cycling 1..125 and margin ~5% above IM. */
+function buildPositions(driver: Driver, pairs: number, quiet: boolean): void {
+  const bar = progress('positions', pairs, quiet);
+  for (let i = 0; i < pairs; i++) {
+    const leverage = 1 + (i % 125);
+    const lots = 1 + (i % 40);
+    const notionalUsdt = (PRICE_TICKS * lots) / 10_000;
+    const depositE8 = BigInt(Math.ceil((notionalUsdt / leverage) * 1.05 + notionalUsdt * 0.001 + 1)) * 100_000_000n;
+    const ids: number[] = [];
+    for (let side = 0; side < 2; side++) {
+      const created = driver.apply({ type: 'CreateAccount', parentAccountId: 0 })[0];
+      if (created?.type !== 'AccountCreated') throw new Error('account');
+      ids.push(created.accountId);
+      driver.apply({ type: 'Deposit', accountId: created.accountId, amountE8: depositE8 });
+      driver.apply({ type: 'SetLeverage', accountId: created.accountId, symbol: 'BTCUSDT', leverage });
+    }
+    driver.apply({ ...ORDER, accountId: ids[1]!, side: 'SELL', qtyLots: lots, priceTicks: PRICE_TICKS });
+    driver.apply({ ...ORDER, accountId: ids[0]!, side: 'BUY', qtyLots: lots, priceTicks: PRICE_TICKS });
+    if ((i & 1023) === 0) bar?.update(i);
+  }
+  bar?.update(pairs);
+  bar?.stop();
+}
+
+/** The peer: scan every open position and check its account exactly (no index). */
+function scanAll(driver: Driver, markTicks: number): Set<number> {
+  const ctx = driver.engine.ctx;
+  const market = driver.engine.market('BTCUSDT');
+  const found = new Set<number>();
+  const instrument = market.instrument;
+  for (const position of market.openPositions.values() as IterableIterator<Position>) {
+    const account = ctx.accounts.get(position.accountId)!;
+    // Single-symbol cross accounts: margin balance = wallet + UPnL at the new mark.
+    const shifted = { ...position };
+    const balance = account.crossWalletE8 + unrealizedPnlE8(instrument, shifted, markTicks);
+    if (balance <= maintenanceMarginE8(instrument, shifted, markTicks)) found.add(position.accountId);
+  }
+  return found;
+}
+
+function orderEntry(orders: number): { enginePerSec: number; bookPerSec: number; rejected: number } {
+  const driver = new Driver();
+  driver.apply({ type: 'SetIndexPrice', symbol: 'BTCUSDT', priceTicks: PRICE_TICKS });
+  const accounts: number[] = [];
+  for (let i = 0; i < 10_000; i++) {
+    const created = driver.apply({ type: 'CreateAccount', parentAccountId: 0 })[0];
+    if (created?.type !== 'AccountCreated') throw new Error('account');
+    accounts.push(created.accountId);
+    driver.apply({ type: 'Deposit', accountId: created.accountId, amountE8: 10_000_000_000_000n });
+  }
+  // Same price pattern for both: non-crossing limits 1..200 ticks from mid, every other op a cancel.
+  const commands: UnsequencedCommand[] = [];
+  const pending: { account: number; orderId: number }[] = [];
+  let nextOrderId = driver.engine.ctx.nextOrderId;
+  for (let i = 0; i < orders; i++) {
+    if (i % 2 === 1 && pending.length > 0) {
+      const victim = pending.splice((i * 7919) % pending.length, 1)[0]!;
+      commands.push({ type: 'CancelOrder', accountId: victim.account, symbol: 'BTCUSDT', orderId: victim.orderId, clientOrderId: '' });
+      continue;
+    }
+    const account = accounts[i % accounts.length]!;
+    const buy = (i >> 1) % 2 === 0;
+    const offset = 1 + ((i * 31) % 200);
+    commands.push({ ...ORDER, accountId: account, side: buy ? 'BUY' : 'SELL', qtyLots: 2 + (i % 10),
+      priceTicks: buy ? PRICE_TICKS - offset : PRICE_TICKS + offset });
+    pending.push({ account, orderId: nextOrderId++ });
+  }
+  const rejectedBefore = driver.rejected;
+  const start = process.hrtime.bigint();
+  for (const command of commands) driver.apply(command);
+  const engineNs = Number(process.hrtime.bigint() - start);
+  const rejected = driver.rejected - rejectedBefore;
+  // The same operations on a bare book.
+  const book = createOrderBook({ maxPriceTicks: 45_297_640, listener: { reduceOnlyCapacity: () => 0 } });
+  let id = 1;
+  const bookStart = process.hrtime.bigint();
+  for (const command of commands) {
+    if (command.type === 'PlaceOrder') {
+      book.submit(id++, command.accountId, command.side === 'BUY' ? BUY : SELL, command.priceTicks, command.qtyLots, TIF_GTC, STP_NONE, 0);
+    } else if (command.type === 'CancelOrder') {
+      book.cancel(command.orderId - driver.engine.ctx.nextOrderId + id);
+    }
+  }
+  const bookNs = Number(process.hrtime.bigint() - bookStart);
+  return { enginePerSec: (commands.length / engineNs) * 1e9, bookPerSec: (commands.length / bookNs) * 1e9, rejected };
+}
+
+export function runLiquidationBench(argv: string[]): Promise<void> {
+  const json = argv.includes('--json');
+  const pairs = option(argv, '--pairs', 500_000);
+  const orders = option(argv, '--orders', 1_000_000);
+  const driver = new Driver();
+  driver.apply({ type: 'SetIndexPrice', symbol: 'BTCUSDT', priceTicks: PRICE_TICKS });
+  // 10 billion USDT: deep enough that no liquidation reaches ADL (the ADL path is measured by tests).
+  driver.apply({ type: 'FundInsurance', amountE8: 1_000_000_000_000_000_000n });
+  const backstop = driver.apply({ type: 'CreateAccount', parentAccountId: 0 })[0];
+  if (backstop?.type !== 'AccountCreated') throw new Error('account');
+  driver.apply({ type: 'Deposit', accountId: backstop.accountId, amountE8: 100_000_000_000_000_000n });
+  driver.apply({ type: 'SetLeverage', accountId: backstop.accountId, symbol: 'BTCUSDT', leverage: 1 });
+  const setupStart = performance.now();
+  buildPositions(driver, pairs, json);
+  const setupMs = performance.now() - setupStart;
+  const market = driver.engine.market('BTCUSDT');
+  const positions = market.openPositions.size;
+  // The gap: the index drops 20%; a backstop bid wall 1% below absorbs the liquidation orders.
+  driver.atMs += 500;
+  driver.apply({ type: 'SetIndexPrice', symbol: 'BTCUSDT', priceTicks: GAP_PRICE_TICKS });
+  driver.apply({ ...ORDER, accountId: backstop.accountId, side: 'BUY', qtyLots: market.longOpenInterestLots,
+    priceTicks: (GAP_PRICE_TICKS * 99) / 100 });
+  // find: the engine's index walk vs the peer's full scan, for the mark the next instant will set.
+  const candidates: Position[] = [];
+  const findStart = process.hrtime.bigint();
+  market.liquidations.collectAtRisk(GAP_PRICE_TICKS, candidates);
+  const findMs = Number(process.hrtime.bigint() - findStart) / 1e6;
+  const scanStart = process.hrtime.bigint();
+  const expected = scanAll(driver, GAP_PRICE_TICKS);
+  const scanMs = Number(process.hrtime.bigint() - scanStart) / 1e6;
+  const candidateAccounts = new Set(candidates.map((position) => position.accountId));
+  const missed = [...expected].filter((id) => !candidateAccounts.has(id)).length;
+  // cascade: the Tick that moves the mark processes every liquidation.
+  driver.atMs = Math.ceil((driver.atMs + 1) / 1000) * 1000;
+  const cascadeStart = process.hrtime.bigint();
+  const events = driver.apply({ type: 'Tick' });
+  const cascadeMs = Number(process.hrtime.bigint() - cascadeStart) / 1e6;
+  const liquidations = events.filter((event) => event.type === 'Liquidation').length;
+  const deleveraged = events.filter((event) => event.type === 'Liquidation' && event.adl.length > 0).length;
+  const liquidated = new Set(events.flatMap((event) => event.type === 'Liquidation' ? [event.accountId] : []));
+  const exact = liquidated.size === expected.size && [...expected].every((id) => liquidated.has(id));
+  if (market.markTicks !== GAP_PRICE_TICKS) throw new Error(`mark ${market.markTicks} after the gap`);
+  const entry = orderEntry(orders);
+  const result = {
+    positions, setupMs: Math.round(setupMs), liquidations, deleveraged, expectedLiquidations: expected.size, candidates: candidates.length,
+    missedByIndex: missed, allFoundAndProcessed: exact && missed === 0, findMs: round(findMs), scanPeerMs: round(scanMs),
+    findSpeedup: round(scanMs / findMs), cascadeMs: round(cascadeMs), cascadeEvents: events.length,
+    orderEntryPerSec: Math.round(entry.enginePerSec), rawBookPerSec: Math.round(entry.bookPerSec),
+    orderEntryVsRawBook: round(entry.enginePerSec / entry.bookPerSec), orderEntryRejected: entry.rejected,
+  };
+  if (!json) {
+    console.log(`positions ${positions}, setup ${result.setupMs} ms`);
+    console.log(`20% gap: ${liquidations} liquidations (${expected.size} expected by a full scan; all found and processed: ${result.allFoundAndProcessed})`);
+    console.log(`find:    index walk ${result.findMs} ms for ${candidates.length} candidates; full-scan peer ${result.scanPeerMs} ms (${result.findSpeedup}x)`);
+    console.log(`cascade: ${result.cascadeMs} ms for the whole Tick (${events.length} events)`);
+    console.log(`order entry with margin checks: ${result.orderEntryPerSec} ops/s; raw book ${result.rawBookPerSec} ops/s (${result.orderEntryVsRawBook}x)`);
+  }
+  console.log(JSON.stringify(result));
+  return Promise.resolve();
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
