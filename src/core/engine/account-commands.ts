@@ -16,7 +16,7 @@ import { notionalE8, positionInitialMarginE8, unrealizedPnlE8 } from './margin.j
 import { computeCross, CrossTotals } from './metrics.js';
 import { repriceForLeverage } from './order-margin.js';
 import { emitPosition, peekPosition } from './positions.js';
-import { REJECT } from './reject-codes.js';
+import { REJECT, type RejectReason } from './reject-codes.js';
 import type { Account, OrderRecord } from './state.js';
 
 const totals = new CrossTotals();
@@ -141,18 +141,20 @@ export function setMarginType(ctx: EngineContext, cmd: SetMarginTypeCommand): vo
 }
 
 export function adjustIsolatedMargin(ctx: EngineContext, cmd: AdjustIsolatedMarginCommand): void {
-  const reject = (reason: (typeof REJECT)[keyof typeof REJECT]): void => {
-    ctx.reject('AdjustIsolatedMargin', reason, cmd.accountId, cmd.symbol);
-  };
+  const reason = tryAdjustIsolatedMargin(ctx, cmd);
+  if (reason !== undefined) ctx.reject('AdjustIsolatedMargin', reason, cmd.accountId, cmd.symbol);
+}
+
+function tryAdjustIsolatedMargin(ctx: EngineContext, cmd: AdjustIsolatedMarginCommand): RejectReason | undefined {
   const account = ctx.findAccount(cmd.accountId);
-  if (account === undefined) return reject(REJECT.ACCOUNT_NOT_FOUND);
+  if (account === undefined) return REJECT.ACCOUNT_NOT_FOUND;
   const market = ctx.marketBySymbol.get(cmd.symbol);
-  if (market === undefined) return reject(REJECT.UNKNOWN_SYMBOL);
-  if (cmd.amountE8 === 0n) return reject(REJECT.AMOUNT_NOT_POSITIVE);
+  if (market === undefined) return REJECT.UNKNOWN_SYMBOL;
+  if (cmd.amountE8 === 0n) return REJECT.AMOUNT_NOT_POSITIVE;
   const position = account.positions.get(market.marketIndex);
-  if (position === undefined || !position.isolated || position.sizeLots === 0) return reject(REJECT.NO_ISOLATED_POSITION);
+  if (position === undefined || !position.isolated || position.sizeLots === 0) return REJECT.NO_ISOLATED_POSITION;
   if (cmd.amountE8 > 0n) {
-    if (withdrawableE8(ctx, account) < cmd.amountE8) return reject(REJECT.CROSS_BALANCE_INSUFFICIENT);
+    if (withdrawableE8(ctx, account) < cmd.amountE8) return REJECT.CROSS_BALANCE_INSUFFICIENT;
     ctx.changeCrossWallet(account, -cmd.amountE8, 'ISOLATED_MARGIN', cmd.symbol, 0);
     ctx.changeIsolatedWallet(account, position, cmd.amountE8, 'ISOLATED_MARGIN', 0);
   } else {
@@ -160,11 +162,12 @@ export function adjustIsolatedMargin(ctx: EngineContext, cmd: AdjustIsolatedMarg
     const upnl = unrealizedPnlE8(market.instrument, position, market.markTicks);
     const removable = position.isolatedWalletE8 + (upnl < 0n ? upnl : 0n) -
       positionInitialMarginE8(market.instrument, position, market.markTicks);
-    if (-cmd.amountE8 > removable) return reject(REJECT.ISOLATED_BALANCE_INSUFFICIENT);
+    if (-cmd.amountE8 > removable) return REJECT.ISOLATED_BALANCE_INSUFFICIENT;
     ctx.changeIsolatedWallet(account, position, cmd.amountE8, 'ISOLATED_MARGIN', 0);
     ctx.changeCrossWallet(account, -cmd.amountE8, 'ISOLATED_MARGIN', cmd.symbol, 0);
   }
   emitPosition(ctx, position);
+  return undefined;
 }
 
 export function setIndexPrice(ctx: EngineContext, cmd: SetIndexPriceCommand): void {

@@ -32,17 +32,20 @@ function findOrder(account: Account, market: Market, orderId: number, clientOrde
 }
 
 export function cancelOrder(ctx: EngineContext, cmd: CancelOrderCommand): void {
-  const reject = (reason: RejectReason): void => {
-    ctx.reject('CancelOrder', reason, cmd.accountId, cmd.symbol, cmd.clientOrderId, cmd.orderId);
-  };
+  const reason = tryCancelOrder(ctx, cmd);
+  if (reason !== undefined) ctx.reject('CancelOrder', reason, cmd.accountId, cmd.symbol, cmd.clientOrderId, cmd.orderId);
+}
+
+function tryCancelOrder(ctx: EngineContext, cmd: CancelOrderCommand): RejectReason | undefined {
   const account = ctx.findAccount(cmd.accountId);
-  if (account === undefined) return reject(REJECT.ACCOUNT_NOT_FOUND);
+  if (account === undefined) return REJECT.ACCOUNT_NOT_FOUND;
   const market = ctx.marketBySymbol.get(cmd.symbol);
-  if (market === undefined) return reject(REJECT.UNKNOWN_SYMBOL);
-  if (cmd.orderId === 0 && cmd.clientOrderId === '') return reject(REJECT.MANDATORY_PARAM_MISSING);
+  if (market === undefined) return REJECT.UNKNOWN_SYMBOL;
+  if (cmd.orderId === 0 && cmd.clientOrderId === '') return REJECT.MANDATORY_PARAM_MISSING;
   const order = findOrder(account, market, cmd.orderId, cmd.clientOrderId);
-  if (order === undefined) return reject(REJECT.UNKNOWN_ORDER);
+  if (order === undefined) return REJECT.UNKNOWN_ORDER;
   endLiveOrder(ctx, order, 'CANCELED', 'CANCELED', 'USER_CANCEL', cmd.atMs);
+  return undefined;
 }
 
 export function cancelAllOrders(ctx: EngineContext, cmd: CancelAllOrdersCommand): void {
@@ -62,19 +65,21 @@ export function cancelAllOrders(ctx: EngineContext, cmd: CancelAllOrdersCommand)
 }
 
 export function amendOrder(ctx: EngineContext, cmd: AmendOrderCommand): void {
-  const reject = (reason: RejectReason): void => {
-    ctx.reject('AmendOrder', reason, cmd.accountId, cmd.symbol, cmd.clientOrderId, cmd.orderId);
-  };
+  const reason = tryAmendOrder(ctx, cmd);
+  if (reason !== undefined) ctx.reject('AmendOrder', reason, cmd.accountId, cmd.symbol, cmd.clientOrderId, cmd.orderId);
+}
+
+function tryAmendOrder(ctx: EngineContext, cmd: AmendOrderCommand): RejectReason | undefined {
   const account = ctx.findAccount(cmd.accountId);
-  if (account === undefined) return reject(REJECT.ACCOUNT_NOT_FOUND);
+  if (account === undefined) return REJECT.ACCOUNT_NOT_FOUND;
   const market = ctx.marketBySymbol.get(cmd.symbol);
-  if (market === undefined) return reject(REJECT.UNKNOWN_SYMBOL);
-  if (cmd.orderId === 0 && cmd.clientOrderId === '') return reject(REJECT.MANDATORY_PARAM_MISSING);
+  if (market === undefined) return REJECT.UNKNOWN_SYMBOL;
+  if (cmd.orderId === 0 && cmd.clientOrderId === '') return REJECT.MANDATORY_PARAM_MISSING;
   const order = findOrder(account, market, cmd.orderId, cmd.clientOrderId);
-  if (order === undefined) return reject(REJECT.NO_SUCH_ORDER);
-  if (order.orderType !== 'LIMIT' || !order.resting) return reject(REJECT.ORDER_NOT_RESTING);
+  if (order === undefined) return REJECT.NO_SUCH_ORDER;
+  if (order.orderType !== 'LIMIT' || !order.resting) return REJECT.ORDER_NOT_RESTING;
   const problem = checkAmend(ctx, account, market, order, cmd);
-  if (problem !== undefined) return reject(problem);
+  if (problem !== undefined) return problem;
   const position = positionOf(ctx, account, market.marketIndex);
   const newRemaining = cmd.qtyLots - order.executedQtyLots;
   const previousRemaining = order.remainingLots;
@@ -84,7 +89,7 @@ export function amendOrder(ctx: EngineContext, cmd: AmendOrderCommand): void {
     order.updatedAtMs = cmd.atMs;
     refreshReservation(position, order, previousRemaining);
     emitOrderUpdate(ctx, order, 'AMENDMENT', 'NONE');
-    return;
+    return undefined;
   }
   // Re-entry: leave the level, then meet the book again at the new price with the same id.
   market.book.cancel(order.orderId);
@@ -99,6 +104,7 @@ export function amendOrder(ctx: EngineContext, cmd: AmendOrderCommand): void {
     limitTicks: cmd.priceTicks, qtyLots: newRemaining, tif: tifCode(order.timeInForce), stp: stpCode(order.stpMode),
     liquidation: false, remainderReason: 'IOC',
   }, cmd.atMs);
+  return undefined;
 }
 
 function checkAmend(

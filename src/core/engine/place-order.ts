@@ -27,33 +27,36 @@ import { firesOnRise } from './trigger-index.js';
 import { OrderRecord, type Account, type Market, type Position } from './state.js';
 
 export function placeOrder(ctx: EngineContext, cmd: PlaceOrderCommand): void {
+  const reason = tryPlaceOrder(ctx, cmd);
+  if (reason !== undefined) ctx.reject('PlaceOrder', reason, cmd.accountId, cmd.symbol, cmd.clientOrderId);
+}
+
+/** Places the order, or returns why not (and then nothing changed). */
+function tryPlaceOrder(ctx: EngineContext, cmd: PlaceOrderCommand): RejectReason | undefined {
   const account = ctx.findAccount(cmd.accountId);
-  const reject = (reason: RejectReason): void => {
-    ctx.reject('PlaceOrder', reason, cmd.accountId, cmd.symbol, cmd.clientOrderId);
-  };
-  if (account === undefined) return reject(REJECT.ACCOUNT_NOT_FOUND);
+  if (account === undefined) return REJECT.ACCOUNT_NOT_FOUND;
   const market = ctx.marketBySymbol.get(cmd.symbol);
-  if (market === undefined) return reject(REJECT.UNKNOWN_SYMBOL);
-  if (market.markTicks === 0) return reject(REJECT.NO_INDEX_PRICE);
+  if (market === undefined) return REJECT.UNKNOWN_SYMBOL;
+  if (market.markTicks === 0) return REJECT.NO_INDEX_PRICE;
   const side = sideCode(cmd.side);
-  if (side === undefined) return reject(REJECT.INVALID_SIDE);
-  if (!ORDER_TYPES.includes(cmd.orderType)) return reject(REJECT.INVALID_ORDER_TYPE);
-  if (!TIME_IN_FORCE.includes(cmd.timeInForce)) return reject(REJECT.INVALID_TIME_IN_FORCE);
+  if (side === undefined) return REJECT.INVALID_SIDE;
+  if (!ORDER_TYPES.includes(cmd.orderType)) return REJECT.INVALID_ORDER_TYPE;
+  if (!TIME_IN_FORCE.includes(cmd.timeInForce)) return REJECT.INVALID_TIME_IN_FORCE;
   if (!WORKING_TYPES.includes(cmd.workingType) || !STP_MODES.includes(cmd.stpMode)) {
-    return reject(REJECT.INVALID_PARAMETER);
+    return REJECT.INVALID_PARAMETER;
   }
   const orderId = ctx.nextOrderId;
   const clientOrderId = cmd.clientOrderId === '' ? `perpx-${orderId}` : cmd.clientOrderId;
-  if (!isValidClientOrderId(clientOrderId)) return reject(REJECT.CLIENT_ORDER_ID_INVALID);
-  if (account.clientOrderIds.has(clientOrderId)) return reject(REJECT.CLIENT_ORDER_ID_DUPLICATED);
+  if (!isValidClientOrderId(clientOrderId)) return REJECT.CLIENT_ORDER_ID_INVALID;
+  if (account.clientOrderIds.has(clientOrderId)) return REJECT.CLIENT_ORDER_ID_DUPLICATED;
   const problem = checkParameters(market, cmd, side);
-  if (problem !== undefined) return reject(problem);
+  if (problem !== undefined) return problem;
   const position = peekPosition(ctx, account, market.marketIndex);
   const conditional = isConditionalType(cmd.orderType);
-  if (conditional && position.algoOrderCount >= market.instrument.maxAlgoOrders) return reject(REJECT.MAX_ALGO_ORDERS);
+  if (conditional && position.algoOrderCount >= market.instrument.maxAlgoOrders) return REJECT.MAX_ALGO_ORDERS;
   if (!conditional && cmd.timeInForce !== 'IOC' && cmd.timeInForce !== 'FOK' && cmd.orderType === 'LIMIT' &&
     position.openOrderCount >= market.instrument.maxOpenOrders) {
-    return reject(REJECT.MAX_OPEN_ORDERS);
+    return REJECT.MAX_OPEN_ORDERS;
   }
   const order = new OrderRecord(
     orderId, account.accountId, market.marketIndex, clientOrderId, side, cmd.orderType,
@@ -63,7 +66,7 @@ export function placeOrder(ctx: EngineContext, cmd: PlaceOrderCommand): void {
   );
   if (conditional) {
     const triggerProblem = checkWouldTrigger(market, order);
-    if (triggerProblem !== undefined) return reject(triggerProblem);
+    if (triggerProblem !== undefined) return triggerProblem;
     ctx.nextOrderId++;
     if (order.orderType === 'TRAILING_STOP_MARKET' && order.activationPriceTicks === 0) {
       order.trailingActive = true;
@@ -75,7 +78,7 @@ export function placeOrder(ctx: EngineContext, cmd: PlaceOrderCommand): void {
     return;
   }
   const immediateProblem = sendImmediate(ctx, account, market, position, order, cmd.timeInForce, cmd.atMs, false);
-  if (immediateProblem !== undefined) return reject(immediateProblem);
+  if (immediateProblem !== undefined) return immediateProblem;
 }
 
 /** Type-specific mandatory parameters and symbol filters. */
