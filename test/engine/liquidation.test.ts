@@ -179,3 +179,25 @@ describe('cross margin across symbols', () => {
     expect(h.engine.checkInvariants()).toEqual([]);
   });
 });
+
+describe('closing orders stop at the bankruptcy price', () => {
+  it('a market close fills only down to the bankruptcy price; the rest expires and the wallet stays ≥ 0', () => {
+    const desk = new Desk([noInterest(BTCUSDT)]);
+    const { h } = desk;
+    const trader = h.createAccount('600');
+    h.run({ type: 'SetLeverage', accountId: trader, symbol: 'BTCUSDT', leverage: 100 });
+    desk.quote('BTCUSDT', '50000', '0.5');
+    desk.settle();
+    expect(rejects(h.order(trader, 'BTCUSDT', 'BUY', 'MARKET', '1'))).toEqual([]);
+    // The book falls away before the mark does: bids at 49,500 (0.2) and 47,600 (1).
+    h.run({ type: 'CancelAllOrders', accountId: desk.maker, symbol: 'BTCUSDT', scope: 'ALL' });
+    h.order(desk.maker, 'BTCUSDT', 'BUY', 'LIMIT', '0.2', { price: '49500' });
+    h.order(desk.maker, 'BTCUSDT', 'BUY', 'LIMIT', '1', { price: '47600' });
+    const events = h.order(trader, 'BTCUSDT', 'SELL', 'MARKET', '1', { reduceOnly: true });
+    // Bankruptcy 50,000.5 − 574.99975 = 49,425.50025: the 47,600 bid is beyond it.
+    expect(ofType(events, 'Trade').map((t) => [t.priceTicks, t.qtyLots])).toEqual([[495000, 200]]);
+    expect(h.position(trader, 'BTCUSDT')!.sizeLots).toBe(800);
+    expect(h.account(trader).crossWalletE8 >= 0n).toBe(true);
+    expect(h.engine.checkInvariants()).toEqual([]);
+  });
+});

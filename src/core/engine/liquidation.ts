@@ -226,7 +226,7 @@ const plan: SweepPlan = { lots: 0, limitTicks: 0 };
 function planSweep(market: Market, side: Side, lots: number, equityAtMarkE8: bigint, fundE8: bigint): SweepPlan {
   const book = market.book;
   const opposite = side === SELL ? BUY : SELL;
-  const band = marketProtectionLimit(market, side);
+  const band = marketProtectionLimit(market, side, true);
   const mark = market.markTicks;
   const k = market.instrument.quotePerTickLotE8;
   let equity = equityAtMarkE8;

@@ -12,24 +12,49 @@ import { maxNotionalForLeverage } from '../instrument/instrument.js';
 import { RATE_ONE } from '../instrument/units.js';
 import { divCeil, divFloor } from '../num/int.js';
 import type { EngineContext } from './context.js';
-import { marginInputs, notionalE8, orderCostE8 } from './margin.js';
-import { computeCross, CrossTotals } from './metrics.js';
+import { bankruptcyPrice, fractionToTicks, marginInputs, notionalE8, orderCostE8 } from './margin.js';
+import { computeCross, crossEquityExceptE8, CrossTotals } from './metrics.js';
 import { orderMarginWith } from './order-margin.js';
 import { REJECT, type RejectReason } from './reject-codes.js';
 import type { Account, Market, OrderRecord, Position } from './state.js';
 
 const totals = new CrossTotals();
 
-/** Worst price a market order may trade at: mark × (1 ± marketTakeBound), inside the price limits. */
-export function marketProtectionLimit(market: Market, side: Side): number {
+/**
+ * Worst price a market order may trade at: mark × (1 ± bound), inside the price limits. The bound
+ * is marketTakeBound, or liquidationTakeBound for liquidation orders.
+ */
+export function marketProtectionLimit(market: Market, side: Side, liquidation = false): number {
   const instrument = market.instrument;
   const mark = BigInt(market.markTicks);
+  const bound = liquidation ? instrument.liquidationTakeBoundE8 : instrument.marketTakeBoundE8;
   if (side === BUY) {
-    const limit = Number(divFloor(mark * (RATE_ONE + instrument.marketTakeBoundE8), RATE_ONE));
+    const limit = Number(divFloor(mark * (RATE_ONE + bound), RATE_ONE));
     return limit > instrument.maxPriceTicks ? instrument.maxPriceTicks : limit;
   }
-  const limit = Number(divCeil(mark * (RATE_ONE - instrument.marketTakeBoundE8), RATE_ONE));
+  const limit = Number(divCeil(mark * (RATE_ONE - bound), RATE_ONE));
   return limit < instrument.minPriceTicks ? instrument.minPriceTicks : limit;
+}
+
+/**
+ * A closing order never trades beyond the position's bankruptcy price (where the equity backing it
+ * reaches zero): the account can lose its margin by its own order, but not more. What is left of
+ * the position then belongs to the liquidation engine. Returns the limit to use.
+ */
+export function capAtBankruptcy(ctx: EngineContext, account: Account, market: Market, position: Position, side: Side,
+  limitTicks: number): number {
+  const size = position.sizeLots;
+  const closing = side === BUY ? size < 0 : size > 0;
+  if (!closing) return limitTicks;
+  const backing = position.isolated ? position.isolatedWalletE8 : crossEquityExceptE8(ctx, account, position);
+  const bankruptcy = bankruptcyPrice(market.instrument, size, position.costE8, backing);
+  if (bankruptcy === undefined) return limitTicks;
+  if (side === SELL) {
+    const floor = fractionToTicks(bankruptcy, 'up');
+    return floor > limitTicks ? floor : limitTicks;
+  }
+  const ceiling = fractionToTicks(bankruptcy, 'down');
+  return ceiling < limitTicks ? (ceiling < 1 ? 1 : ceiling) : limitTicks;
 }
 
 /** PERCENT_PRICE against mark for a limit price; undefined when within the band. */

@@ -19,7 +19,7 @@ import { notionalE8 } from './margin.js';
 import { addLiveOrder, emitOrderUpdate } from './order-lifecycle.js';
 import {
   checkAffordable, checkPercentPrice, checkPriceFilter, effectiveStp, marketProtectionLimit, referencePriceTicks,
-  setOrderMarginInputs,
+  setOrderMarginInputs, capAtBankruptcy,
 } from './order-checks.js';
 import { peekPosition } from './positions.js';
 import { REJECT, type RejectReason } from './reject-codes.js';
@@ -188,6 +188,13 @@ export function sendImmediate(
       const band = checkPercentPrice(market, side, limitTicks);
       if (band !== undefined) return band;
     }
+  }
+  // A closing order never fills beyond the bankruptcy price; a limit order's own price is capped
+  // there too, so a resting remainder rests at the capped price.
+  const capped = capAtBankruptcy(ctx, account, market, position, side, limitTicks);
+  if (capped !== limitTicks) {
+    limitTicks = capped;
+    if (!isMarket) order.priceTicks = capped;
   }
   const qty = order.remainingLots;
   if (!order.reduceOnly && !order.closePosition) {

@@ -35,6 +35,7 @@ export function settle(ctx: EngineContext, atMs: number): void {
       for (const account of batch) {
         refreshLiquidationKeys(ctx, account);
         checkAccountRisk(ctx, account, atMs);
+        clearNegativeBalance(ctx, account);
       }
     }
     if (!progressed) return;
@@ -69,6 +70,20 @@ function reconcileReduceOnly(ctx: EngineContext, account: Account, atMs: number)
       endLiveOrder(ctx, order, 'EXPIRED', 'EXPIRED', 'REDUCE_ONLY', atMs);
     }
   }
+}
+
+/**
+ * Backstop: an account left with a negative cross wallet and no cross position (nothing left to
+ * liquidate) has its deficit cleared by the insurance fund (Binance INSURANCE_CLEAR), as far as
+ * the fund reaches. Closing orders are capped at the bankruptcy price, so this needs a mark that
+ * lagged the book by more than the whole margin.
+ */
+function clearNegativeBalance(ctx: EngineContext, account: Account): void {
+  if (account.crossPositionCount > 0 || account.crossWalletE8 >= 0n || ctx.insuranceFundE8 === 0n) return;
+  const deficit = -account.crossWalletE8;
+  const pay = ctx.insuranceFundE8 < deficit ? ctx.insuranceFundE8 : deficit;
+  ctx.changeInsurance(-pay, 'DEFICIT', '', account.accountId);
+  ctx.changeCrossWallet(account, pay, 'INSURANCE_CLEAR', '', 0);
 }
 
 /** Re-files every open position of the account under its current liquidation price. */

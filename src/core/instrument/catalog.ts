@@ -39,6 +39,7 @@ const COMMON = {
   percentPriceUp: '1.05',
   percentPriceDown: '0.95',
   marketTakeBound: '0.05',
+  liquidationTakeBound: '0.15',
   triggerProtect: '0.05',
   maxOpenOrders: 200,
   maxAlgoOrders: 10,

@@ -59,6 +59,11 @@ export interface InstrumentSpec {
   readonly percentPriceDown: string;
   /** Market-order protection: a market order never trades beyond mark × (1 ± bound). */
   readonly marketTakeBound: string;
+  /**
+   * Liquidation orders may take liquidity down to mark × (1 ± this bound) (wider than the market
+   * order band, because the mark trails a crashing market); the insurance-fund budget limits them too.
+   */
+  readonly liquidationTakeBound: string;
   /** priceProtect: max |mark − last| / mark at trigger time. */
   readonly triggerProtect: string;
   readonly maxOpenOrders: number;
@@ -103,6 +108,7 @@ export interface Instrument {
   readonly percentUpE8: bigint;
   readonly percentDownE8: bigint;
   readonly marketTakeBoundE8: bigint;
+  readonly liquidationTakeBoundE8: bigint;
   readonly triggerProtectE8: bigint;
   readonly maxOpenOrders: number;
   readonly maxAlgoOrders: number;
@@ -236,6 +242,7 @@ export function compileInstrument(spec: InstrumentSpec): Instrument {
     percentUpE8: rateE8(spec.percentPriceUp, `${symbol} percentPriceUp`),
     percentDownE8: rateE8(spec.percentPriceDown, `${symbol} percentPriceDown`),
     marketTakeBoundE8: rateE8(spec.marketTakeBound, `${symbol} marketTakeBound`),
+    liquidationTakeBoundE8: rateE8(spec.liquidationTakeBound, `${symbol} liquidationTakeBound`),
     triggerProtectE8: rateE8(spec.triggerProtect, `${symbol} triggerProtect`),
     maxOpenOrders: spec.maxOpenOrders,
     maxAlgoOrders: spec.maxAlgoOrders,
@@ -262,6 +269,8 @@ export function compileInstrument(spec: InstrumentSpec): Instrument {
   assert(instrument.percentUpE8 > RATE_ONE && instrument.percentDownE8 < RATE_ONE && instrument.percentDownE8 > 0n,
     `${symbol}: percent price multipliers`);
   assert(instrument.marketTakeBoundE8 > 0n && instrument.marketTakeBoundE8 < RATE_ONE, `${symbol}: marketTakeBound`);
+  assert(instrument.liquidationTakeBoundE8 >= instrument.marketTakeBoundE8 && instrument.liquidationTakeBoundE8 < RATE_ONE,
+    `${symbol}: marketTakeBound <= liquidationTakeBound < 1`);
   assert(instrument.fundingFloorE8 < 0n && instrument.fundingCapE8 > 0n, `${symbol}: funding cap/floor`);
   assert(spec.maxOpenOrders >= 1 && spec.maxOpenOrders <= 10_000 && spec.maxAlgoOrders >= 0, `${symbol}: order limits`);
   assert(spec.partialLiquidationFromBracket >= 0 && spec.partialLiquidationFromBracket <= brackets.length,
