@@ -1,0 +1,143 @@
+/**
+ * @module sim/report/summary
+ * summary.json: what a run came to, in plain numbers (USDT and base units as decimal strings where
+ * exactness matters, floats for ratios). Holds nothing about the machine or the wall clock, so
+ * the same scenario and seed give a byte-identical file; run metadata goes to run.json.
+ */
+import { compileInstrument, formatScaled, formatUnits } from '../../core/index.js';
+import type { SimResult } from '../run/batch.js';
+
+export interface KindSurvival {
+  agents: number;
+  liquidated: number;
+  survived: number;
+  survivalRate: number;
+  startCapitalUsdt: number;
+  endEquityUsdt: number;
+}
+
+export interface LeverageBucket {
+  leverage: number;
+  survived: number;
+  liquidated: number;
+}
+
+const round2 = (x: number): number => Math.round(x * 100) / 100;
+const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
+
+export function survivalByKind(result: SimResult): Record<string, KindSurvival> {
+  const out: Record<string, KindSurvival> = {};
+  const { recorder } = result;
+  result.world.agents.forEach((agent, i) => {
+    const k = (out[agent.kind] ??= { agents: 0, liquidated: 0, survived: 0, survivalRate: 0, startCapitalUsdt: 0, endEquityUsdt: 0 });
+    k.agents++;
+    if (agent.liquidations > 0) k.liquidated++;
+    else k.survived++;
+    k.startCapitalUsdt += agent.capitalUsdt;
+    const series = recorder.equityOf(i);
+    k.endEquityUsdt += series.length > 0 ? series[series.length - 1]! : 0;
+  });
+  for (const k of Object.values(out)) {
+    k.survivalRate = round6(k.survived / k.agents);
+    k.startCapitalUsdt = round2(k.startCapitalUsdt);
+    k.endEquityUsdt = round2(k.endEquityUsdt);
+  }
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** Survivors vs liquidated by leverage, for agents that pick a leverage (makers and arbitrageurs excluded). */
+export function leverageDistribution(result: SimResult): LeverageBucket[] {
+  const buckets = new Map<number, LeverageBucket>();
+  for (const agent of result.world.agents) {
+    if (agent.kind === 'marketMaker' || agent.kind === 'arbitrageur') continue;
+    const b = buckets.get(agent.leverage) ?? { leverage: agent.leverage, survived: 0, liquidated: 0 };
+    if (agent.liquidations > 0) b.liquidated++;
+    else b.survived++;
+    buckets.set(agent.leverage, b);
+  }
+  return [...buckets.values()].sort((a, b) => a.leverage - b.leverage);
+}
+
+export function buildSummary(result: SimResult): Record<string, unknown> {
+  const { recorder, world, spec } = result;
+  const instrument = compileInstrument(result.instrument);
+  const usdt = (e8: bigint): string => formatScaled(e8, 8, 2);
+  const base = (lots: number): string => formatUnits(lots, instrument.lot);
+  const price = (ticks: number): string => formatUnits(ticks, instrument.tick);
+  let liqLots = 0;
+  let liqNotionalE8 = 0n;
+  let adlLots = 0;
+  let longs = 0;
+  let liqFeesE8 = 0n;
+  let insuranceNetE8 = 0n;
+  for (const l of recorder.liquidations) {
+    liqLots += l.qtyLots;
+    liqNotionalE8 += BigInt(l.qtyLots) * BigInt(l.markTicks) * instrument.quotePerTickLotE8;
+    adlLots += l.adlLots;
+    if (l.side === 'SELL') longs++;
+    liqFeesE8 += l.feeE8;
+    insuranceNetE8 += l.insuranceDeltaE8;
+  }
+  const liquidatedAccounts = new Set(recorder.liquidations.map((l) => l.accountId)).size;
+  const named = spec.accounts.map((a) => {
+    const i = world.agents.findIndex((agent) => agent.name === a.name);
+    const agent = world.agents[i]!;
+    const series = recorder.equityOf(i);
+    const first = recorder.liquidations.find((l) => l.accountId === agent.accountId);
+    return {
+      name: a.name, kind: agent.kind, leverage: agent.leverage, capitalUsdt: agent.capitalUsdt,
+      endEquityUsdt: round2(series[series.length - 1] ?? 0), liquidations: agent.liquidations,
+      firstLiquidationMs: first?.atMs ?? null,
+    };
+  });
+  const counts = Object.fromEntries([...recorder.eventCounts.entries()].sort(([a], [b]) => a.localeCompare(b)));
+  const rejects = Object.fromEntries([...recorder.rejectCounts.entries()].sort(([a], [b]) => a.localeCompare(b)));
+  const ledger = world.engine.ledger();
+  return {
+    scenario: spec.name,
+    seed: spec.seed,
+    symbol: spec.symbol,
+    data: { source: result.data.source.replace(/^.*[\\/]/, ''), candles: result.data.candles.length,
+      intervalMs: result.data.intervalMs, gaps: result.data.gaps },
+    window: { startMs: result.startMs, endMs: result.endMs, start: new Date(result.startMs).toISOString(),
+      end: new Date(result.endMs).toISOString() },
+    stepMs: result.stepMs,
+    steps: result.steps,
+    agents: world.agents.length,
+    commands: world.commands,
+    events: recorder.events,
+    eventsByType: counts,
+    eventStreamSha256: result.eventStreamSha256,
+    finalStateHash: result.finalStateHash,
+    liquidations: {
+      count: recorder.liquidations.length,
+      accounts: liquidatedAccounts,
+      longs, shorts: recorder.liquidations.length - longs,
+      volumeBase: base(liqLots),
+      volumeUsdt: usdt(liqNotionalE8),
+      adlVolumeBase: base(adlLots),
+      feesUsdt: usdt(liqFeesE8),
+      insuranceNetUsdt: usdt(insuranceNetE8),
+      firstAtMs: recorder.liquidations[0]?.atMs ?? null,
+    },
+    survivalByAgentType: survivalByKind(result),
+    leverageDistribution: leverageDistribution(result),
+    namedAccounts: named,
+    insuranceFund: {
+      startUsdt: usdt(BigInt(Math.round(spec.engine.insuranceFundUsdt * 100)) * 1_000_000n),
+      endUsdt: usdt(ledger.insuranceFundE8),
+      minUsdt: usdt(recorder.minInsuranceE8 ?? ledger.insuranceFundE8),
+    },
+    openInterest: { endBase: base(recorder.openInterestLots), maxBase: base(recorder.maxOpenInterestLots) },
+    volume: { tradedBase: base(recorder.tradeVolumeLots), liquidationTradesBase: base(recorder.liquidationTradeLots) },
+    funding: recorder.funding.map((f) => ({ timeMs: f.fundingTimeMs, rate: formatScaled(f.rateE8, 8), mark: price(f.markTicks),
+      positions: f.positions, paidUsdt: usdt(f.paidE8) })),
+    rejects,
+    audit: {
+      every: result.world === undefined ? 0 : undefined,
+      checks: world.audit.checks,
+      ok: world.audit.violations.length === 0,
+      violations: world.audit.violations,
+    },
+  };
+}

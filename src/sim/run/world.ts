@@ -1,0 +1,143 @@
+/**
+ * @module sim/run/world
+ * The batch simulator's core loop pieces: one engine, driven directly with its own sequence
+ * numbers and a simulated clock (deterministic and fast — no venue, no wall clock), the agents
+ * with their accounts, and the listeners that record what happens. Used by `perpx sim`, the risk
+ * of ruin runs and the benchmark.
+ */
+import {
+  createOrderBook, Engine, type Command, type EngineEvent, type InstrumentSpec, type UnsequencedCommand,
+} from '../../core/index.js';
+import type { Agent, MarketView } from '../agents/types.js';
+import { assertIntegerCommand, eventAccountId } from './dispatch.js';
+import { WakeQueue } from './scheduler.js';
+import { createView, recordIndex, refreshView } from './view.js';
+
+export type CommandListener = (command: Command, events: readonly EngineEvent[]) => void;
+
+export interface AuditOptions {
+  /** Check every n commands (1 = every command). */
+  readonly every: number;
+  /** Also after every command that liquidated someone. */
+  readonly onLiquidation: boolean;
+}
+
+export interface AuditResult {
+  checks: number;
+  violations: { seq: number; messages: string[] }[];
+}
+
+const E6 = 1_000_000n;
+
+export class SimWorld {
+  readonly engine: Engine;
+  readonly view: MarketView;
+  readonly agents: Agent[] = [];
+  private readonly byAccount: (Agent | undefined)[] = [];
+  private readonly listeners: CommandListener[] = [];
+  private readonly queue = new WakeQueue();
+  private readonly stepAgents: number[] = [];
+  seq = 0;
+  nowMs = 0;
+  commands = 0;
+  readonly audit: AuditResult = { checks: 0, violations: [] };
+
+  constructor(instrument: InstrumentSpec, private readonly auditOptions: AuditOptions = { every: 1_000, onLiquidation: true }) {
+    this.engine = new Engine({ instruments: [instrument], bookFactory: createOrderBook });
+    this.view = createView(this.engine, instrument.symbol);
+  }
+
+  onCommand(listener: CommandListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Applies one command at the current simulated time; returns its events. */
+  submit(command: UnsequencedCommand): EngineEvent[] {
+    assertIntegerCommand(command);
+    const sequenced = { ...command, seq: ++this.seq, atMs: this.nowMs } as Command;
+    const events = this.engine.apply(sequenced);
+    this.commands++;
+    for (const listener of this.listeners) listener(sequenced, events);
+    let liquidated = false;
+    for (const event of events) {
+      const accountId = eventAccountId(event);
+      if (accountId !== 0) this.byAccount[accountId]?.onEvent(event);
+      if (event.type === 'Liquidation') liquidated = true;
+    }
+    if (this.commands % this.auditOptions.every === 0 || (liquidated && this.auditOptions.onLiquidation)) this.runAudit();
+    return events;
+  }
+
+  runAudit(): void {
+    this.audit.checks++;
+    const messages = this.engine.checkInvariants();
+    if (messages.length > 0 && this.audit.violations.length < 20) this.audit.violations.push({ seq: this.seq, messages });
+  }
+
+  setTime(nowMs: number): void {
+    if (nowMs < this.nowMs) throw new Error(`simulated time went backwards: ${nowMs} < ${this.nowMs}`);
+    this.nowMs = nowMs;
+  }
+
+  fundInsurance(usdt: number): void {
+    if (usdt > 0) this.submit({ type: 'FundInsurance', amountE8: usdtToE8(usdt) });
+  }
+
+  setIndex(ticks: number): void {
+    if (ticks === this.engine.market(this.view.symbol).indexTicks) return;
+    this.submit({ type: 'SetIndexPrice', symbol: this.view.symbol, priceTicks: ticks });
+  }
+
+  /** Creates and funds the agent's account, runs its setup commands, and schedules it. */
+  addAgent(agent: Agent): void {
+    const created = this.submit({ type: 'CreateAccount', parentAccountId: 0 }).find((e) => e.type === 'AccountCreated');
+    if (created?.type !== 'AccountCreated') throw new Error(`account for ${agent.name} was not created`);
+    agent.accountId = created.accountId;
+    this.byAccount[agent.accountId] = agent;
+    const index = this.agents.length;
+    this.agents.push(agent);
+    this.submit({ type: 'Deposit', accountId: agent.accountId, amountE8: usdtToE8(agent.capitalUsdt) });
+    refreshView(this.view, this.nowMs);
+    for (const command of agent.setup(this.view)) this.submit(command);
+    // Agents state their first wake-up as an offset from the moment they join.
+    agent.nextWakeMs = this.nowMs + Math.max(0, agent.nextWakeMs);
+    if (agent.everyStep) this.stepAgents.push(index);
+    else this.queue.push(agent.nextWakeMs, index);
+  }
+
+  agentOf(accountId: number): Agent | undefined {
+    return this.byAccount[accountId];
+  }
+
+  /** One path step: new index, then every-step agents, then agents whose wake time has come. */
+  step(nowMs: number, indexTicks: number): void {
+    this.setTime(nowMs);
+    this.setIndex(indexTicks);
+    refreshView(this.view, nowMs);
+    recordIndex(this.view, nowMs);
+    for (const index of this.stepAgents) this.runAgent(this.agents[index]!);
+    while (this.queue.peekTime() <= nowMs) {
+      const index = this.queue.pop();
+      const agent = this.agents[index]!;
+      this.runAgent(agent);
+      // Agents always move their wake time forward; a stuck one is rescheduled a step later.
+      this.queue.push(agent.nextWakeMs > nowMs ? agent.nextWakeMs : nowMs + 1, index);
+    }
+  }
+
+  private runAgent(agent: Agent): void {
+    refreshView(this.view, this.nowMs);
+    for (const command of agent.act(this.view)) this.submit(command);
+  }
+
+  /** Advances the clock with a Tick (lets the last mark samples and funding happen). */
+  tick(nowMs: number): void {
+    this.setTime(nowMs);
+    this.submit({ type: 'Tick' });
+  }
+}
+
+/** USDT (float with at most cents) → quote E8, exactly to the cent. */
+export function usdtToE8(usdt: number): bigint {
+  return BigInt(Math.round(usdt * 100)) * E6;
+}

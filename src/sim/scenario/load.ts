@@ -1,0 +1,130 @@
+/**
+ * @module sim/scenario/load
+ * Reads a scenario file (YAML, or JSON which is YAML too), validates it and reports every problem
+ * with the path of the field ("agents[2].params.leverage: …"), then resolves it: the instrument
+ * with its overrides, and the candles the index path will be built from.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { compileInstrument, DEFAULT_INSTRUMENTS, type InstrumentSpec } from '../../core/index.js';
+import type { TickCandle } from '../data/candle.js';
+import { sliceCandles } from '../data/csv.js';
+import { loadCandleFile } from '../data/load.js';
+import { syntheticCandles } from '../data/synthetic.js';
+import { toTickCandle } from '../data/ticks.js';
+import { Rng } from '../rng.js';
+import { scenarioSchema, type InstrumentOverrides, type ScenarioSpec } from './schema.js';
+
+export class ScenarioError extends Error {
+  constructor(readonly source: string, readonly problems: readonly string[]) {
+    super(`${source}: invalid scenario\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ScenarioError';
+  }
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) out += typeof key === 'number' ? `[${key}]` : `${out === '' ? '' : '.'}${String(key)}`;
+  return out === '' ? '(top level)' : out;
+}
+
+export function formatZodIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+}
+
+/** Validates a parsed object; throws ScenarioError naming each bad field. */
+export function parseScenario(value: unknown, source = 'scenario'): ScenarioSpec {
+  const result = scenarioSchema.safeParse(value);
+  if (!result.success) throw new ScenarioError(source, formatZodIssues(result.error));
+  return result.data;
+}
+
+export interface LoadedScenario {
+  readonly spec: ScenarioSpec;
+  /** Directory of the scenario file (relative data paths start here). */
+  readonly baseDir: string;
+  readonly source: string;
+}
+
+export function loadScenarioFile(file: string): LoadedScenario {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ScenarioError(file, [`cannot read: ${(error as Error).message}`]);
+  }
+  let value: unknown;
+  try {
+    value = parseYaml(text);
+  } catch (error) {
+    throw new ScenarioError(file, [`not valid YAML/JSON: ${(error as Error).message}`]);
+  }
+  return { spec: parseScenario(value, file), baseDir: dirname(path), source: path };
+}
+
+export function toMs(value: number | string): number {
+  return typeof value === 'number' ? value : Date.parse(value);
+}
+
+/** The instrument of the scenario's symbol with its overrides applied; validated by compileInstrument. */
+export function scenarioInstrument(spec: ScenarioSpec, source = 'scenario'): InstrumentSpec {
+  const base = DEFAULT_INSTRUMENTS.find((instrument) => instrument.symbol === spec.symbol);
+  if (base === undefined) {
+    throw new ScenarioError(source, [`symbol: unknown symbol ${spec.symbol} (known: ${DEFAULT_INSTRUMENTS.map((i) => i.symbol).join(', ')})`]);
+  }
+  const o: InstrumentOverrides = spec.engine.instrument;
+  const merged: InstrumentSpec = {
+    ...base, ...o,
+    mark: { ...base.mark, ...o.mark },
+    funding: { ...base.funding, ...o.funding },
+  } as InstrumentSpec;
+  try {
+    compileInstrument(merged);
+  } catch (error) {
+    throw new ScenarioError(source, [`engine.instrument: ${(error as Error).message}`]);
+  }
+  return merged;
+}
+
+export interface ResolvedData {
+  readonly candles: readonly TickCandle[];
+  readonly intervalMs: number;
+  /** File path or "synthetic". */
+  readonly source: string;
+  readonly gaps: number;
+}
+
+/** Candles for the scenario's data section, on the instrument's tick grid. */
+export function resolveData(loaded: LoadedScenario, instrument: InstrumentSpec): ResolvedData {
+  const { spec } = loaded;
+  const tick = compileInstrument(instrument).tick;
+  if (spec.data.synthetic !== undefined) {
+    const s = spec.data.synthetic;
+    const intervalMs = s.intervalSec * 1000;
+    const count = Math.max(1, Math.round((s.durationHours * 3_600_000) / intervalMs));
+    const candles = syntheticCandles({
+      startMs: toMs(s.start), intervalMs, startPrice: s.startPrice, annualVol: s.annualVol, annualDrift: s.annualDrift,
+      jumpProbability: s.jumpProbability, jumpSize: s.jumpSize,
+    }, count, tick, new Rng(spec.seed, 'synthetic-candles'));
+    return { candles, intervalMs, source: 'synthetic', gaps: 0 };
+  }
+  const file = spec.data.file!;
+  let series;
+  try {
+    series = loadCandleFile(file, loaded.baseDir);
+  } catch (error) {
+    throw new ScenarioError(loaded.source, [`data.file: ${(error as Error).message}`]);
+  }
+  const window = spec.data.window;
+  try {
+    series = sliceCandles(series, window?.start === undefined ? undefined : toMs(window.start),
+      window?.end === undefined ? undefined : toMs(window.end));
+  } catch (error) {
+    throw new ScenarioError(loaded.source, [`data.window: ${(error as Error).message}`]);
+  }
+  const candles = series.candles.map((candle) => toTickCandle(candle, series.intervalMs, tick));
+  return { candles, intervalMs: series.intervalMs, source: series.source, gaps: series.gaps.length };
+}

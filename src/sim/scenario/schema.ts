@@ -1,0 +1,137 @@
+/**
+ * @module sim/scenario/schema
+ * The scenario file format (YAML or JSON), validated with zod. Every field has a default except
+ * what only the author can know (name, the data source, the agents), and an unknown field is an
+ * error, so a typo is reported instead of ignored. docs/simulator.md documents each field.
+ */
+import { z } from 'zod';
+import { arbitrageurParams } from '../agents/arbitrageur.js';
+import { copyFollowerParams } from '../agents/copy-follower.js';
+import { holderParams } from '../agents/holder.js';
+import { marketMakerParams } from '../agents/market-maker.js';
+import { meanReversionParams } from '../agents/mean-reversion.js';
+import { momentumParams } from '../agents/momentum.js';
+import { noiseParams } from '../agents/noise.js';
+import { range } from '../agents/params.js';
+import { retailParams } from '../agents/retail.js';
+import { scalperParams } from '../agents/scalper.js';
+
+/** An instant: ISO-8601 text ("2021-05-19T00:00:00Z") or epoch milliseconds. */
+const instant = z.union([
+  z.number().int().nonnegative(),
+  z.string().refine((s) => !Number.isNaN(Date.parse(s)), { message: 'not an ISO-8601 date-time' }),
+]);
+
+const NAME = /^[A-Za-z0-9_.-]{1,40}$/;
+const name = z.string().regex(NAME, 'use 1–40 letters, digits, "_", "-" or "."');
+const capital = range(1, 1e12);
+const decimal = z.string().regex(/^\d+(\.\d+)?$/, 'a plain decimal string such as "0.0005"');
+
+function group<T extends string, P extends z.ZodType>(type: T, params: P) {
+  return z.object({
+    type: z.literal(type),
+    /** Group name (default: the type); agents are named <group>-<n>. */
+    name: name.optional(),
+    count: z.number().int().min(1).max(100_000).default(1),
+    /** Capital per agent in USDT: a number, or [min, max] drawn log-uniformly. */
+    capitalUsdt: capital,
+    marginType: z.enum(['ISOLATED', 'CROSSED']).optional(),
+    params: params,
+  }).strict();
+}
+
+export const agentGroupSchema = z.discriminatedUnion('type', [
+  group('marketMaker', marketMakerParams.prefault({})),
+  group('noise', noiseParams.prefault({})),
+  group('momentum', momentumParams.prefault({})),
+  group('meanReversion', meanReversionParams.prefault({})),
+  group('retail', retailParams.prefault({})),
+  group('scalper', scalperParams.prefault({})),
+  group('arbitrageur', arbitrageurParams.prefault({})),
+  group('holder', holderParams),
+  group('copyFollower', copyFollowerParams),
+]);
+export type AgentGroupSpec = z.infer<typeof agentGroupSchema>;
+
+/** A single, named account (followed in the report): one agent with a fixed capital. */
+export const namedAccountSchema = z.object({
+  name,
+  capitalUsdt: z.number().positive(),
+  agent: z.discriminatedUnion('type', [
+    z.object({ type: z.literal('scalper'), params: scalperParams.prefault({}) }).strict(),
+    z.object({ type: z.literal('holder'), params: holderParams }).strict(),
+    z.object({ type: z.literal('retail'), params: retailParams.prefault({}) }).strict(),
+    z.object({ type: z.literal('momentum'), params: momentumParams.prefault({}) }).strict(),
+    z.object({ type: z.literal('meanReversion'), params: meanReversionParams.prefault({}) }).strict(),
+    z.object({ type: z.literal('noise'), params: noiseParams.prefault({}) }).strict(),
+    z.object({ type: z.literal('copyFollower'), params: copyFollowerParams }).strict(),
+  ]),
+}).strict();
+export type NamedAccountSpec = z.infer<typeof namedAccountSchema>;
+
+const syntheticSchema = z.object({
+  start: instant.default('2024-01-01T00:00:00Z'),
+  durationHours: z.number().positive().max(24 * 366).default(24),
+  intervalSec: z.number().int().min(1).max(86_400).default(60),
+  startPrice: z.number().positive().default(60_000),
+  annualVol: z.number().min(0).max(10).default(0.35),
+  annualDrift: z.number().min(-10).max(10).default(0),
+  jumpProbability: z.number().min(0).max(1).default(0),
+  jumpSize: z.number().min(0).max(1).default(0.01),
+}).strict();
+
+const dataSchema = z.object({
+  /** Candle CSV: absolute, relative to the scenario, the working directory or the data directory. */
+  file: z.string().min(1).optional(),
+  window: z.object({ start: instant.optional(), end: instant.optional() }).strict().optional(),
+  synthetic: syntheticSchema.optional(),
+}).strict().refine((d) => (d.file === undefined) !== (d.synthetic === undefined), {
+  message: 'give exactly one of data.file or data.synthetic',
+});
+
+const instrumentOverrides = z.object({
+  makerFeeRate: decimal, takerFeeRate: decimal, liquidationFeeRate: decimal,
+  percentPriceUp: decimal, percentPriceDown: decimal, marketTakeBound: decimal, triggerProtect: decimal,
+  minNotional: decimal, maxQty: decimal, marketMaxQty: decimal,
+  defaultLeverage: z.number().int().min(1).max(125),
+  partialLiquidationFromBracket: z.number().int().min(0).max(20),
+  maxOpenOrders: z.number().int().min(1).max(10_000),
+  mark: z.object({ cadenceMs: z.number().int(), basisSamples: z.number().int() }).partial().strict(),
+  funding: z.object({
+    intervalHours: z.number().int(), interestRate: decimal, premiumClamp: decimal, rateCap: decimal,
+    rateFloor: z.string().regex(/^-?\d+(\.\d+)?$/), impactMargin: decimal, premiumSampleMs: z.number().int(),
+  }).partial().strict(),
+}).partial().strict();
+export type InstrumentOverrides = z.infer<typeof instrumentOverrides>;
+
+export const scenarioSchema = z.object({
+  name: z.string().min(1),
+  description: z.string().default(''),
+  seed: z.number().int().nonnegative().max(2 ** 32 - 1).default(1),
+  symbol: z.string().default('BTCUSDT'),
+  data: dataSchema,
+  path: z.object({
+    /** Index update period in ms; the mark price moves on 1 s boundaries, so ≥ 1000 is typical. */
+    stepMs: z.number().int().min(100).max(3_600_000).default(1_000),
+  }).strict().prefault({}),
+  engine: z.object({
+    insuranceFundUsdt: z.number().min(0).default(1_000_000),
+    instrument: instrumentOverrides.default({}),
+  }).strict().prefault({}),
+  audit: z.object({
+    /** Run the auditor (engine.checkInvariants) every n commands, after every liquidation and at the end. */
+    every: z.number().int().min(1).default(1_000),
+  }).strict().prefault({}),
+  report: z.object({
+    /** Period of price / open-interest / insurance samples. */
+    sampleEveryMs: z.number().int().min(1_000).default(10_000),
+    /** Period of equity samples of every account. */
+    equityEveryMs: z.number().int().min(1_000).default(60_000),
+    /** Names of agents whose equity curves are charted (named accounts always are). */
+    follow: z.array(z.string()).default([]),
+  }).strict().prefault({}),
+  agents: z.array(agentGroupSchema).default([]),
+  accounts: z.array(namedAccountSchema).default([]),
+}).strict();
+
+export type ScenarioSpec = z.infer<typeof scenarioSchema>;

@@ -1,0 +1,46 @@
+/**
+ * Risk of ruin: runs on the engine, probabilities are cumulative and grow with leverage.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadCandleFile } from '../../src/sim/data/load.js';
+import { parseDuration } from '../../src/sim/ruin/duration.js';
+import { ruinSvg, ruinTable } from '../../src/sim/ruin/report.js';
+import { runRuin } from '../../src/sim/ruin/ruin.js';
+import { FIXTURES } from './support.js';
+
+describe('risk of ruin', () => {
+  const series = loadCandleFile(join(FIXTURES, 'synthetic-1m.csv'));
+  const base = {
+    leverages: [5, 50, 125], paths: 12, horizonMs: parseDuration('2h'), checkpointsMs: [parseDuration('30m'), parseDuration('2h')],
+    candles: series.candles, intervalMs: series.intervalMs, blockLength: 10, marginUsdt: 100, startPrice: 50_000, seed: 4,
+  };
+
+  it('liquidates high leverage more often, with cumulative probabilities, and the auditor clean', () => {
+    const result = runRuin({ ...base, strategy: 'hold-long' });
+    const [low, mid, high] = result.outcomes;
+    expect(low!.opened).toBe(12);
+    expect(high!.opened).toBe(12);
+    for (const o of result.outcomes) {
+      expect(o.probability[0]!).toBeLessThanOrEqual(o.probability[1]!);
+      expect(o.liquidated).toBe(o.timesMs.length);
+      expect(o.probability[1]).toBeCloseTo(o.liquidated / o.opened, 10);
+    }
+    expect(high!.probability[1]!).toBeGreaterThanOrEqual(mid!.probability[1]!);
+    expect(mid!.probability[1]!).toBeGreaterThanOrEqual(low!.probability[1]!);
+    expect(high!.liquidated).toBeGreaterThan(0);
+    expect(low!.liquidated).toBe(0);
+    expect(result.auditViolations).toBe(0);
+    expect(ruinTable(result)).toMatch(/125x\s+12/);
+    expect(ruinSvg(result)).toContain('<svg');
+  });
+
+  it('is reproducible for a seed and runs the scalper strategy', () => {
+    const a = runRuin({ ...base, strategy: 'hold-short', paths: 4 });
+    const b = runRuin({ ...base, strategy: 'hold-short', paths: 4 });
+    expect(b.outcomes).toEqual(a.outcomes);
+    const s = runRuin({ ...base, strategy: 'scalper', leverages: [100], paths: 3 });
+    expect(s.outcomes[0]!.opened).toBeGreaterThan(0);
+    expect(s.auditViolations).toBe(0);
+  });
+});

@@ -1,0 +1,76 @@
+/**
+ * Scenario files: the shipped ones validate and resolve; mistakes are reported by field.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createAgents } from '../../src/sim/agents/factory.js';
+import { loadScenarioFile, parseScenario, resolveData, scenarioInstrument, ScenarioError } from '../../src/sim/scenario/load.js';
+import { DATA_DIR, hasData } from './support.js';
+
+const SCENARIOS = join(import.meta.dirname, '../../scenarios');
+
+function problems(value: unknown): string[] {
+  try {
+    parseScenario(value, 's.yaml');
+  } catch (error) {
+    expect(error).toBeInstanceOf(ScenarioError);
+    return [...(error as ScenarioError).problems];
+  }
+  return [];
+}
+
+describe('scenario files', () => {
+  const files = readdirSync(SCENARIOS).filter((f) => f.endsWith('.yaml') || f.endsWith('.json'));
+
+  it('ships the five scenarios', () => {
+    expect(files.sort()).toEqual(['2020-03-12-btc.yaml', '2021-05-19-btc.yaml', '2021-05-19-eth.yaml',
+      '2025-04-drawdown-btc.yaml', 'calm-synthetic.yaml']);
+  });
+
+  it.each(files)('%s validates and builds its agents', (file) => {
+    const loaded = loadScenarioFile(join(SCENARIOS, file));
+    const instrument = scenarioInstrument(loaded.spec);
+    const agents = createAgents(loaded.spec, instrument);
+    expect(agents.length).toBeGreaterThan(3);
+    expect(new Set(agents.map((a) => a.name)).size).toBe(agents.length);
+    const dataFile = loaded.spec.data.file;
+    if (dataFile === undefined || hasData(dataFile)) {
+      const data = resolveData(loaded, instrument);
+      expect(data.candles.length).toBeGreaterThan(100);
+    }
+  });
+
+  it('names the field of every mistake', () => {
+    expect(problems({ name: 'x' })).toContain('data: Invalid input: expected object, received undefined');
+    const p = problems({
+      name: 'x', seed: -1, data: { file: 'a.csv', synthetic: {} }, path: { stepMs: 10 },
+      agents: [{ type: 'retail', capitalUsdt: 100, params: { leverage: { values: [200], weights: [1] } } },
+        { type: 'wizard', capitalUsdt: 1 }, { type: 'noise', capitalUsdt: [10, 1], extra: 1 }],
+    });
+    const text = p.join('\n');
+    expect(text).toMatch(/^seed: /m);
+    expect(text).toMatch(/^data: give exactly one of data\.file or data\.synthetic/m);
+    expect(text).toMatch(/^path\.stepMs: /m);
+    expect(text).toMatch(/^agents\[0\]\.params\.leverage\.values\[0\]: /m);
+    expect(text).toMatch(/^agents\[1\]\.type: /m);
+    expect(text).toMatch(/^agents\[2\]: Unrecognized key: "extra"/m);
+    expect(text).toMatch(/^agents\[2\]\.capitalUsdt/m);
+  });
+
+  it('rejects instrument overrides the engine would not accept, naming engine.instrument', () => {
+    const spec = parseScenario({ name: 'x', data: { synthetic: {} }, engine: { instrument: { makerFeeRate: '0.000000001' } } });
+    expect(() => scenarioInstrument(spec)).toThrow(/engine\.instrument: .*makerFeeRate/);
+  });
+
+  it('reports copy followers as not available yet', () => {
+    const spec = parseScenario({ name: 'x', data: { synthetic: {} }, agents: [
+      { type: 'holder', name: 'lead', capitalUsdt: 100, params: { side: 'LONG', leverage: 10 } },
+      { type: 'copyFollower', capitalUsdt: 100, params: { leader: 'lead' } }] });
+    expect(() => createAgents(spec, scenarioInstrument(spec))).toThrow(/copy trading, which is not available yet/);
+  });
+
+  it('finds data files in the data directory', () => {
+    expect(DATA_DIR).toMatch(/data$/);
+  });
+});
