@@ -60,7 +60,7 @@ export function checkAccountRisk(ctx: EngineContext, account: Account, atMs: num
 function liquidateIsolated(
   ctx: EngineContext, account: Account, position: Position, balance: bigint, maintenance: bigint, atMs: number,
 ): void {
-  cancelOrders(ctx, account, (order) => order.market === position.market, 'LIQUIDATION', atMs);
+  cancelOrders(ctx, account, position.market, 'LIQUIDATION', atMs);
   let step = 0;
   let marginBalance = balance;
   let maintenanceMargin = maintenance;
@@ -75,7 +75,7 @@ function liquidateIsolated(
 /** `totalsFresh`: the shared totals already hold this account's figures (saves one pass). */
 function liquidateCross(ctx: EngineContext, account: Account, atMs: number, totalsFresh: boolean): void {
   if (account.orders.size > 0) {
-    cancelOrders(ctx, account, (order) => account.positions.get(order.market)?.isolated !== true, 'LIQUIDATION', atMs);
+    cancelOrders(ctx, account, CROSS_MARKETS, 'LIQUIDATION', atMs);
     totalsFresh = false;
   }
   for (let step = 0; ; step++) {
@@ -99,12 +99,16 @@ function liquidateCross(ctx: EngineContext, account: Account, atMs: number, tota
   }
 }
 
-function cancelOrders(
-  ctx: EngineContext, account: Account, select: (order: OrderRecord) => boolean,
-  reason: 'LIQUIDATION' | 'ADL', atMs: number,
-): void {
+/** `market`: cancel the orders of that market index; CROSS_MARKETS: of every cross-margin symbol. */
+const CROSS_MARKETS = -1;
+
+function cancelOrders(ctx: EngineContext, account: Account, market: number, reason: 'LIQUIDATION' | 'ADL', atMs: number): void {
+  if (account.orders.size === 0) return;
   const victims: OrderRecord[] = [];
-  for (const order of account.orders.values()) if (select(order)) victims.push(order);
+  for (const order of account.orders.values()) {
+    const selected = market === CROSS_MARKETS ? account.positions.get(order.market)?.isolated !== true : order.market === market;
+    if (selected) victims.push(order);
+  }
   for (const order of victims) endLiveOrder(ctx, order, 'CANCELED', 'CANCELED', reason, atMs);
 }
 
@@ -288,7 +292,7 @@ function deleverage(
       kind: 'ADL', atMs,
     });
     out.push({ accountId: counterparty.accountId, qtyLots: take, priceTicks, realizedPnlE8: realized });
-    cancelOrders(ctx, counterpartyAccount, (order) => order.market === market.marketIndex, 'ADL', atMs);
+    cancelOrders(ctx, counterpartyAccount, market.marketIndex, 'ADL', atMs);
     remaining -= take;
   }
 }
