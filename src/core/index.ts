@@ -11,7 +11,7 @@ export * from './engine/events.js';
 export { Engine, type EngineConfig, type BookFactory } from './engine/engine.js';
 export { REJECT, type RejectReason } from './engine/reject-codes.js';
 export type {
-  AccountView, PositionRiskView, OrderPreview, OrderPreviewInput, DepthLevel, LedgerView,
+  AccountView, PositionRiskView, OrderPreview, OrderPreviewInput, DepthLevel, LedgerView, MarketView,
 } from './engine/queries.js';
 export type { PriceFraction } from './engine/margin.js';
 export { fractionToTicks } from './engine/margin.js';

@@ -14,14 +14,14 @@ import {
   adjustIsolatedMargin, createAccount, deposit, fundInsurance, setIndexPrice, setLeverage, setMarginType, transfer,
   withdraw,
 } from './account-commands.js';
-import { advanceClock } from './clock.js';
+import { advanceClock, estimatedFundingRateE8 } from './clock.js';
 import type { Command } from './commands.js';
 import { DEFAULT_LIMITS, EngineContext, type EngineLimits } from './context.js';
 import { amendOrder, cancelAllOrders, cancelOrder } from './cancel.js';
 import type { EngineEvent, OrderView } from './events.js';
 import {
-  accountView, depth, ledger, openOrders, previewOrder, type AccountView, type DepthLevel, type LedgerView,
-  type OrderPreview, type OrderPreviewInput,
+  accountView, allOpenOrders, depth, ledger, marketView, openOrders, previewOrder, type AccountView, type DepthLevel,
+  type LedgerView, type MarketView, type OrderPreview, type OrderPreviewInput,
 } from './queries.js';
 import { LiquidationIndex } from './liquidation-index.js';
 import { placeOrder } from './place-order.js';
@@ -151,6 +151,17 @@ export class Engine {
 
   depth(symbol: string, limit: number): { bids: DepthLevel[]; asks: DepthLevel[] } {
     return depth(this.market(symbol), limit);
+  }
+
+  /** Read-only market figures (index, mark, last, best prices, funding, open interest). */
+  marketView(symbol: string): MarketView {
+    const market = this.market(symbol);
+    return marketView(this.ctx, market, estimatedFundingRateE8(market));
+  }
+
+  /** Every live order of every account (read models rebuild from it after a restart). */
+  allOpenOrders(): OrderView[] {
+    return allOpenOrders(this.ctx);
   }
 
   ledger(): LedgerView {

@@ -285,3 +285,43 @@ export function ledger(ctx: EngineContext): LedgerView {
   };
 }
 
+
+/** Read-only figures of one market (what tickers, premiumIndex and openInterest publish). */
+export interface MarketView {
+  readonly symbol: string;
+  readonly indexTicks: number;
+  readonly markTicks: number;
+  readonly lastTicks: number;
+  readonly bestBidTicks: number;
+  readonly bestAskTicks: number;
+  readonly lastFundingRateE8: bigint;
+  readonly estimatedFundingRateE8: bigint;
+  readonly nextFundingMs: number;
+  readonly openInterestLots: number;
+  readonly lastTradeId: number;
+  readonly insuranceFundE8: bigint;
+}
+
+export function marketView(ctx: EngineContext, market: Market, estimatedFundingRateE8: bigint): MarketView {
+  return {
+    symbol: market.instrument.symbol,
+    indexTicks: market.indexTicks,
+    markTicks: market.markTicks,
+    lastTicks: market.lastTicks,
+    bestBidTicks: market.book.bestBid(),
+    bestAskTicks: market.book.bestAsk(),
+    lastFundingRateE8: market.lastFundingRateE8,
+    estimatedFundingRateE8,
+    nextFundingMs: market.nextFundingMs,
+    openInterestLots: market.longOpenInterestLots,
+    lastTradeId: market.nextTradeId - 1,
+    insuranceFundE8: ctx.insuranceFundE8,
+  };
+}
+
+/** Every live order of every account, in order-id order. */
+export function allOpenOrders(ctx: EngineContext): OrderView[] {
+  const views: OrderView[] = [];
+  for (const order of ctx.liveOrders.values()) views.push(ctx.orderView(order));
+  return views.sort((a, b) => a.orderId - b.orderId);
+}
