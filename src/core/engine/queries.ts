@@ -5,6 +5,8 @@
  * bankruptcy) come as PriceFraction plus a rounded tick value for display.
  */
 import { BUY, SELL, type Side } from '../book/types.js';
+import { RATE_ONE } from '../instrument/units.js';
+import { divCeil } from '../num/int.js';
 import { bracketFor, maxNotionalForLeverage } from '../instrument/instrument.js';
 import type { EngineContext } from './context.js';
 import {
@@ -192,9 +194,11 @@ export function previewOrder(ctx: EngineContext, input: OrderPreviewInput): Orde
   computeCross(ctx, account, totals);
   const available = template.isolated ? totals.withdrawableE8 : totals.availableE8;
   const after = hypotheticalFill(template, side, fillable, fillNotional);
+  // A market order pays the taker fee now; for cross positions it comes out of the backing equity.
+  const takerFee = input.priceTicks === 0 ? divCeil(fillNotional * instrument.takerFeeE8, RATE_ONE) : 0n;
   const backing = template.isolated
-    ? template.isolatedWalletE8 + (after.opened > 0n ? after.opened / BigInt(template.leverage) : 0n)
-    : crossBackingE8(ctx, account, template);
+    ? template.isolatedWalletE8 + (after.opened > 0n ? divCeil(after.opened, BigInt(template.leverage)) : 0n)
+    : crossBackingE8(ctx, account, template) - takerFee;
   const liquidation = liquidationPrice(instrument, after.size, after.cost, backing);
   return {
     costE8: cost,
