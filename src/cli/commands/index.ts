@@ -4,7 +4,17 @@
  */
 import type { Command } from 'commander';
 import { register as registerInstruments } from './instruments.js';
+import { register as registerSim } from './sim.js';
+import { register as registerRuin } from './ruin.js';
+import { register as registerServe } from './serve.js';
+import { register as registerAdmin } from './admin.js';
+import { register as registerJournal } from './journal.js';
 
 export function registerCommands(program: Command): void {
   registerInstruments(program);
+  registerSim(program);
+  registerRuin(program);
+  registerServe(program);
+  registerAdmin(program);
+  registerJournal(program);
 }

@@ -1,12 +1,14 @@
 /**
  * @module test/journal/support/workload
- * A seeded, engine-independent command stream for the journal's crash test, soak script and
- * benchmark. It does not read engine state, so a driver can regenerate exactly the same stream
- * and keys after any crash: account ids are predicted (the engine hands them out 1, 2, 3, ...),
+ * A seeded, engine-independent command stream for the journal's tests, crash test and soak
+ * script. It does not read engine state, so a driver can regenerate exactly the same stream and
+ * keys after any crash: account ids are predicted (the engine hands them out 1, 2, 3, ...),
  * cancels and amends address orders by client order id, and prices follow the generator's own
- * index random walk (with rare 2–4 % jumps, so thinly funded, highly levered takers get
- * liquidated). Commands that turn out to be invalid (cancelling a filled order, not enough margin)
- * are rejected by the engine, which is realistic traffic too.
+ * index random walk with 2–4 % jumps (`jumpChance` of the index moves). The first tenth of the
+ * accounts are well-funded market makers quoting both sides; the rest are thinly funded,
+ * levered, directional takers (odd accounts lean long, even short), so jumps liquidate some.
+ * Commands that turn out to be invalid (cancelling a filled order, not enough margin) are
+ * rejected by the engine, which is realistic traffic too.
  *
  * Mix after the bootstrap (accounts, deposits, leverage, first index prices): ~36 % passive
  * market-maker limits, ~30 % cancels, ~12 % crossing taker limits, ~5 % market orders, ~4 % index
@@ -26,10 +28,13 @@ export interface WorkloadOptions {
   readonly accounts: number;
   /** Prefix of every idempotency key and client order id, so several streams can share a venue. */
   readonly keyPrefix?: string;
+  /** Share of index moves that are 2–4 % jumps (default 0.04); higher means more liquidations. */
+  readonly jumpChance?: number;
 }
 
 interface SymbolModel {
   readonly symbol: string;
+  readonly symbolIndex: number;
   /** Current index in ticks (the generator's own random walk). */
   indexTicks: number;
   readonly startTicks: number;
@@ -91,10 +96,10 @@ export class Workload {
     this.random = new Prng(options.seed);
     this.prefix = options.keyPrefix ?? `s${options.seed}`;
     this.symbols = [
-      { symbol: 'BTCUSDT', indexTicks: 300_000, startTicks: 300_000, minLots: 2 },
-      { symbol: 'ETHUSDT', indexTicks: 200_000, startTicks: 200_000, minLots: 10 },
+      { symbol: 'BTCUSDT', symbolIndex: 0, indexTicks: 300_000, startTicks: 300_000, minLots: 2 },
+      { symbol: 'ETHUSDT', symbolIndex: 1, indexTicks: 200_000, startTicks: 200_000, minLots: 10 },
     ];
-    this.recentOrders = Array.from({ length: options.accounts + 1 }, () => []);
+    this.recentOrders = Array.from({ length: (options.accounts + 1) * this.symbols.length }, () => []);
     this.planBootstrap();
   }
 
@@ -121,7 +126,7 @@ export class Workload {
     const plan: UnsequencedCommand[] = [{ type: 'FundInsurance', amountE8: 1_000_000n * E8 }];
     for (let accountId = 1; accountId <= this.options.accounts; accountId++) {
       plan.push({ type: 'CreateAccount', parentAccountId: 0 });
-      const usdt = this.isMaker(accountId) ? this.random.between(2_000_000, 5_000_000) : this.random.between(500, 20_000);
+      const usdt = this.isMaker(accountId) ? this.random.between(2_000_000, 5_000_000) : this.random.between(100, 3_000);
       plan.push({ type: 'Deposit', accountId, amountE8: BigInt(usdt) * E8 });
       if (!this.isMaker(accountId)) {
         for (const model of this.symbols) {
@@ -148,11 +153,11 @@ export class Workload {
     if (r < 0.87) return this.order(model, taker, 'MARKET', 'GTC', true);
     if (r < 0.89) return { command: this.amend(model, maker), idempotencyKey: key };
     if (r < 0.905) return this.conditional(model, taker);
-    if (r < 0.925) return { command: { type: 'Deposit', accountId: taker, amountE8: BigInt(this.random.between(100, 5_000)) * E8 }, idempotencyKey: key };
+    if (r < 0.925) return { command: { type: 'Deposit', accountId: taker, amountE8: BigInt(this.random.between(20, 300)) * E8 }, idempotencyKey: key };
     if (r < 0.935) return { command: { type: 'Withdraw', accountId: taker, amountE8: BigInt(this.random.between(10, 2_000)) * E8 }, idempotencyKey: key };
     if (r < 0.945) {
       return {
-        command: { type: 'Transfer', fromAccountId: maker, toAccountId: taker, amountE8: BigInt(this.random.between(10, 1_000)) * E8 },
+        command: { type: 'Transfer', fromAccountId: maker, toAccountId: taker, amountE8: BigInt(this.random.between(10, 200)) * E8 },
         idempotencyKey: key,
       };
     }
@@ -171,14 +176,14 @@ export class Workload {
     }
     if (r < 0.97) {
       const scope = (['ALL', 'REGULAR', 'CONDITIONAL'] as const)[this.random.below(3)]!;
-      this.recentOrders[maker] = [];
+      this.recentOrders[this.slot(maker, model)] = [];
       return { command: { type: 'CancelAllOrders', accountId: maker, symbol: model.symbol, scope }, idempotencyKey: key };
     }
     return this.order(model, maker, 'LIMIT', 'GTC', false);
   }
 
   private indexMove(model: SymbolModel): UnsequencedCommand {
-    const jump = this.random.float() < 0.04;
+    const jump = this.random.float() < (this.options.jumpChance ?? 0.04);
     const bps = jump ? this.random.between(200, 400) * (this.random.float() < 0.5 ? -1 : 1) : this.random.between(-12, 12);
     let next = Math.round(model.indexTicks * (1 + bps / 10_000));
     // Mean reversion keeps the walk within ±30 % of the start, far inside the instrument's range.
@@ -193,15 +198,18 @@ export class Workload {
 
   private order(model: SymbolModel, accountId: number, orderType: 'LIMIT' | 'MARKET', timeInForce: 'GTC' | 'IOC',
     crossing: boolean): WorkloadItem {
-    const side: OrderSideName = this.random.float() < 0.5 ? 'BUY' : 'SELL';
+    // Takers are directional (odd accounts lean long, even short), so some build levered positions
+    // that an adverse jump liquidates; makers quote both sides evenly.
+    const lean = crossing ? (accountId % 2 === 1 ? 0.75 : 0.25) : 0.5;
+    const side: OrderSideName = this.random.float() < lean ? 'BUY' : 'SELL';
     const sign = side === 'BUY' ? 1 : -1;
     const index = model.indexTicks;
     // Passive quotes sit 1–80 bps away on their own side; crossing limits reach up to 40 bps through.
     const offsetBps = crossing ? -this.random.between(0, 40) : this.random.between(1, 80);
     const priceTicks = orderType === 'MARKET' ? 0 : Math.max(1, Math.round(index * (1 - (sign * offsetBps) / 10_000)));
-    const qtyLots = model.minLots * this.random.between(1, crossing ? 20 : 40);
+    const qtyLots = model.minLots * (crossing ? this.random.between(5, 150) : this.random.between(1, 40));
     const clientOrderId = this.clientOrderId();
-    if (orderType === 'LIMIT' && timeInForce === 'GTC') this.remember(accountId, clientOrderId);
+    if (orderType === 'LIMIT' && timeInForce === 'GTC') this.remember(this.slot(accountId, model), clientOrderId);
     const command: Omit<PlaceOrderCommand, 'seq' | 'atMs'> = {
       type: 'PlaceOrder', accountId, symbol: model.symbol, side, orderType, timeInForce, qtyLots, priceTicks,
       stopPriceTicks: 0, activationPriceTicks: 0, callbackRateBps: 0,
@@ -230,18 +238,23 @@ export class Workload {
       workingType: this.random.float() < 0.5 ? 'MARK_PRICE' : 'CONTRACT_PRICE', priceProtect: false, stpMode: 'NONE',
       clientOrderId,
     };
-    this.remember(accountId, clientOrderId);
+    this.remember(this.slot(accountId, model), clientOrderId);
     return { command, idempotencyKey: `${this.prefix}:order:${accountId}:${clientOrderId}` };
   }
 
-  private remember(accountId: number, clientOrderId: string): void {
-    const recent = this.recentOrders[accountId]!;
+  /** Recent client order ids are kept per account and symbol, so cancels name a live order often. */
+  private slot(accountId: number, model: SymbolModel): number {
+    return accountId * this.symbols.length + model.symbolIndex;
+  }
+
+  private remember(slot: number, clientOrderId: string): void {
+    const recent = this.recentOrders[slot]!;
     recent.push(clientOrderId);
     if (recent.length > RECENT_ORDERS) recent.shift();
   }
 
-  private pickRecent(accountId: number): string {
-    const recent = this.recentOrders[accountId]!;
+  private pickRecent(slot: number): string {
+    const recent = this.recentOrders[slot]!;
     if (recent.length === 0) return 'never-placed';
     const at = this.random.below(recent.length);
     const id = recent[at]!;
@@ -251,11 +264,11 @@ export class Workload {
   }
 
   private cancel(model: SymbolModel, accountId: number): UnsequencedCommand {
-    return { type: 'CancelOrder', accountId, symbol: model.symbol, orderId: 0, clientOrderId: this.pickRecent(accountId) };
+    return { type: 'CancelOrder', accountId, symbol: model.symbol, orderId: 0, clientOrderId: this.pickRecent(this.slot(accountId, model)) };
   }
 
   private amend(model: SymbolModel, accountId: number): UnsequencedCommand {
-    const recent = this.recentOrders[accountId]!;
+    const recent = this.recentOrders[this.slot(accountId, model)]!;
     const clientOrderId = recent.length === 0 ? 'never-placed' : recent[this.random.below(recent.length)]!;
     const side = this.random.float() < 0.5 ? 1 : -1;
     return {

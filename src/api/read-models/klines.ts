@@ -1,0 +1,178 @@
+/**
+ * @module api/read-models/klines
+ * Candles from committed events: trade klines from Trade events (book trades; ADL fills are off-book
+ * and excluded, as on Binance), mark and index klines from price events. Only the base intervals
+ * 1m, 1h and 1d are stored; every Binance interval is an aggregation of the nearest base (3m..30m
+ * of 1m, 2h..12h of 1h, 3d/1w/1M of 1d), so a query reads at most a few tens of thousands of rows.
+ * The open candle of every interval is also kept in memory for the kline stream.
+ */
+import type { BaseInterval, KlineKind, KlineRow, ReadStore } from './store.js';
+
+export const INTERVALS = ['1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '6h', '8h', '12h', '1d', '3d', '1w', '1M'] as const;
+export type Interval = (typeof INTERVALS)[number];
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+/** 1970-01-05 was a Monday: Binance weeks start on Monday 00:00 UTC. */
+const FIRST_MONDAY = 4 * DAY;
+
+const FIXED_MS: Partial<Record<Interval, number>> = {
+  '1m': MINUTE, '3m': 3 * MINUTE, '5m': 5 * MINUTE, '15m': 15 * MINUTE, '30m': 30 * MINUTE, '1h': HOUR, '2h': 2 * HOUR,
+  '4h': 4 * HOUR, '6h': 6 * HOUR, '8h': 8 * HOUR, '12h': 12 * HOUR, '1d': DAY, '3d': 3 * DAY,
+};
+
+export function isInterval(text: string): text is Interval {
+  return (INTERVALS as readonly string[]).includes(text);
+}
+
+export function baseOf(interval: Interval): BaseInterval {
+  if (interval.endsWith('m')) return '1m';
+  if (interval.endsWith('h')) return '1h';
+  return '1d';
+}
+
+/** Base candles per interval candle, at most (1M: 31 days). */
+function ratioOf(interval: Interval): number {
+  if (interval === '1w') return 7;
+  if (interval === '1M') return 31;
+  const base = FIXED_MS[baseOf(interval)]!;
+  return FIXED_MS[interval]! / base;
+}
+
+export function openTimeOf(interval: Interval, timeMs: number): number {
+  const fixed = FIXED_MS[interval];
+  if (fixed !== undefined) return timeMs - (timeMs % fixed);
+  if (interval === '1w') return timeMs - ((((timeMs - FIRST_MONDAY) % (7 * DAY)) + 7 * DAY) % (7 * DAY));
+  const date = new Date(timeMs);
+  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
+}
+
+export function closeTimeOf(interval: Interval, openTimeMs: number): number {
+  const fixed = FIXED_MS[interval];
+  if (fixed !== undefined) return openTimeMs + fixed - 1;
+  if (interval === '1w') return openTimeMs + 7 * DAY - 1;
+  const date = new Date(openTimeMs);
+  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1) - 1;
+}
+
+export function emptyKline(symbol: string, kind: KlineKind, interval: BaseInterval, openTimeMs: number, price: number): KlineRow {
+  return {
+    symbol, kind, interval, openTimeMs, open: price, high: price, low: price, close: price, volumeLots: 0, quoteE8: 0n,
+    trades: 0, takerBuyLots: 0, takerBuyQuoteE8: 0n, firstTradeId: -1, lastTradeId: -1,
+  };
+}
+
+/** Folds base candles (ascending) into candles of `interval`. */
+export function aggregate(rows: readonly KlineRow[], interval: Interval): KlineRow[] {
+  const out: KlineRow[] = [];
+  let current: KlineRow | undefined;
+  for (const row of rows) {
+    const open = openTimeOf(interval, row.openTimeMs);
+    if (current === undefined || current.openTimeMs !== open) {
+      current = { ...row, openTimeMs: open };
+      out.push(current);
+      continue;
+    }
+    mergeInto(current, row);
+  }
+  return out;
+}
+
+function mergeInto(target: KlineRow, row: KlineRow): void {
+  if (row.high > target.high) target.high = row.high;
+  if (row.low < target.low) target.low = row.low;
+  target.close = row.close;
+  target.volumeLots += row.volumeLots;
+  target.quoteE8 += row.quoteE8;
+  target.trades += row.trades;
+  target.takerBuyLots += row.takerBuyLots;
+  target.takerBuyQuoteE8 += row.takerBuyQuoteE8;
+  if (target.firstTradeId === -1) target.firstTradeId = row.firstTradeId;
+  if (row.lastTradeId !== -1) target.lastTradeId = row.lastTradeId;
+}
+
+export interface KlineQuery {
+  readonly startTime?: number;
+  readonly endTime?: number;
+  readonly limit: number;
+}
+
+export class KlineModel {
+  /** Open candle per symbol|kind|interval (every interval for trades, base ones for mark/index). */
+  private readonly open = new Map<string, KlineRow>();
+
+  constructor(private readonly store: ReadStore) {}
+
+  private current(symbol: string, kind: KlineKind, interval: Interval, openTimeMs: number, price: number): KlineRow {
+    const key = `${symbol}|${kind}|${interval}`;
+    let row = this.open.get(key);
+    if (row !== undefined && row.openTimeMs === openTimeMs) return row;
+    // A new period, or the first one since start: resume from stored base candles of the period.
+    const base = baseOf(interval);
+    // No flush here: this runs inside the projection of an entry, and a flush must never store half
+    // an entry. Unflushed candles of this period can only be ones this entry just opened.
+    const stored = this.store.klines(symbol, kind, base, openTimeMs, closeTimeOf(interval, openTimeMs), ratioOf(interval),
+      false, false);
+    const merged = aggregate(stored, interval)[0];
+    row = merged === undefined ? emptyKline(symbol, kind, base, openTimeMs, price) : merged;
+    this.open.set(key, row);
+    return row;
+  }
+
+  /** The open candle for the kline stream (undefined before the first trade of the period). */
+  openCandle(symbol: string, interval: Interval): KlineRow | undefined {
+    return this.open.get(`${symbol}|trade|${interval}`);
+  }
+
+  onTrade(symbol: string, tradeId: number, priceTicks: number, qtyLots: number, quoteE8: bigint, takerBuy: boolean,
+    timeMs: number): void {
+    for (const interval of INTERVALS) {
+      const openTime = openTimeOf(interval, timeMs);
+      const row = this.current(symbol, 'trade', interval, openTime, priceTicks);
+      if (row.trades === 0 && row.volumeLots === 0) {
+        row.open = priceTicks;
+        row.high = priceTicks;
+        row.low = priceTicks;
+      }
+      if (priceTicks > row.high) row.high = priceTicks;
+      if (priceTicks < row.low) row.low = priceTicks;
+      row.close = priceTicks;
+      row.volumeLots += qtyLots;
+      row.quoteE8 += quoteE8;
+      row.trades++;
+      if (takerBuy) {
+        row.takerBuyLots += qtyLots;
+        row.takerBuyQuoteE8 += quoteE8;
+      }
+      if (row.firstTradeId === -1) row.firstTradeId = tradeId;
+      row.lastTradeId = tradeId;
+      if (interval === '1m' || interval === '1h' || interval === '1d') this.store.putKline(row);
+    }
+  }
+
+  onPrice(kind: 'mark' | 'index', symbol: string, priceTicks: number, timeMs: number): void {
+    for (const interval of ['1m', '1h', '1d'] as const) {
+      const row = this.current(symbol, kind, interval, openTimeOf(interval, timeMs), priceTicks);
+      if (priceTicks > row.high) row.high = priceTicks;
+      if (priceTicks < row.low) row.low = priceTicks;
+      row.close = priceTicks;
+      this.store.putKline(row);
+    }
+  }
+
+  query(symbol: string, kind: KlineKind, interval: Interval, query: KlineQuery): KlineRow[] {
+    const base = baseOf(interval);
+    const ratio = ratioOf(interval);
+    const from = query.startTime === undefined ? 0 : openTimeOf(interval, query.startTime);
+    const to = query.endTime ?? Number.MAX_SAFE_INTEGER;
+    const newestFirst = query.startTime === undefined;
+    const rows = this.store.klines(symbol, kind, base, from, to, Math.min(query.limit * ratio + ratio, 200_000), newestFirst);
+    let candles = base === interval ? rows : aggregate(rows, interval);
+    if (newestFirst && base !== interval && candles.length > 0) {
+      // The oldest group may be partial (cut by the row limit); drop it when there are enough others.
+      if (candles.length > query.limit) candles = candles.slice(candles.length - query.limit);
+    }
+    return newestFirst ? candles.slice(Math.max(0, candles.length - query.limit)) : candles.slice(0, query.limit);
+  }
+}

@@ -1,0 +1,436 @@
+/**
+ * @module api/read-models/store
+ * Durable read models in SQLite (`<dataDir>/api-read-models.sqlite`, WAL): order history, public
+ * trades (with aggregate-trade ids), account trades, income, funding history and 1m/1h/1d klines.
+ * They are projections of committed engine events. Writes are buffered and flushed in one
+ * transaction together with the last projected sequence number, so after a crash the store is at
+ * some committed seq N and the server re-derives N+1.. from the venue (DurableVenue.replay).
+ * Reads call flush() first, so a client always sees what the venue has committed and published.
+ */
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import type { OrderView } from '../../core/index.js';
+
+export interface TradeRow {
+  readonly symbol: string;
+  readonly tradeId: number;
+  readonly aggId: number;
+  readonly priceTicks: number;
+  readonly qtyLots: number;
+  readonly timeMs: number;
+  /** Taker was the seller: Binance `m` / isBuyerMaker. */
+  readonly buyerMaker: boolean;
+}
+
+export interface UserTradeRow {
+  readonly accountId: number;
+  readonly symbol: string;
+  readonly tradeId: number;
+  readonly orderId: number;
+  readonly side: 'BUY' | 'SELL';
+  readonly priceTicks: number;
+  readonly qtyLots: number;
+  readonly realizedPnlE8: bigint;
+  readonly commissionE8: bigint;
+  readonly maker: boolean;
+  readonly timeMs: number;
+}
+
+export interface IncomeRow {
+  readonly accountId: number;
+  readonly symbol: string;
+  readonly incomeType: string;
+  readonly amountE8: bigint;
+  readonly timeMs: number;
+  readonly tranId: number;
+  readonly tradeId: string;
+}
+
+export interface FundingRow {
+  readonly symbol: string;
+  readonly fundingTimeMs: number;
+  readonly rateE8: bigint;
+  readonly markTicks: number;
+}
+
+export type KlineKind = 'trade' | 'mark' | 'index';
+export type BaseInterval = '1m' | '1h' | '1d';
+
+export interface KlineRow {
+  readonly symbol: string;
+  readonly kind: KlineKind;
+  readonly interval: BaseInterval;
+  readonly openTimeMs: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volumeLots: number;
+  quoteE8: bigint;
+  trades: number;
+  takerBuyLots: number;
+  takerBuyQuoteE8: bigint;
+  firstTradeId: number;
+  lastTradeId: number;
+}
+
+interface OrderDbRow {
+  order_id: number; account_id: number; symbol: string; client_order_id: string; side: string; type: string;
+  tif: string; orig_qty: number; executed_qty: number; cum_quote: string; price: number; stop_price: number;
+  activation_price: number; callback_bps: number; reduce_only: number; close_position: number; working_type: string;
+  price_protect: number; stp: string; status: string; conditional: number; triggered: number; created_ms: number;
+  updated_ms: number; liquidation: number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS orders (
+  order_id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL, symbol TEXT NOT NULL, client_order_id TEXT NOT NULL,
+  side TEXT NOT NULL, type TEXT NOT NULL, tif TEXT NOT NULL, orig_qty INTEGER NOT NULL, executed_qty INTEGER NOT NULL,
+  cum_quote TEXT NOT NULL, price INTEGER NOT NULL, stop_price INTEGER NOT NULL, activation_price INTEGER NOT NULL,
+  callback_bps INTEGER NOT NULL, reduce_only INTEGER NOT NULL, close_position INTEGER NOT NULL, working_type TEXT NOT NULL,
+  price_protect INTEGER NOT NULL, stp TEXT NOT NULL, status TEXT NOT NULL, conditional INTEGER NOT NULL,
+  triggered INTEGER NOT NULL, created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL, liquidation INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS orders_account ON orders (account_id, symbol, order_id);
+CREATE INDEX IF NOT EXISTS orders_client ON orders (account_id, client_order_id);
+CREATE TABLE IF NOT EXISTS trades (
+  symbol TEXT NOT NULL, trade_id INTEGER NOT NULL, agg_id INTEGER NOT NULL, price INTEGER NOT NULL, qty INTEGER NOT NULL,
+  time_ms INTEGER NOT NULL, buyer_maker INTEGER NOT NULL, PRIMARY KEY (symbol, trade_id));
+CREATE INDEX IF NOT EXISTS trades_agg ON trades (symbol, agg_id);
+CREATE INDEX IF NOT EXISTS trades_time ON trades (symbol, time_ms);
+CREATE TABLE IF NOT EXISTS user_trades (
+  account_id INTEGER NOT NULL, symbol TEXT NOT NULL, trade_id INTEGER NOT NULL, maker INTEGER NOT NULL,
+  order_id INTEGER NOT NULL, side TEXT NOT NULL, price INTEGER NOT NULL, qty INTEGER NOT NULL, realized_pnl TEXT NOT NULL,
+  commission TEXT NOT NULL, time_ms INTEGER NOT NULL, PRIMARY KEY (account_id, symbol, trade_id, maker));
+CREATE INDEX IF NOT EXISTS user_trades_time ON user_trades (account_id, symbol, time_ms);
+CREATE TABLE IF NOT EXISTS income (
+  tran_id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL, symbol TEXT NOT NULL, income_type TEXT NOT NULL,
+  amount TEXT NOT NULL, time_ms INTEGER NOT NULL, trade_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS income_account ON income (account_id, time_ms);
+CREATE TABLE IF NOT EXISTS funding (
+  symbol TEXT NOT NULL, funding_time INTEGER NOT NULL, rate TEXT NOT NULL, mark INTEGER NOT NULL,
+  PRIMARY KEY (symbol, funding_time));
+CREATE TABLE IF NOT EXISTS klines (
+  symbol TEXT NOT NULL, kind TEXT NOT NULL, interval TEXT NOT NULL, open_time INTEGER NOT NULL,
+  o INTEGER NOT NULL, h INTEGER NOT NULL, l INTEGER NOT NULL, c INTEGER NOT NULL, volume INTEGER NOT NULL,
+  quote TEXT NOT NULL, trades INTEGER NOT NULL, taker_buy INTEGER NOT NULL, taker_buy_quote TEXT NOT NULL,
+  first_id INTEGER NOT NULL, last_id INTEGER NOT NULL, PRIMARY KEY (symbol, kind, interval, open_time));
+`;
+
+export class ReadStore {
+  readonly db: Database.Database;
+  private readonly pendingOrders = new Map<number, OrderView>();
+  private pendingTrades: TradeRow[] = [];
+  private pendingUserTrades: UserTradeRow[] = [];
+  private pendingIncome: IncomeRow[] = [];
+  private pendingFunding: FundingRow[] = [];
+  private readonly pendingKlines = new Map<string, KlineRow>();
+  private readonly flushTx: () => void;
+  private readonly statements;
+  /** Highest seq whose effects are in the buffers (flushed or not). */
+  projectedSeq: number;
+  nextAggId: number;
+  nextTranId: number;
+
+  constructor(dataDir: string | undefined) {
+    this.db = new Database(dataDir === undefined ? ':memory:' : join(dataDir, 'api-read-models.sqlite'));
+    if (dataDir !== undefined) {
+      this.db.pragma('journal_mode = WAL');
+      // A crash may lose the last flushes; the venue replays them (see module comment).
+      this.db.pragma('synchronous = NORMAL');
+    }
+    this.db.exec(SCHEMA);
+    const db = this.db;
+    this.statements = {
+      getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
+      setMeta: db.prepare<[string, string]>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+      upsertOrder: db.prepare(`INSERT INTO orders VALUES (@order_id, @account_id, @symbol, @client_order_id, @side, @type,
+        @tif, @orig_qty, @executed_qty, @cum_quote, @price, @stop_price, @activation_price, @callback_bps, @reduce_only,
+        @close_position, @working_type, @price_protect, @stp, @status, @conditional, @triggered, @created_ms, @updated_ms,
+        @liquidation) ON CONFLICT(order_id) DO UPDATE SET orig_qty = excluded.orig_qty, executed_qty = excluded.executed_qty,
+        cum_quote = excluded.cum_quote, price = excluded.price, status = excluded.status, triggered = excluded.triggered,
+        updated_ms = excluded.updated_ms`),
+      insertTrade: db.prepare('INSERT OR IGNORE INTO trades VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      insertUserTrade: db.prepare('INSERT OR IGNORE INTO user_trades VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      insertIncome: db.prepare('INSERT OR IGNORE INTO income VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      insertFunding: db.prepare('INSERT OR IGNORE INTO funding VALUES (?, ?, ?, ?)'),
+      upsertKline: db.prepare(`INSERT INTO klines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT(symbol, kind, interval, open_time) DO UPDATE SET o = excluded.o, h = excluded.h, l = excluded.l,
+        c = excluded.c, volume = excluded.volume, quote = excluded.quote, trades = excluded.trades,
+        taker_buy = excluded.taker_buy, taker_buy_quote = excluded.taker_buy_quote, first_id = excluded.first_id,
+        last_id = excluded.last_id`),
+    };
+    this.projectedSeq = Number(this.meta('last_seq') ?? '0');
+    this.nextAggId = Number(this.meta('next_agg_id') ?? '1');
+    this.nextTranId = Number(this.meta('next_tran_id') ?? '1');
+    this.flushTx = db.transaction(() => this.writePending());
+  }
+
+  private meta(key: string): string | undefined {
+    return this.statements.getMeta.get(key)?.value;
+  }
+
+  /** Drops every projection (the venue's history is shorter than the store's: a different data set). */
+  reset(): void {
+    for (const table of ['meta', 'orders', 'trades', 'user_trades', 'income', 'funding', 'klines']) {
+      this.db.exec(`DELETE FROM ${table}`);
+    }
+    this.projectedSeq = 0;
+    this.nextAggId = 1;
+    this.nextTranId = 1;
+  }
+
+  // ---- buffered writes (called by the projector) ------------------------------------------------
+
+  putOrder(view: OrderView): void {
+    this.pendingOrders.set(view.orderId, view);
+  }
+
+  addTrade(row: TradeRow): void {
+    this.pendingTrades.push(row);
+  }
+
+  addUserTrade(row: UserTradeRow): void {
+    this.pendingUserTrades.push(row);
+  }
+
+  addIncome(row: Omit<IncomeRow, 'tranId'>): void {
+    this.pendingIncome.push({ ...row, tranId: this.nextTranId++ });
+  }
+
+  addFunding(row: FundingRow): void {
+    this.pendingFunding.push(row);
+  }
+
+  putKline(row: KlineRow): void {
+    this.pendingKlines.set(`${row.symbol}|${row.kind}|${row.interval}|${row.openTimeMs}`, row);
+  }
+
+  get dirty(): boolean {
+    return this.pendingOrders.size + this.pendingTrades.length + this.pendingUserTrades.length +
+      this.pendingIncome.length + this.pendingFunding.length + this.pendingKlines.size > 0 ||
+      this.flushedSeq !== this.projectedSeq;
+  }
+
+  private flushedSeq = -1;
+
+  flush(): void {
+    if (!this.dirty) return;
+    this.flushTx();
+  }
+
+  private writePending(): void {
+    const s = this.statements;
+    for (const view of this.pendingOrders.values()) s.upsertOrder.run(orderToDb(view));
+    for (const t of this.pendingTrades) {
+      s.insertTrade.run(t.symbol, t.tradeId, t.aggId, t.priceTicks, t.qtyLots, t.timeMs, t.buyerMaker ? 1 : 0);
+    }
+    for (const t of this.pendingUserTrades) {
+      s.insertUserTrade.run(t.accountId, t.symbol, t.tradeId, t.maker ? 1 : 0, t.orderId, t.side, t.priceTicks, t.qtyLots,
+        t.realizedPnlE8.toString(), t.commissionE8.toString(), t.timeMs);
+    }
+    for (const i of this.pendingIncome) {
+      s.insertIncome.run(i.tranId, i.accountId, i.symbol, i.incomeType, i.amountE8.toString(), i.timeMs, i.tradeId);
+    }
+    for (const f of this.pendingFunding) s.insertFunding.run(f.symbol, f.fundingTimeMs, f.rateE8.toString(), f.markTicks);
+    for (const k of this.pendingKlines.values()) {
+      s.upsertKline.run(k.symbol, k.kind, k.interval, k.openTimeMs, k.open, k.high, k.low, k.close, k.volumeLots,
+        k.quoteE8.toString(), k.trades, k.takerBuyLots, k.takerBuyQuoteE8.toString(), k.firstTradeId, k.lastTradeId);
+    }
+    s.setMeta.run('last_seq', String(this.projectedSeq));
+    s.setMeta.run('next_agg_id', String(this.nextAggId));
+    s.setMeta.run('next_tran_id', String(this.nextTranId));
+    this.pendingOrders.clear();
+    this.pendingTrades = [];
+    this.pendingUserTrades = [];
+    this.pendingIncome = [];
+    this.pendingFunding = [];
+    this.pendingKlines.clear();
+    this.flushedSeq = this.projectedSeq;
+  }
+
+  close(): void {
+    this.flush();
+    this.db.close();
+  }
+
+  // ---- queries -------------------------------------------------------------------------------------
+
+  order(accountId: number, orderId: number | undefined, clientOrderId: string | undefined): OrderView | undefined {
+    this.flush();
+    const row = orderId !== undefined
+      ? this.db.prepare<[number, number], OrderDbRow>('SELECT * FROM orders WHERE order_id = ? AND account_id = ?')
+        .get(orderId, accountId)
+      : this.db.prepare<[number, string], OrderDbRow>(
+        'SELECT * FROM orders WHERE account_id = ? AND client_order_id = ? ORDER BY order_id DESC LIMIT 1')
+        .get(accountId, clientOrderId ?? '');
+    if (row === undefined) return undefined;
+    const view = orderFromDb(row);
+    if (orderId !== undefined && clientOrderId !== undefined && view.clientOrderId !== clientOrderId) return undefined;
+    return view;
+  }
+
+  orders(accountId: number, symbol: string, options: { orderId?: number; startTime?: number; endTime?: number;
+    limit: number; conditional?: boolean }): OrderView[] {
+    this.flush();
+    const where = ['account_id = ?', 'symbol = ?'];
+    const args: (number | string)[] = [accountId, symbol];
+    if (options.orderId !== undefined) { where.push('order_id >= ?'); args.push(options.orderId); }
+    if (options.startTime !== undefined) { where.push('created_ms >= ?'); args.push(options.startTime); }
+    if (options.endTime !== undefined) { where.push('created_ms <= ?'); args.push(options.endTime); }
+    if (options.conditional !== undefined) { where.push('conditional = ?'); args.push(options.conditional ? 1 : 0); }
+    const order = options.orderId !== undefined ? 'ASC' : 'DESC';
+    const rows = this.db.prepare<(number | string)[], OrderDbRow>(
+      `SELECT * FROM orders WHERE ${where.join(' AND ')} ORDER BY order_id ${order} LIMIT ${options.limit}`).all(...args);
+    const views = rows.map(orderFromDb);
+    return order === 'DESC' ? views.reverse() : views;
+  }
+
+  trades(symbol: string, limit: number, fromId?: number): TradeRow[] {
+    this.flush();
+    const rows = fromId === undefined
+      ? this.db.prepare<[string], TradeDbRow>(`SELECT * FROM trades WHERE symbol = ? ORDER BY trade_id DESC LIMIT ${limit}`)
+        .all(symbol).reverse()
+      : this.db.prepare<[string, number], TradeDbRow>(
+        `SELECT * FROM trades WHERE symbol = ? AND trade_id >= ? ORDER BY trade_id ASC LIMIT ${limit}`).all(symbol, fromId);
+    return rows.map(tradeFromDb);
+  }
+
+  aggTrades(symbol: string, options: { fromId?: number; startTime?: number; endTime?: number; limit: number }): AggTradeRow[] {
+    this.flush();
+    const where = ['symbol = ?'];
+    const args: (string | number)[] = [symbol];
+    if (options.fromId !== undefined) { where.push('agg_id >= ?'); args.push(options.fromId); }
+    if (options.startTime !== undefined) { where.push('time_ms >= ?'); args.push(options.startTime); }
+    if (options.endTime !== undefined) { where.push('time_ms <= ?'); args.push(options.endTime); }
+    const ascending = options.fromId !== undefined || options.startTime !== undefined;
+    const rows = this.db.prepare<(string | number)[], AggTradeRow>(
+      `SELECT agg_id AS aggId, MIN(price) AS priceTicks, SUM(qty) AS qtyLots, MIN(trade_id) AS firstId,
+       MAX(trade_id) AS lastId, MIN(time_ms) AS timeMs, MAX(buyer_maker) AS buyerMaker
+       FROM trades WHERE ${where.join(' AND ')} GROUP BY agg_id ORDER BY agg_id ${ascending ? 'ASC' : 'DESC'}
+       LIMIT ${options.limit}`).all(...args);
+    return ascending ? rows : rows.reverse();
+  }
+
+  userTrades(accountId: number, symbol: string, options: { fromId?: number; startTime?: number; endTime?: number;
+    orderId?: number; limit: number }): UserTradeRow[] {
+    this.flush();
+    const where = ['account_id = ?', 'symbol = ?'];
+    const args: (string | number)[] = [accountId, symbol];
+    if (options.fromId !== undefined) { where.push('trade_id >= ?'); args.push(options.fromId); }
+    if (options.startTime !== undefined) { where.push('time_ms >= ?'); args.push(options.startTime); }
+    if (options.endTime !== undefined) { where.push('time_ms <= ?'); args.push(options.endTime); }
+    if (options.orderId !== undefined) { where.push('order_id = ?'); args.push(options.orderId); }
+    const ascending = options.fromId !== undefined || options.startTime !== undefined;
+    const rows = this.db.prepare<(string | number)[], UserTradeDbRow>(
+      `SELECT * FROM user_trades WHERE ${where.join(' AND ')} ORDER BY trade_id ${ascending ? 'ASC' : 'DESC'}, maker ASC
+       LIMIT ${options.limit}`).all(...args);
+    const out = rows.map((r) => ({
+      accountId: r.account_id, symbol: r.symbol, tradeId: r.trade_id, orderId: r.order_id, side: r.side as 'BUY' | 'SELL',
+      priceTicks: r.price, qtyLots: r.qty, realizedPnlE8: BigInt(r.realized_pnl), commissionE8: BigInt(r.commission),
+      maker: r.maker === 1, timeMs: r.time_ms,
+    }));
+    return ascending ? out : out.reverse();
+  }
+
+  income(accountId: number, options: { symbol?: string; incomeType?: string; startTime?: number; endTime?: number;
+    limit: number; page?: number }): IncomeRow[] {
+    this.flush();
+    const where = ['account_id = ?'];
+    const args: (string | number)[] = [accountId];
+    if (options.symbol !== undefined) { where.push('symbol = ?'); args.push(options.symbol); }
+    if (options.incomeType !== undefined) { where.push('income_type = ?'); args.push(options.incomeType); }
+    if (options.startTime !== undefined) { where.push('time_ms >= ?'); args.push(options.startTime); }
+    if (options.endTime !== undefined) { where.push('time_ms <= ?'); args.push(options.endTime); }
+    const offset = ((options.page ?? 1) - 1) * options.limit;
+    const ascending = options.startTime !== undefined;
+    const rows = this.db.prepare<(string | number)[], IncomeDbRow>(
+      `SELECT * FROM income WHERE ${where.join(' AND ')} ORDER BY tran_id ${ascending ? 'ASC' : 'DESC'}
+       LIMIT ${options.limit} OFFSET ${offset}`).all(...args);
+    const out = rows.map((r) => ({
+      accountId: r.account_id, symbol: r.symbol, incomeType: r.income_type, amountE8: BigInt(r.amount), timeMs: r.time_ms,
+      tranId: r.tran_id, tradeId: r.trade_id,
+    }));
+    return ascending ? out : out.reverse();
+  }
+
+  funding(symbol: string | undefined, options: { startTime?: number; endTime?: number; limit: number }): FundingRow[] {
+    this.flush();
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (symbol !== undefined) { where.push('symbol = ?'); args.push(symbol); }
+    if (options.startTime !== undefined) { where.push('funding_time >= ?'); args.push(options.startTime); }
+    if (options.endTime !== undefined) { where.push('funding_time <= ?'); args.push(options.endTime); }
+    const ascending = options.startTime !== undefined;
+    const rows = this.db.prepare<(string | number)[], { symbol: string; funding_time: number; rate: string; mark: number }>(
+      `SELECT * FROM funding ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY funding_time ${ascending ? 'ASC' : 'DESC'} LIMIT ${options.limit}`).all(...args);
+    const out = rows.map((r) => ({ symbol: r.symbol, fundingTimeMs: r.funding_time, rateE8: BigInt(r.rate), markTicks: r.mark }));
+    return ascending ? out : out.reverse();
+  }
+
+  /** Base-interval klines in [from, to] (open times), ascending. */
+  klines(symbol: string, kind: KlineKind, interval: BaseInterval, fromMs: number, toMs: number, limit: number,
+    newestFirst: boolean, flushFirst = true): KlineRow[] {
+    if (flushFirst) this.flush();
+    const rows = this.db.prepare<[string, string, string, number, number], KlineDbRow>(
+      `SELECT * FROM klines WHERE symbol = ? AND kind = ? AND interval = ? AND open_time >= ? AND open_time <= ?
+       ORDER BY open_time ${newestFirst ? 'DESC' : 'ASC'} LIMIT ${limit}`).all(symbol, kind, interval, fromMs, toMs);
+    const out = rows.map((r): KlineRow => ({
+      symbol: r.symbol, kind: r.kind as KlineKind, interval: r.interval as BaseInterval, openTimeMs: r.open_time,
+      open: r.o, high: r.h, low: r.l, close: r.c, volumeLots: r.volume, quoteE8: BigInt(r.quote), trades: r.trades,
+      takerBuyLots: r.taker_buy, takerBuyQuoteE8: BigInt(r.taker_buy_quote), firstTradeId: r.first_id, lastTradeId: r.last_id,
+    }));
+    return newestFirst ? out.reverse() : out;
+  }
+}
+
+export interface AggTradeRow {
+  readonly aggId: number;
+  readonly priceTicks: number;
+  readonly qtyLots: number;
+  readonly firstId: number;
+  readonly lastId: number;
+  readonly timeMs: number;
+  readonly buyerMaker: number;
+}
+
+interface TradeDbRow { symbol: string; trade_id: number; agg_id: number; price: number; qty: number; time_ms: number;
+  buyer_maker: number }
+interface UserTradeDbRow { account_id: number; symbol: string; trade_id: number; maker: number; order_id: number;
+  side: string; price: number; qty: number; realized_pnl: string; commission: string; time_ms: number }
+interface IncomeDbRow { tran_id: number; account_id: number; symbol: string; income_type: string; amount: string;
+  time_ms: number; trade_id: string }
+interface KlineDbRow { symbol: string; kind: string; interval: string; open_time: number; o: number; h: number;
+  l: number; c: number; volume: number; quote: string; trades: number; taker_buy: number; taker_buy_quote: string;
+  first_id: number; last_id: number }
+
+function tradeFromDb(r: TradeDbRow): TradeRow {
+  return { symbol: r.symbol, tradeId: r.trade_id, aggId: r.agg_id, priceTicks: r.price, qtyLots: r.qty, timeMs: r.time_ms,
+    buyerMaker: r.buyer_maker === 1 };
+}
+
+function orderToDb(v: OrderView): OrderDbRow {
+  return {
+    order_id: v.orderId, account_id: v.accountId, symbol: v.symbol, client_order_id: v.clientOrderId, side: v.side,
+    type: v.orderType, tif: v.timeInForce, orig_qty: v.origQtyLots, executed_qty: v.executedQtyLots,
+    cum_quote: v.cumQuoteE8.toString(), price: v.priceTicks, stop_price: v.stopPriceTicks,
+    activation_price: v.activationPriceTicks, callback_bps: v.callbackRateBps, reduce_only: v.reduceOnly ? 1 : 0,
+    close_position: v.closePosition ? 1 : 0, working_type: v.workingType, price_protect: v.priceProtect ? 1 : 0,
+    stp: v.stpMode, status: v.status, conditional: v.conditional ? 1 : 0, triggered: v.triggered ? 1 : 0,
+    created_ms: v.createdAtMs, updated_ms: v.updatedAtMs, liquidation: v.liquidation ? 1 : 0,
+  };
+}
+
+function orderFromDb(r: OrderDbRow): OrderView {
+  return {
+    orderId: r.order_id, accountId: r.account_id, symbol: r.symbol, clientOrderId: r.client_order_id,
+    side: r.side as OrderView['side'], orderType: r.type as OrderView['orderType'], timeInForce: r.tif as OrderView['timeInForce'],
+    origQtyLots: r.orig_qty, executedQtyLots: r.executed_qty, cumQuoteE8: BigInt(r.cum_quote), priceTicks: r.price,
+    stopPriceTicks: r.stop_price, activationPriceTicks: r.activation_price, callbackRateBps: r.callback_bps,
+    reduceOnly: r.reduce_only === 1, closePosition: r.close_position === 1,
+    workingType: r.working_type as OrderView['workingType'], priceProtect: r.price_protect === 1,
+    stpMode: r.stp as OrderView['stpMode'], status: r.status as OrderView['status'], conditional: r.conditional === 1,
+    triggered: r.triggered === 1, createdAtMs: r.created_ms, updatedAtMs: r.updated_ms, liquidation: r.liquidation === 1,
+  };
+}

@@ -1,0 +1,139 @@
+/**
+ * @module api/server
+ * Assembles the API process: read models (caught up with the venue before the port opens), the
+ * fastify REST routes, the WebSocket hub on the same HTTP server, and the error handling that
+ * keeps every failure in Binance's `{code,msg}` envelope with a 4xx status. Request bodies are
+ * kept as raw strings (the signature covers them byte for byte); nothing is parsed by fastify.
+ */
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { AddressInfo } from 'node:net';
+import type { Instrument } from '../core/index.js';
+import type { Venue } from '../venue/venue.js';
+import { KeyStore } from './auth/keys.js';
+import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './auth/rate-limit.js';
+import { ReplayGuard } from './auth/replay.js';
+import type { ApiContext, PriceSource } from './context.js';
+import { ApiError, E } from './errors.js';
+import { KlineModel } from './read-models/klines.js';
+import { MarketModel } from './read-models/market.js';
+import { Projector } from './read-models/projector.js';
+import { ReadStore } from './read-models/store.js';
+import { registerAccountRoutes } from './rest/account-routes.js';
+import { registerAdminRoutes } from './rest/admin-routes.js';
+import { registerAlgoRoutes } from './rest/algo-routes.js';
+import { registerMarketRoutes } from './rest/market-routes.js';
+import { registerTradeRoutes } from './rest/trade-routes.js';
+import { registerUserStreamRoutes } from './rest/user-stream-routes.js';
+import { WsHub } from './ws/hub.js';
+import { ListenKeys } from './ws/listen-keys.js';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export interface ServerOptions {
+  /** The venue this server fronts; the server never closes it. */
+  readonly venue: Venue;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** Default 8080; 0 picks a free port. */
+  readonly port?: number;
+  /** API keys and the read-model database live here; without it both are in memory. */
+  readonly dataDir?: string;
+  /** False keeps read models in memory even with a data directory (a non-durable venue). Default true. */
+  readonly persistReadModels?: boolean;
+  readonly adminToken: string;
+  /** 'manual' (default) lets the operator API set index prices. */
+  readonly priceSource?: PriceSource;
+  readonly rateLimits?: Partial<RateLimits>;
+  /** Wall clock for timestamps and windows (default Date.now). */
+  readonly now?: () => number;
+  /** How often buffered read-model rows are written to SQLite (default 100 ms; reads always flush first). */
+  readonly readModelFlushMs?: number;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  readonly context: ApiContext;
+  close(): Promise<void>;
+}
+
+function installErrorHandling(app: FastifyInstance): void {
+  app.setNotFoundHandler((request, reply) => {
+    const path = (request.raw.url ?? '/').split('?')[0]!.slice(0, 200);
+    const error = E.notFound(request.method, path);
+    return reply.code(error.status).type('application/json').send(JSON.stringify(error.toJSON()));
+  });
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    let apiError: ApiError;
+    if (error instanceof ApiError) apiError = error;
+    else if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') apiError = new ApiError(-1101, 'Request body too large.', 413);
+    else if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+      apiError = new ApiError(-1100, `Malformed request: ${error.message.slice(0, 200)}`, error.statusCode);
+    } else {
+      request.log.error(error);
+      apiError = E.unknown();
+    }
+    return reply.code(apiError.status).type('application/json').send(JSON.stringify(apiError.toJSON()));
+  });
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const venue = options.venue;
+  const engine = venue.engine;
+  const now = options.now ?? Date.now;
+  const persist = options.persistReadModels ?? true;
+  const store = new ReadStore(persist ? options.dataDir : undefined);
+  const klines = new KlineModel(store);
+  const market = new MarketModel(engine);
+  const projector = new Projector(venue, store, klines, market);
+  await projector.start(options.readModelFlushMs ?? 100);
+  const instruments = new Map<string, Instrument>(engine.instruments.map((instrument) => [instrument.symbol, instrument]));
+  const ctx: ApiContext = {
+    venue, engine, instruments, store, klines, market,
+    keys: new KeyStore(options.dataDir),
+    replay: new ReplayGuard(),
+    limiter: new RateLimiter({ ...DEFAULT_RATE_LIMITS, ...options.rateLimits }),
+    listenKeys: new ListenKeys(),
+    adminToken: options.adminToken,
+    priceSource: options.priceSource ?? 'manual',
+    now,
+  };
+  const hub = new WsHub(ctx);
+  projector.addSink(hub);
+
+  const app = Fastify({
+    logger: false,
+    bodyLimit: MAX_BODY_BYTES,
+    keepAliveTimeout: 75_000,
+    return503OnClosing: false,
+    routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
+  });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (_request, body, done) => done(null, body));
+  installErrorHandling(app);
+  registerMarketRoutes(app, ctx);
+  registerAccountRoutes(app, ctx);
+  registerTradeRoutes(app, ctx);
+  registerAlgoRoutes(app, ctx);
+  registerUserStreamRoutes(app, ctx);
+  registerAdminRoutes(app, ctx);
+  app.server.on('upgrade', (request, socket, head) => hub.handleUpgrade(request, socket, head));
+
+  await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8080 });
+  const address = app.server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let closed = false;
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    context: ctx,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      hub.close();
+      await app.close();
+      projector.stop();
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * @module test/journal/idempotency-window.test
+ * Idempotency window: both bounds (key count, command-time age) evict oldest-first; serialize +
+ * restore reproduces the window exactly, so the window rebuilt from a snapshot and then fed the
+ * same tail equals the live one (checked against a naive model with fast-check).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { IdempotencyWindow } from '../../src/journal/index.js';
+
+/** The obvious model: an array of entries, trimmed from the front. */
+function model(entries: { key: string; seq: number; atMs: number }[], maxKeys: number, maxAgeMs: number) {
+  const live: { key: string; seq: number; atMs: number }[] = [];
+  for (const entry of entries) {
+    live.push(entry);
+    while (live.length > maxKeys) live.shift();
+    while (live.length > 0 && live[0]!.atMs < entry.atMs - maxAgeMs) live.shift();
+  }
+  return live;
+}
+
+const stream = fc.array(fc.tuple(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 40 })), { maxLength: 400 })
+  .map((steps) => {
+    let atMs = 1_000;
+    return steps.map(([key, gap], index) => {
+      atMs += gap;
+      // Keys are unique per entry (the venue never adds a key that is still present).
+      return { key: `k${key}-${index}`, seq: index + 1, atMs };
+    });
+  });
+
+describe('idempotency window', () => {
+  it('matches the model for any bounds, and survives serialize/restore at any point', () => {
+    fc.assert(fc.property(stream, fc.integer({ min: 1, max: 60 }), fc.integer({ min: 0, max: 300 }), fc.nat(),
+      (entries, maxKeys, maxAgeMs, cut) => {
+        const options = { maxKeys, maxAgeMs };
+        let window = new IdempotencyWindow(options);
+        const split = entries.length === 0 ? 0 : cut % entries.length;
+        entries.forEach((entry, index) => {
+          if (index === split) window = IdempotencyWindow.restore(window.serialize(), options);
+          window.advance(entry.atMs);
+          window.add(entry.key, entry.seq, entry.atMs, entry.seq * 7);
+        });
+        const expected = model(entries, maxKeys, maxAgeMs);
+        expect(window.size).toBe(expected.length);
+        const present = new Set(expected.map((entry) => entry.key));
+        for (const entry of entries) {
+          const found = window.get(entry.key);
+          if (present.has(entry.key)) expect(found).toEqual({ seq: entry.seq, atMs: entry.atMs, bodyCrc: entry.seq * 7 });
+          else expect(found).toBeUndefined();
+        }
+        expect(IdempotencyWindow.restore(window.serialize(), options).serialize()).toEqual(window.serialize());
+      }), { numRuns: 300 });
+  });
+
+  it('evicts by count across many compactions', () => {
+    const window = new IdempotencyWindow({ maxKeys: 1000, maxAgeMs: Number.MAX_SAFE_INTEGER });
+    for (let i = 1; i <= 50_000; i++) window.add(`key-${i}`, i, i, i);
+    expect(window.size).toBe(1000);
+    expect(window.get('key-49000')).toBeUndefined();
+    expect(window.get('key-49001')).toEqual({ seq: 49_001, atMs: 49_001, bodyCrc: 49_001 });
+    expect(window.get('key-50000')?.seq).toBe(50_000);
+  });
+
+  it('evicts by command time, not wall time', () => {
+    const window = new IdempotencyWindow({ maxKeys: 10, maxAgeMs: 100 });
+    window.add('a', 1, 1_000, 0);
+    window.add('b', 2, 1_050, 0);
+    window.advance(1_100);
+    expect(window.get('a')).toBeDefined();
+    window.advance(1_101);
+    expect(window.get('a')).toBeUndefined();
+    expect(window.get('b')).toBeDefined();
+  });
+
+  it('applies smaller bounds to a restored window', () => {
+    const window = new IdempotencyWindow({ maxKeys: 100, maxAgeMs: 1_000_000 });
+    for (let i = 1; i <= 50; i++) window.add(`k${i}`, i, i, 0);
+    const smaller = IdempotencyWindow.restore(window.serialize(), { maxKeys: 10, maxAgeMs: 1_000_000 });
+    expect(smaller.size).toBe(10);
+    expect(smaller.get('k40')).toBeUndefined();
+    expect(smaller.get('k41')?.seq).toBe(41);
+  });
+});
