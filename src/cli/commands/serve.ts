@@ -111,11 +111,24 @@ export async function serve(options: ServeOptions): Promise<void> {
     // Tests stretch this to prove that a crash before a flush is repaired by replay on restart.
     readModelFlushMs: positiveInt(process.env['PERPX_READ_MODEL_FLUSH_MS'] ?? '100', 'PERPX_READ_MODEL_FLUSH_MS'),
   });
-  let driver: { stop(): Promise<void> } | undefined;
+  const marketDrivers: { stop(): Promise<void> }[] = [];
   if (priceSource !== 'manual') {
     // Loaded lazily: `serve --price-source manual` must not depend on the simulator.
     const drivers = await import('../../sim/drivers.js');
-    driver = await drivers.startMarketDriver(venue, { source: priceSource, speed: Number(options.speed), stateDir: dataDir });
+    marketDrivers.push(await drivers.startMarketDriver(venue, {
+      source: priceSource, speed: Number(options.speed), stateDir: dataDir,
+    }));
+    if (priceSource === 'sim') {
+      // The synthetic market runs every other instrument too, each with its own agents and seed.
+      const others = venue.engine.instruments.map((instrument) => instrument.symbol).filter((symbol) => symbol !== 'BTCUSDT');
+      for (const [index, symbol] of others.entries()) {
+        const stateDir = join(dataDir, `sim-${symbol.toLowerCase()}`);
+        mkdirSync(stateDir, { recursive: true });
+        marketDrivers.push(await drivers.startMarketDriver(venue, {
+          source: priceSource, speed: Number(options.speed), stateDir, symbol, seed: 2 + index,
+        }));
+      }
+    }
   }
   console.log(`perpx API listening on ${server.url} (data ${dataDir}, price source ${priceSource}, seq ${venue.engine.lastSeq})`);
   console.log(`admin token (${source}): ${source === 'PERPX_ADMIN_TOKEN' ? '<from environment>' : token}`);
@@ -130,7 +143,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   const stop = async (): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    await driver?.stop();
+    for (const driver of marketDrivers) await driver.stop();
     await server.close();
     await venue.close();
     console.log('perpx stopped');
