@@ -167,7 +167,11 @@ describe('cross margin across symbols', () => {
     desk.settle();
     expect(rejects(h.order(trader, 'BTCUSDT', 'BUY', 'MARKET', '1'))).toEqual([]);
     expect(rejects(h.order(trader, 'ETHUSDT', 'SELL', 'MARKET', '10'))).toEqual([]);
-    expect(h.engine.ctx.markets[0]!.multiCrossAccounts.has(trader)).toBe(true);
+    // Both positions are filed under safety bands around the current marks, not liquidation prices.
+    const ethMarket = h.engine.market('ETHUSDT');
+    const ethKey = ethMarket.liquidations.keyOfPosition(h.position(trader, 'ETHUSDT')!);
+    expect(ethKey).toBeGreaterThan(ethMarket.markTicks);
+    expect(ethKey).toBeLessThan(h.px('ETHUSDT', '3120'));
     // ETH rises 4% while BTC stays: the ETH short's loss takes the whole account below maintenance.
     desk.quote('ETHUSDT', '3120', '0.05');
     desk.settle();

@@ -18,11 +18,13 @@ export function commandFor(h: Harness, accounts: readonly number[], step: Step):
   const [kind, a, b, c, d] = step;
   const accountId = accounts[a % accounts.length]!;
   const side: 'BUY' | 'SELL' = b % 2 === 0 ? 'BUY' : 'SELL';
-  const market = h.engine.market('BTCUSDT');
+  // A third of the steps trade ETHUSDT, so accounts hold cross positions in both symbols.
+  const symbol = ((b >> 1) % 3 === 0) ? 'ETHUSDT' : 'BTCUSDT';
+  const market = h.engine.market(symbol);
   const mark = market.markTicks;
   const price = Math.max(1, mark + ((c % 2001) - 1000));
   const base = {
-    type: 'PlaceOrder' as const, accountId, symbol: 'BTCUSDT', side, timeInForce: 'GTC' as const,
+    type: 'PlaceOrder' as const, accountId, symbol, side, timeInForce: 'GTC' as const,
     stopPriceTicks: 0, activationPriceTicks: 0, callbackRateBps: 0, reduceOnly: false, closePosition: false,
     workingType: 'CONTRACT_PRICE' as const, priceProtect: false, stpMode: 'NONE' as const, clientOrderId: '',
   };
@@ -44,22 +46,26 @@ export function commandFor(h: Harness, accounts: readonly number[], step: Step):
     case 5: {
       const orders = [...h.account(accountId).orders.keys()];
       if (orders.length === 0) return { type: 'Tick' };
-      return { type: 'CancelOrder', accountId, symbol: 'BTCUSDT', orderId: orders[d % orders.length]!, clientOrderId: '' };
+      const order = h.account(accountId).orders.get(orders[d % orders.length]!)!;
+      return { type: 'CancelOrder', accountId, symbol: h.engine.ctx.markets[order.market]!.instrument.symbol,
+        orderId: order.orderId, clientOrderId: '' };
     }
     case 6: {
       const resting = [...h.account(accountId).orders.values()].filter((order) => order.resting);
       if (resting.length === 0) return { type: 'Tick' };
-      return { type: 'AmendOrder', accountId, symbol: 'BTCUSDT', orderId: resting[d % resting.length]!.orderId,
-        clientOrderId: '', qtyLots: 1 + (c % 500), priceTicks: price };
+      const order = resting[d % resting.length]!;
+      const orderMarket = h.engine.ctx.markets[order.market]!;
+      return { type: 'AmendOrder', accountId, symbol: orderMarket.instrument.symbol, orderId: order.orderId,
+        clientOrderId: '', qtyLots: 1 + (c % 500), priceTicks: Math.max(1, orderMarket.markTicks + ((c % 2001) - 1000)) };
     }
     case 7: case 8:
-      return { type: 'SetIndexPrice', symbol: 'BTCUSDT', priceTicks: Math.max(100_000, market.indexTicks + (c % 6001) - 3000) };
+      return { type: 'SetIndexPrice', symbol, priceTicks: Math.max(100_000, market.indexTicks + (c % 6001) - 3000) };
     case 9:
       return d % 2 === 0
-        ? { type: 'SetLeverage', accountId, symbol: 'BTCUSDT', leverage: [1, 5, 20, 50, 100, 125][c % 6]! }
-        : { type: 'SetMarginType', accountId, symbol: 'BTCUSDT', marginType: c % 2 === 0 ? 'ISOLATED' : 'CROSSED' };
+        ? { type: 'SetLeverage', accountId, symbol, leverage: [1, 5, 20, 50, 100, 125][c % 6]! }
+        : { type: 'SetMarginType', accountId, symbol, marginType: c % 2 === 0 ? 'ISOLATED' : 'CROSSED' };
     case 10:
-      if (d % 3 === 0) return { type: 'AdjustIsolatedMargin', accountId, symbol: 'BTCUSDT', amountE8: usd(String((c % 201) - 100)) };
+      if (d % 3 === 0) return { type: 'AdjustIsolatedMargin', accountId, symbol, amountE8: usd(String((c % 201) - 100)) };
       if (d % 3 === 1) return { type: 'Withdraw', accountId, amountE8: usd(String(1 + (c % 50))) };
       return { type: 'Transfer', fromAccountId: accountId, toAccountId: accounts[(a + 1) % accounts.length]!,
         amountE8: usd(String(1 + (c % 100))) };
@@ -74,5 +80,6 @@ export function setupAccounts(h: Harness, count: number, seedDeposits: readonly 
   for (let i = 0; i < count; i++) accounts.push(h.createAccount(String(100 + (seedDeposits[i % seedDeposits.length] ?? 1) % 100_000)));
   h.run({ type: 'FundInsurance', amountE8: usd('1000') });
   h.run({ type: 'SetIndexPrice', symbol: 'BTCUSDT', priceTicks: 430_000 });
+  h.run({ type: 'SetIndexPrice', symbol: 'ETHUSDT', priceTicks: 300_000 });
   return accounts;
 }

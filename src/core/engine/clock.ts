@@ -134,30 +134,22 @@ function medianOf(a: bigint, b: bigint, c: bigint): bigint {
 }
 
 /**
- * Positions the new mark puts at risk, plus multi-symbol cross accounts, are checked exactly, in
- * account-id order (so the order of events does not depend on index internals).
+ * The positions whose index key the new mark crossed are checked exactly, in account-id order (so
+ * the order of events does not depend on index internals). Each is touched, so the risk pass
+ * re-files it under a fresh key whether or not it was liquidated.
  */
 function checkAtRisk(ctx: EngineContext, market: Market, atMs: number): void {
   const candidates: Position[] = [];
   market.liquidations.collectAtRisk(market.markTicks, candidates);
-  const extra = market.multiCrossAccounts.size;
-  if (candidates.length + extra === 0) return;
-  // One market holds one position per account, so candidate ids are already distinct; multi-symbol
-  // accounts may repeat them, which the sorted walk below skips.
-  const ids = new Int32Array(candidates.length + extra);
-  let count = 0;
-  for (const position of candidates) ids[count++] = position.accountId;
-  for (const accountId of market.multiCrossAccounts) {
-    ids[count++] = accountId;
-    ctx.touch(ctx.account(accountId));
-  }
+  if (candidates.length === 0) return;
+  // One market holds one position per account, so the ids are distinct.
+  const ids = new Int32Array(candidates.length);
+  for (let i = 0; i < candidates.length; i++) ids[i] = candidates[i]!.accountId;
   ids.sort();
-  let previous = -1;
-  for (let i = 0; i < count; i++) {
-    const accountId = ids[i]!;
-    if (accountId === previous) continue;
-    previous = accountId;
-    checkAccountRisk(ctx, ctx.account(accountId), atMs);
+  for (let i = 0; i < ids.length; i++) {
+    const account = ctx.account(ids[i]!);
+    ctx.touch(account);
+    checkAccountRisk(ctx, account, atMs);
   }
 }
 

@@ -8,9 +8,12 @@
  * time. The index is a candidate filter: the engine re-checks each candidate exactly, so a key
  * that is conservative (never later than the true price) is all correctness needs.
  *
- * Known limitation, by design: a cross position's liquidation price also depends on the marks of
- * the account's other cross positions. Accounts with cross positions in several symbols are kept in
- * Market.multiCrossAccounts and re-checked exactly on every mark change of those symbols.
+ * A cross position's liquidation price also depends on the marks of the account's other cross
+ * positions, so for accounts with cross positions in several symbols the key is not the liquidation
+ * price but a safety band (settle.ts refreshLiquidationKeys): the account's margin slack is split
+ * among its positions, and each is filed at the price where its own share would be used up. While
+ * every mark stays inside its band the account is safe; the first crossing triggers an exact check
+ * and a new band. No mark change ever scans accounts that are not at risk.
  */
 import { assert } from '../assert.js';
 import type { Position } from './state.js';

@@ -128,7 +128,7 @@ export function releaseIsolatedMargin(
   ctx.changeCrossWallet(account, release, 'ISOLATED_MARGIN', ctx.instrumentOf(position.market).symbol, refId);
 }
 
-/** Keeps open interest, the open-position map and the multi-symbol cross sets in step. */
+/** Keeps open interest, the open-position map and the cross-position count in step. */
 function onSizeChanged(ctx: EngineContext, account: Account, market: Market, position: Position, before: number): void {
   const after = position.sizeLots;
   if (before === after) return;
@@ -138,36 +138,21 @@ function onSizeChanged(ctx: EngineContext, account: Account, market: Market, pos
   else if (after < 0) market.shortOpenInterestLots -= after;
   if (before === 0) {
     market.openPositions.set(account.accountId, position);
-    if (!position.isolated) addCrossPosition(ctx, account, market);
+    if (!position.isolated) addCrossPosition(account);
   } else if (after === 0) {
     market.openPositions.delete(account.accountId);
     market.liquidations.remove(position);
-    if (!position.isolated) removeCrossPosition(ctx, account, market);
+    if (!position.isolated) removeCrossPosition(account);
   }
 }
 
-function addCrossPosition(ctx: EngineContext, account: Account, market: Market): void {
+function addCrossPosition(account: Account): void {
   account.crossPositionCount++;
-  if (account.crossPositionCount < 2) return;
-  for (const position of account.positions.values()) {
-    if (!position.isolated && position.sizeLots !== 0) {
-      ctx.markets[position.market]!.multiCrossAccounts.add(account.accountId);
-    }
-  }
-  market.multiCrossAccounts.add(account.accountId);
 }
 
-function removeCrossPosition(ctx: EngineContext, account: Account, market: Market): void {
+function removeCrossPosition(account: Account): void {
   account.crossPositionCount--;
   assert(account.crossPositionCount >= 0, 'cross position count');
-  market.multiCrossAccounts.delete(account.accountId);
-  if (account.crossPositionCount === 1) {
-    for (const position of account.positions.values()) {
-      if (!position.isolated && position.sizeLots !== 0) {
-        ctx.markets[position.market]!.multiCrossAccounts.delete(account.accountId);
-      }
-    }
-  }
 }
 
 export function emitPosition(ctx: EngineContext, position: Position): void {

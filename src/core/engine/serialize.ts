@@ -242,13 +242,6 @@ function readAccount(r: ByteReader, ctx: EngineContext): void {
       if (!position.isolated) account.crossPositionCount++;
     }
   }
-  if (account.crossPositionCount >= 2) {
-    for (const position of account.positions.values()) {
-      if (!position.isolated && position.sizeLots !== 0) {
-        ctx.markets[position.market]!.multiCrossAccounts.add(account.accountId);
-      }
-    }
-  }
 }
 
 function readOrder(r: ByteReader): OrderRecord {

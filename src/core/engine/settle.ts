@@ -11,10 +11,14 @@ import { BUY } from '../book/types.js';
 import type { EngineContext } from './context.js';
 import { checkAccountRisk } from './liquidation.js';
 import { liquidationPrice, fractionToTicks } from './margin.js';
-import { crossBackingE8 } from './metrics.js';
+import { computeCross, crossBackingE8, CrossTotals } from './metrics.js';
 import { endLiveOrder } from './order-lifecycle.js';
 import { processTriggers } from './triggers.js';
-import type { Account, OrderRecord } from './state.js';
+import type { Account, Market, OrderRecord, Position } from './state.js';
+import { RATE_ONE } from '../instrument/units.js';
+import { divFloor } from '../num/int.js';
+
+const totals = new CrossTotals();
 
 export function settle(ctx: EngineContext, atMs: number): void {
   for (let round = 0; ; round++) {
@@ -86,18 +90,48 @@ function clearNegativeBalance(ctx: EngineContext, account: Account): void {
   ctx.changeCrossWallet(account, pay, 'INSURANCE_CLEAR', '', 0);
 }
 
-/** Re-files every open position of the account under its current liquidation price. */
+/**
+ * Re-files every open position of the account in its market's liquidation index: isolated and
+ * single-symbol cross positions under their exact liquidation price (rounded toward triggering
+ * earlier); positions of an account with cross positions in several symbols under a safety band:
+ * the account's slack (margin balance − maintenance) is split evenly among its cross positions and
+ * each is filed where an adverse move would use up its share, valuing the move at
+ * |size| × (1 + the highest bracket MMR) per tick, which bounds both the PnL and the maintenance
+ * change. The sum of the shares is the slack, so the account cannot reach maintenance before some
+ * mark crosses its band.
+ */
 export function refreshLiquidationKeys(ctx: EngineContext, account: Account): void {
+  let slack = -1n;
+  if (account.crossPositionCount >= 2) {
+    computeCross(ctx, account, totals);
+    slack = totals.marginBalanceE8 - totals.maintenanceE8;
+  }
   for (const position of account.positions.values()) {
     if (position.sizeLots === 0) continue;
     const market = ctx.markets[position.market]!;
+    const isLong = position.sizeLots > 0;
+    if (!position.isolated && account.crossPositionCount >= 2) {
+      market.liquidations.upsert(position, isLong, bandKey(market, position, slack, account.crossPositionCount));
+      continue;
+    }
     const backing = position.isolated ? position.isolatedWalletE8 : crossBackingE8(ctx, account, position);
     const price = liquidationPrice(market.instrument, position.sizeLots, position.costE8, backing);
-    const isLong = position.sizeLots > 0;
     if (price === undefined) {
       market.liquidations.remove(position);
       continue;
     }
     market.liquidations.upsert(position, isLong, fractionToTicks(price, isLong ? 'up' : 'down'));
   }
+}
+
+function bandKey(market: Market, position: Position, slack: bigint, positions: number): number {
+  const mark = market.markTicks;
+  if (slack <= 0n) return mark;
+  const instrument = market.instrument;
+  const topMmr = instrument.brackets[instrument.brackets.length - 1]!.mmrE8;
+  const absSize = BigInt(position.sizeLots < 0 ? -position.sizeLots : position.sizeLots);
+  const perTick = absSize * instrument.quotePerTickLotE8 * (RATE_ONE + topMmr);
+  const ticks = divFloor((slack / BigInt(positions)) * RATE_ONE, perTick);
+  const room = ticks > BigInt(instrument.maxPriceTicks) ? instrument.maxPriceTicks : Number(ticks);
+  return position.sizeLots > 0 ? mark - room : mark + room;
 }

@@ -102,7 +102,7 @@ export class Account {
   readonly orders = new Map<number, OrderRecord>();
   /** clientOrderId → orderId for live orders. */
   readonly clientOrderIds = new Map<string, number>();
-  /** Number of markets with a non-zero cross position (drives the multi-symbol cross rule). */
+  /** Number of markets with a non-zero cross position (selects the multi-symbol index key). */
   crossPositionCount = 0;
   /** Generation stamp for the per-command touched-accounts list. */
   touchedGeneration = 0;
@@ -137,8 +137,6 @@ export class Market {
   nextTradeId = 1;
   /** accountId → Position for every non-zero position (funding, ADL, audits). */
   readonly openPositions = new Map<number, Position>();
-  /** Accounts holding cross positions here and in at least one other market. */
-  readonly multiCrossAccounts = new Set<number>();
   /** Last price at which CONTRACT_PRICE triggers were evaluated. */
   lastTriggerCheckTicks = 0;
   /** ADL ranking built lazily within one command (index 0: longs, 1: shorts), with a cursor. */
