@@ -222,3 +222,23 @@ describe('§1.7 ADL ranking and §1.8 fees', () => {
     expect(h.engine.ctx.feePoolE8).toBe(usd('1.4'));
   });
 });
+
+describe('time catch-up after downtime', () => {
+  it('settles every funding boundary of a long gap without replaying every sample', () => {
+    const h = new Harness([BTCUSDT], MIDNIGHT);
+    const long = h.createAccount('100000');
+    const short = h.createAccount('100000');
+    h.index('BTCUSDT', '60000');
+    h.order(long, 'BTCUSDT', 'BUY', 'LIMIT', '1', { price: '60000' });
+    h.order(short, 'BTCUSDT', 'SELL', 'MARKET', '1');
+    const events = h.run({ type: 'Tick' }, MIDNIGHT + 30 * 24 * HOUR);
+    // Only the last hour of mark samples is replayed (60 × 60 at 1 s), not 30 days of them.
+    expect(ofType(events, 'MarkPriceUpdated').length).toBeLessThanOrEqual(3600);
+    // 30 days of 8-hour funding: 90 settlements, each at interest 0.01% with no premium samples
+    // except in the last hour.
+    const settlements = ofType(events, 'FundingSettled');
+    expect(settlements).toHaveLength(90);
+    expect(settlements.slice(0, 89).every((s) => s.rateE8 === 10_000n)).toBe(true);
+    expect(h.engine.checkInvariants()).toEqual([]);
+  });
+});

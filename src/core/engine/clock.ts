@@ -37,6 +37,7 @@ const KIND_MARK = 1;
 
 /** Runs every due instant up to and including `atMs`. */
 export function advanceClock(ctx: EngineContext, atMs: number): void {
+  skipStaleSamples(ctx, atMs);
   // Bound: each instant moves one schedule forward by at least its period (≥ 100 ms).
   const maxInstants = ctx.markets.length * 3 * (divFloorInt(atMs - ctx.clockMs, 100) + 2);
   for (let instant = 0; ; instant++) {
@@ -62,6 +63,17 @@ export function advanceClock(ctx: EngineContext, atMs: number): void {
     else if (dueKind === KIND_MARK) sampleMark(ctx, dueMarket, dueMs);
     else settleFunding(ctx, dueMarket, dueMs);
     settle(ctx, dueMs);
+  }
+}
+
+/** Moves the sample schedules past instants older than the catch-up window (see EngineLimits). */
+function skipStaleSamples(ctx: EngineContext, atMs: number): void {
+  const oldestMs = atMs - ctx.limits.maxSampleCatchUpMs;
+  for (const market of ctx.markets) {
+    if (market.nextMarkMs === 0) continue;
+    const instrument = market.instrument;
+    if (market.nextMarkMs < oldestMs) market.nextMarkMs = nextMultiple(oldestMs - 1, instrument.markCadenceMs);
+    if (market.nextPremiumMs < oldestMs) market.nextPremiumMs = nextMultiple(oldestMs - 1, instrument.premiumSampleMs);
   }
 }
 

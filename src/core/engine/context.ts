@@ -21,11 +21,17 @@ export interface EngineLimits {
   readonly maxAccounts: number;
   /** Upper bound on trigger/liquidation rounds inside one command (a cascade). */
   readonly maxCascadeRounds: number;
+  /**
+   * After a long gap between commands (downtime), mark and premium samples older than this are
+   * skipped instead of replayed one by one; funding still settles at every boundary in the gap.
+   */
+  readonly maxSampleCatchUpMs: number;
 }
 
 export const DEFAULT_LIMITS: EngineLimits = {
   maxAccounts: 50_000_000,
   maxCascadeRounds: 1_000_000,
+  maxSampleCatchUpMs: 3_600_000,
 };
 
 export class EngineContext implements BookListener {
