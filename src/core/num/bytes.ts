@@ -53,8 +53,14 @@ export class ByteWriter {
     this.big(BigInt(value));
   }
 
-  /** Any bigint, zigzag + LEB128. */
+  /** Any bigint, zigzag + LEB128 (the same bytes as `int` for values that fit a safe integer). */
   big(value: bigint): void {
+    // Fast path: |value| < 2^52 zigzags into a safe integer, so number arithmetic is exact.
+    if (value > -4_503_599_627_370_496n && value < 4_503_599_627_370_496n) {
+      const small = Number(value);
+      this.uint(small >= 0 ? small * 2 : -small * 2 - 1);
+      return;
+    }
     let rest = value < 0n ? -value * 2n - 1n : value * 2n;
     this.ensure(4);
     while (rest >= 0x80n) {
@@ -78,6 +84,11 @@ export class ByteWriter {
     this.ensure(value.length);
     this.buffer.set(value, this.length);
     this.length += value.length;
+  }
+
+  /** Empties the writer, keeping its buffer (for reuse on hot paths). */
+  reset(): void {
+    this.length = 0;
   }
 
   finish(): Uint8Array {
@@ -130,6 +141,17 @@ export class ByteReader {
   }
 
   big(): bigint {
+    // Fast path: up to 7 bytes (49 bits) decode exactly in number arithmetic.
+    const start = this.offset;
+    let small = 0;
+    let scale = 1;
+    for (let i = 0; i < 7 && this.offset < this.buffer.length; i++) {
+      const byte = this.buffer[this.offset++]!;
+      small += (byte & 0x7f) * scale;
+      if ((byte & 0x80) === 0) return BigInt(small % 2 === 1 ? -(small + 1) / 2 : small / 2);
+      scale *= 0x80;
+    }
+    this.offset = start;
     let value = 0n;
     let shift = 0n;
     for (let i = 0; i < 64; i++) {
