@@ -18,7 +18,7 @@
  * (--profile writes a V8 CPU profile of the server process to DIR.)
  * With --json the last stdout line is one JSON object with every figure.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,8 +44,12 @@ interface Server {
 }
 
 async function startServer(dataDir: string, fsync: boolean, profileDir: string | undefined): Promise<Server> {
-  const script = `import { main } from ${JSON.stringify(join(ROOT, 'src/cli/main.ts'))}; await main(process.argv);`;
-  const args = [...(profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir]), '--import', 'tsx', '--input-type=module', '-e', script, 'perpx', 'serve', '--port', '0', '--data-dir', dataDir,
+  // The server runs exactly as `npm start` runs it: compiled JavaScript (built first) with the same
+  // V8 flags, not through the TypeScript loader.
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')],
+    { stdio: 'inherit' });
+  const args = [...(profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir]), '--max-semi-space-size=64',
+    join(ROOT, 'bin/perpx.js'), 'serve', '--port', '0', '--data-dir', dataDir,
     '--rate-limit-weight', '1000000000', '--rate-limit-orders-10s', '1000000000', '--rate-limit-orders-1m', '1000000000',
     ...(fsync ? [] : ['--no-fsync'])];
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, PERPX_ADMIN_TOKEN: 'bench-token' },
