@@ -151,6 +151,9 @@ function checkAccounts(ctx: EngineContext, fail: (message: string) => void): voi
     }
     if (totals.marginBalanceE8 < 0n) fail(`account ${id}: negative cross margin balance ${totals.marginBalanceE8}`);
     if (totals.crossPositions === 0 && account.crossWalletE8 < 0n) fail(`account ${id}: negative free balance`);
+    let reduceOnly = 0;
+    for (const order of account.orders.values()) if (order.reduceOnly) reduceOnly++;
+    if (reduceOnly !== account.reduceOnlyOrders) fail(`account ${id}: reduce-only order count`);
     for (const [clientOrderId, orderId] of account.clientOrderIds) {
       if (account.orders.get(orderId)?.clientOrderId !== clientOrderId) fail(`account ${id}: client id map`);
     }

@@ -37,6 +37,7 @@ export function addLiveOrder(ctx: EngineContext, account: Account, order: OrderR
   ctx.liveOrders.set(order.orderId, order);
   account.orders.set(order.orderId, order);
   account.clientOrderIds.set(order.clientOrderId, order.orderId);
+  if (order.reduceOnly) account.reduceOnlyOrders++;
   const position = positionOf(ctx, account, order.market);
   if (order.conditional && !order.triggered) position.algoOrderCount++;
   else position.openOrderCount++;
@@ -46,6 +47,7 @@ function removeLiveOrder(ctx: EngineContext, account: Account, order: OrderRecor
   ctx.liveOrders.delete(order.orderId);
   account.orders.delete(order.orderId);
   if (account.clientOrderIds.get(order.clientOrderId) === order.orderId) account.clientOrderIds.delete(order.clientOrderId);
+  if (order.reduceOnly) account.reduceOnlyOrders--;
   const position = positionOf(ctx, account, order.market);
   if (order.conditional && !order.triggered) position.algoOrderCount--;
   else position.openOrderCount--;

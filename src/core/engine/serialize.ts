@@ -187,6 +187,7 @@ export function restoreState(ctx: EngineContext, bytes: Uint8Array): void {
     ctx.liveOrders.set(order.orderId, order);
     account.orders.set(order.orderId, order);
     account.clientOrderIds.set(order.clientOrderId, order.orderId);
+    if (order.reduceOnly) account.reduceOnlyOrders++;
     const position = positionOf(ctx, account, order.market);
     if (order.conditional && !order.triggered) {
       position.algoOrderCount++;

@@ -52,6 +52,7 @@ export function settle(ctx: EngineContext, atMs: number): void {
  * the position (Binance expire reason 4, "knocked out by higher-priority reduce-only").
  */
 function reconcileReduceOnly(ctx: EngineContext, account: Account, atMs: number): void {
+  if (account.reduceOnlyOrders === 0) return;
   let candidates: OrderRecord[] | undefined;
   for (const order of account.orders.values()) {
     if (order.reduceOnly && order.resting && !order.liquidation) (candidates ??= []).push(order);

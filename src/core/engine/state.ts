@@ -102,6 +102,8 @@ export class Account {
   readonly orders = new Map<number, OrderRecord>();
   /** clientOrderId → orderId for live orders. */
   readonly clientOrderIds = new Map<string, number>();
+  /** Live reduce-only orders (lets the risk pass skip reconciliation for most accounts). */
+  reduceOnlyOrders = 0;
   /** Number of markets with a non-zero cross position (selects the multi-symbol index key). */
   crossPositionCount = 0;
   /** Generation stamp for the per-command touched-accounts list. */
