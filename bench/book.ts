@@ -28,6 +28,7 @@ import { OrderBook as PeerBook, Side as PeerSide } from 'nodejs-order-book';
 import {
   BUY, createOrderBook, EVENT_FILL, SELL, STP_NONE, TIF_GTC, TIF_IOC, type BookListener, type OrderBook, type Side,
 } from '../src/core/book/index.js';
+import { Sfc32 } from '../src/sim/rng.js';
 
 const MAX_PRICE_TICKS = 45_297_640; // BTCUSDT: maxPrice 4,529,764 at tick 0.1
 const START_MID_TICKS = 950_000;
@@ -40,36 +41,6 @@ const PEER_WARMUP_OPS = 100_000;
 
 const noReduceOnly: BookListener = { reduceOnlyCapacity: () => 0 };
 
-/** sfc32: small, fast, seedable; the stream must not depend on Math.random. */
-class Sfc32 {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
-
-  constructor(seed: number) {
-    this.a = 0x9e3779b9;
-    this.b = 0x243f6a88;
-    this.c = 0xb7e15162;
-    this.d = seed | 0;
-    for (let i = 0; i < 16; i++) this.next();
-  }
-
-  next(): number {
-    const t = (((this.a + this.b) | 0) + this.d) | 0;
-    this.d = (this.d + 1) | 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) | 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
-    this.c = (this.c + t) | 0;
-    return t >>> 0;
-  }
-
-  /** Uniform integer in [0, n). */
-  below(n: number): number {
-    return Math.floor((this.next() / 4294967296) * n);
-  }
-}
 
 interface Stream {
   readonly length: number;

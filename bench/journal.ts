@@ -42,6 +42,7 @@ import { encodeSegmentHeader } from '../src/journal/format.js';
 import { JournalWriter } from '../src/journal/journal-writer.js';
 import { ensureManifest } from '../src/journal/manifest.js';
 import { listSnapshots, writeSnapshot } from '../src/journal/snapshot.js';
+import { Sfc32 as Prng } from '../src/sim/rng.js';
 
 const E8 = 100_000_000n;
 const START_MS = Date.UTC(2024, 0, 1);
@@ -49,36 +50,6 @@ const SEGMENT_BYTES = 64 * 1024 * 1024;
 const CACHE_VERSION = 'v2';
 const COMMANDS_PER_SECOND = 2_800;
 
-/** sfc32: seedable, so the generated journal is the same on every machine. */
-class Prng {
-  private a = 0x9e3779b9;
-  private b = 0x243f6a88;
-  private c = 0xb7e15162;
-  private d: number;
-
-  constructor(seed: number) {
-    this.d = seed | 0;
-    for (let i = 0; i < 16; i++) this.next();
-  }
-
-  next(): number {
-    const t = (((this.a + this.b) | 0) + this.d) | 0;
-    this.d = (this.d + 1) | 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) | 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
-    this.c = (this.c + t) | 0;
-    return t >>> 0;
-  }
-
-  float(): number {
-    return this.next() / 4294967296;
-  }
-
-  below(n: number): number {
-    return Math.floor(this.float() * n);
-  }
-}
 
 interface FlowItem {
   readonly command: UnsequencedCommand;

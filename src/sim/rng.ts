@@ -110,3 +110,45 @@ export class Rng {
     return weights.length - 1;
   }
 }
+
+/**
+ * sfc32 seeded from one 32-bit number with fixed constants: the stream benchmarks and test
+ * workloads use so that a generated workload is the same on every machine.
+ */
+export class Sfc32 {
+  private a = 0x9e3779b9;
+  private b = 0x243f6a88;
+  private c = 0xb7e15162;
+  private d: number;
+
+  constructor(seed: number) {
+    this.d = seed | 0;
+    for (let i = 0; i < 16; i++) this.next();
+  }
+
+  /** Next unsigned 32-bit value. */
+  next(): number {
+    const t = (((this.a + this.b) | 0) + this.d) | 0;
+    this.d = (this.d + 1) | 0;
+    this.a = this.b ^ (this.b >>> 9);
+    this.b = (this.c + (this.c << 3)) | 0;
+    this.c = (this.c << 21) | (this.c >>> 11);
+    this.c = (this.c + t) | 0;
+    return t >>> 0;
+  }
+
+  /** Uniform float in [0, 1). */
+  float(): number {
+    return this.next() / 4294967296;
+  }
+
+  /** Uniform integer in [0, n). */
+  below(n: number): number {
+    return Math.floor(this.float() * n);
+  }
+
+  /** Uniform integer in [low, high]. */
+  between(low: number, high: number): number {
+    return low + this.below(high - low + 1);
+  }
+}
