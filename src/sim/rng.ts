@@ -20,20 +20,14 @@ export function hash32(text: string, seed = 0): number {
   return h >>> 0;
 }
 
-/** sfc32: small, fast, passes PractRand to large sizes; state is four 32-bit words. */
+/** Seeded draws for the simulator, on an sfc32 stream keyed by a seed and a label. */
 export class Rng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+  private readonly core: Sfc32;
   private spareNormal: number | undefined;
 
   constructor(seed: number, label = '') {
-    this.a = hash32(label, seed) | 0;
-    this.b = hash32(`${label}#b`, seed ^ 0x9e3779b9) | 0;
-    this.c = hash32(`${label}#c`, seed ^ 0x243f6a88) | 0;
-    this.d = 1;
-    for (let i = 0; i < 15; i++) this.nextU32();
+    this.core = new Sfc32(1, hash32(label, seed) | 0, hash32(`${label}#b`, seed ^ 0x9e3779b9) | 0,
+      hash32(`${label}#c`, seed ^ 0x243f6a88) | 0, 15);
   }
 
   /** An independent stream for a sub-component (agent, path, bootstrap). */
@@ -42,13 +36,7 @@ export class Rng {
   }
 
   nextU32(): number {
-    const t = (((this.a + this.b) | 0) + this.d) | 0;
-    this.d = (this.d + 1) | 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) | 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
-    this.c = (this.c + t) | 0;
-    return t >>> 0;
+    return this.core.next();
   }
 
   /** Uniform in [0, 1). */
@@ -112,18 +100,22 @@ export class Rng {
 }
 
 /**
- * sfc32 seeded from one 32-bit number with fixed constants: the stream benchmarks and test
- * workloads use so that a generated workload is the same on every machine.
+ * sfc32: small, fast, passes PractRand to large sizes; state is four 32-bit words. `new Sfc32(seed)`
+ * seeds it with fixed constants (the stream benchmarks and test workloads use, the same on every
+ * machine); Rng seeds all four words from a label hash.
  */
 export class Sfc32 {
-  private a = 0x9e3779b9;
-  private b = 0x243f6a88;
-  private c = 0xb7e15162;
+  private a: number;
+  private b: number;
+  private c: number;
   private d: number;
 
-  constructor(seed: number) {
+  constructor(seed: number, a = 0x9e3779b9, b = 0x243f6a88, c = 0xb7e15162, warmup = 16) {
+    this.a = a;
+    this.b = b;
+    this.c = c;
     this.d = seed | 0;
-    for (let i = 0; i < 16; i++) this.next();
+    for (let i = 0; i < warmup; i++) this.next();
   }
 
   /** Next unsigned 32-bit value. */
