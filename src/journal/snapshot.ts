@@ -125,7 +125,15 @@ export async function listSnapshots(dir: string): Promise<SnapshotFile[]> {
     const seq = parseSnapshotFileName(name);
     if (seq === undefined) continue;
     const path = join(dir, name);
-    files.push({ seq, name, path, sizeBytes: (await stat(path)).size });
+    let sizeBytes: number;
+    try {
+      sizeBytes = (await stat(path)).size;
+    } catch (error) {
+      // Pruned between readdir and stat by a concurrent snapshot: it is simply gone.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw error;
+    }
+    files.push({ seq, name, path, sizeBytes });
   }
   return files.sort((a, b) => b.seq - a.seq);
 }
