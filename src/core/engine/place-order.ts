@@ -26,6 +26,11 @@ import { REJECT, type RejectReason } from './reject-codes.js';
 import { firesOnRise } from './trigger-index.js';
 import { OrderRecord, type Account, type Market, type Position } from './state.js';
 
+const ORDER_TYPE_SET: ReadonlySet<string> = new Set(ORDER_TYPES);
+const TIME_IN_FORCE_SET: ReadonlySet<string> = new Set(TIME_IN_FORCE);
+const WORKING_TYPE_SET: ReadonlySet<string> = new Set(WORKING_TYPES);
+const STP_MODE_SET: ReadonlySet<string> = new Set(STP_MODES);
+
 export function placeOrder(ctx: EngineContext, cmd: PlaceOrderCommand): void {
   const reason = tryPlaceOrder(ctx, cmd);
   if (reason !== undefined) ctx.reject('PlaceOrder', reason, cmd.accountId, cmd.symbol, cmd.clientOrderId);
@@ -40,14 +45,15 @@ function tryPlaceOrder(ctx: EngineContext, cmd: PlaceOrderCommand): RejectReason
   if (market.markTicks === 0) return REJECT.NO_INDEX_PRICE;
   const side = sideCode(cmd.side);
   if (side === undefined) return REJECT.INVALID_SIDE;
-  if (!ORDER_TYPES.includes(cmd.orderType)) return REJECT.INVALID_ORDER_TYPE;
-  if (!TIME_IN_FORCE.includes(cmd.timeInForce)) return REJECT.INVALID_TIME_IN_FORCE;
-  if (!WORKING_TYPES.includes(cmd.workingType) || !STP_MODES.includes(cmd.stpMode)) {
+  if (!ORDER_TYPE_SET.has(cmd.orderType)) return REJECT.INVALID_ORDER_TYPE;
+  if (!TIME_IN_FORCE_SET.has(cmd.timeInForce)) return REJECT.INVALID_TIME_IN_FORCE;
+  if (!WORKING_TYPE_SET.has(cmd.workingType) || !STP_MODE_SET.has(cmd.stpMode)) {
     return REJECT.INVALID_PARAMETER;
   }
   const orderId = ctx.nextOrderId;
   const clientOrderId = cmd.clientOrderId === '' ? `perpx-${orderId}` : cmd.clientOrderId;
-  if (!isValidClientOrderId(clientOrderId)) return REJECT.CLIENT_ORDER_ID_INVALID;
+  // Generated ids are valid by construction; only a client's own id needs the pattern check.
+  if (cmd.clientOrderId !== '' && !isValidClientOrderId(clientOrderId)) return REJECT.CLIENT_ORDER_ID_INVALID;
   if (account.clientOrderIds.has(clientOrderId)) return REJECT.CLIENT_ORDER_ID_DUPLICATED;
   const problem = checkParameters(market, cmd, side);
   if (problem !== undefined) return problem;
