@@ -16,7 +16,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createOrderBook, Engine, DEFAULT_INSTRUMENTS } from '../../../src/core/index.js';
-import { listSegments, readJournal, verifyDataDir } from '../../../src/journal/index.js';
+import { DEFAULT_WINDOW_OPTIONS, listSegments, readJournal, verifyDataDir } from '../../../src/journal/index.js';
 import type { ChildMessage, ParentMessage, PauseMode } from './crash-child.js';
 import { Prng, Workload, type WorkloadItem } from './workload.js';
 
@@ -169,6 +169,7 @@ export async function runCrashCycles(options: CrashRunOptions): Promise<CrashRun
   const epochMs = Date.now();
   const reference = new Engine({ instruments: DEFAULT_INSTRUMENTS, bookFactory: createOrderBook });
   const journalKeys = new Map<string, number>();
+  const journalKeyTimes = new Map<string, number>();
   const acked = new Map<string, Acked>();
   const failures: string[] = [];
   const fail = (message: string): void => {
@@ -197,8 +198,12 @@ export async function runCrashCycles(options: CrashRunOptions): Promise<CrashRun
         const key = record.idempotencyKey;
         if (key === undefined) return;
         const previous = journalKeys.get(key);
-        if (previous !== undefined) fail(`key ${key} is in the journal twice (seq ${previous} and ${record.seq}): applied twice`);
+        // A key may come back only after it left the dedupe window (24 h of command time).
+        if (previous !== undefined && record.atMs - (journalKeyTimes.get(key) ?? 0) < DEFAULT_WINDOW_OPTIONS.maxAgeMs) {
+          fail(`key ${key} is in the journal twice (seq ${previous} and ${record.seq}): applied twice`);
+        }
         journalKeys.set(key, record.seq);
+        journalKeyTimes.set(key, record.atMs);
       },
     });
   };
@@ -278,7 +283,11 @@ export async function runCrashCycles(options: CrashRunOptions): Promise<CrashRun
       }
       acked.set(item.idempotencyKey, { seq: message.seq, atMs: message.atMs, digest: message.digest, item });
     }
-    const ackedList = [...acked.values()];
+    // Retries are checked for keys still inside the dedupe window (with an hour of margin); older
+    // keys are documented to be applied as new commands.
+    let latestAtMs = 0;
+    for (const entry of acked.values()) if (entry.atMs > latestAtMs) latestAtMs = entry.atMs;
+    const ackedList = [...acked.values()].filter((entry) => latestAtMs - entry.atMs < DEFAULT_WINDOW_OPTIONS.maxAgeMs - 3_600_000);
     for (let i = 0; i < 3 && ackedList.length > 0 && session.alive; i++) {
       const original = ackedList[random.below(ackedList.length)]!;
       const message = await session.submit(nextId++, original.item);
