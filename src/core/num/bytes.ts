@@ -148,7 +148,10 @@ export class ByteReader {
     for (let i = 0; i < 7 && this.offset < this.buffer.length; i++) {
       const byte = this.buffer[this.offset++]!;
       small += (byte & 0x7f) * scale;
-      if ((byte & 0x80) === 0) return BigInt(small % 2 === 1 ? -(small + 1) / 2 : small / 2);
+      if ((byte & 0x80) === 0) {
+        const half = (small - (small % 2)) / 2;
+        return BigInt(small % 2 === 1 ? -half - 1 : half);
+      }
       scale *= 0x80;
     }
     this.offset = start;
