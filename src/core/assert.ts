@@ -21,8 +21,3 @@ export function assert(condition: boolean, message: string): asserts condition {
 export function assertNever(value: never, what: string): never {
   throw new AssertionFailure(`unexpected ${what}: ${String(value)}`);
 }
-
-/** Asserts an integer JS number within the safe range (used for ticks, lots, ids). */
-export function assertSafeInt(value: number, what: string): void {
-  if (!Number.isSafeInteger(value)) throw new AssertionFailure(`${what} must be a safe integer, got ${value}`);
-}

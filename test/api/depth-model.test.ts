@@ -11,17 +11,8 @@ import { Projector } from '../../src/api/read-models/projector.js';
 import { ReadStore } from '../../src/api/read-models/store.js';
 import { MemoryVenue, } from '../../src/venue/memory-venue.js';
 import { MonotonicClock } from '../../src/venue/venue.js';
+import { seeded } from './support/fuzz.js';
 
-function rng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('depth read model', () => {
   it('matches the engine book after every command of a random workload', async () => {
@@ -41,7 +32,7 @@ describe('depth read model', () => {
       accounts.push(id);
       run({ type: 'Deposit', accountId: id, amountE8: 10_000_000n * 100_000_000n });
     }
-    const random = rng(42);
+    const random = seeded(42);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
     const book = market.get('BTCUSDT')!.depth;
     for (let step = 0; step < 3000; step++) {

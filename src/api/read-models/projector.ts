@@ -15,17 +15,10 @@ import type { CommittedEntry, Venue } from '../../venue/venue.js';
 import type { LevelChange } from './depth.js';
 import type { KlineModel } from './klines.js';
 import type { MarketModel } from './market.js';
-import type { ReadStore } from './store.js';
+import type { ReadStore, TradeRow } from './store.js';
 
-export interface PublicTrade {
-  readonly symbol: string;
-  readonly tradeId: number;
-  readonly aggId: number;
-  readonly priceTicks: number;
-  readonly qtyLots: number;
-  readonly timeMs: number;
-  readonly buyerMaker: boolean;
-}
+/** A public trade as the read models and streams publish it: the stored trade row. */
+export type PublicTrade = TradeRow;
 
 export interface ProjectedEntry {
   readonly entry: CommittedEntry;

@@ -23,7 +23,6 @@ import { BUY, SELL, type Side } from '../book/types.js';
 import { RATE_ONE } from '../instrument/units.js';
 import { divCeil, divFloor, divFloorInt, divTrunc } from '../num/int.js';
 import type { EngineContext } from './context.js';
-import { checkAccountRisk } from './liquidation.js';
 import { settle } from './settle.js';
 import { processTriggers } from './triggers.js';
 import type { Market, Position } from './state.js';
@@ -118,7 +117,7 @@ function sampleMark(ctx: EngineContext, market: Market, atMs: number): void {
   market.markTicks = mark;
   emitMark(ctx, market, atMs);
   processTriggers(ctx, market, true, atMs);
-  checkAtRisk(ctx, market, atMs);
+  checkAtRisk(ctx, market);
 }
 
 /** Exact median of the three §1.4 prices, rounded half away from zero to a tick. */
@@ -146,11 +145,11 @@ function medianOf(a: bigint, b: bigint, c: bigint): bigint {
 }
 
 /**
- * The positions whose index key the new mark crossed are checked exactly, in account-id order (so
- * the order of events does not depend on index internals). Each is touched, so the risk pass
- * re-files it under a fresh key whether or not it was liquidated.
+ * The positions whose index key the new mark crossed are touched, in account-id order (so the
+ * order of events does not depend on index internals); the risk pass that follows every clock
+ * instant re-files each under a fresh key and checks it exactly, liquidating where due.
  */
-function checkAtRisk(ctx: EngineContext, market: Market, atMs: number): void {
+function checkAtRisk(ctx: EngineContext, market: Market): void {
   const candidates: Position[] = [];
   market.liquidations.collectAtRisk(market.markTicks, candidates);
   if (candidates.length === 0) return;
@@ -158,11 +157,7 @@ function checkAtRisk(ctx: EngineContext, market: Market, atMs: number): void {
   const ids = new Int32Array(candidates.length);
   for (let i = 0; i < candidates.length; i++) ids[i] = candidates[i]!.accountId;
   ids.sort();
-  for (let i = 0; i < ids.length; i++) {
-    const account = ctx.account(ids[i]!);
-    ctx.touch(account);
-    checkAccountRisk(ctx, account, atMs);
-  }
+  for (let i = 0; i < ids.length; i++) ctx.touch(ctx.account(ids[i]!));
 }
 
 // ---- Premium index and funding -----------------------------------------------------------------

@@ -225,7 +225,8 @@ function hypotheticalFill(position: Position, side: Side, lots: number, notional
   }
   const absBefore = before < 0 ? -before : before;
   if (lots <= absBefore) {
-    const removed = (position.costE8 * BigInt(lots)) / BigInt(absBefore);
+    // Same rounding as a real fill (positions.applyFill): the removed cost rounds up.
+    const removed = divCeil(position.costE8 * BigInt(lots), BigInt(absBefore));
     return { size: before + signed, cost: position.costE8 - removed, opened: 0n };
   }
   const openedLots = lots - absBefore;

@@ -92,10 +92,4 @@ export class TriggerIndex {
     const falling = this.lists[usesMark ? MARK_FALLING : LAST_FALLING]!;
     while (falling.length > 0 && falling[falling.length - 1]!.stopPriceTicks >= priceTicks) out.push(falling.pop()!);
   }
-
-  /** Every waiting order in a stable order (id ascending) for hashing and snapshots. */
-  allOrders(): OrderRecord[] {
-    const all = [...this.lists[0]!, ...this.lists[1]!, ...this.lists[2]!, ...this.lists[3]!, ...this.trailing];
-    return all.sort((a, b) => a.orderId - b.orderId);
-  }
 }

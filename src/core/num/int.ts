@@ -23,36 +23,14 @@ export function divCeil(a: bigint, b: bigint): bigint {
   return (a % b !== 0n && (a < 0n) === (b < 0n)) ? q + 1n : q;
 }
 
-/** Rounds a / b to the nearest integer, ties away from zero (used only for published prices). */
-export function divRoundHalfAway(a: bigint, b: bigint): bigint {
-  assert(b !== 0n, 'divRound by zero');
-  const negative = (a < 0n) !== (b < 0n);
-  const absA = a < 0n ? -a : a;
-  const absB = b < 0n ? -b : b;
-  const q = (absA * 2n + absB) / (absB * 2n);
-  return negative ? -q : q;
-}
-
 /** Truncating division toward zero (JS bigint semantics), named so the direction is explicit. */
 export function divTrunc(a: bigint, b: bigint): bigint {
   assert(b !== 0n, 'divTrunc by zero');
   return a / b;
 }
 
-export function absBig(a: bigint): bigint {
-  return a < 0n ? -a : a;
-}
-
-export function minBig(a: bigint, b: bigint): bigint {
-  return a < b ? a : b;
-}
-
 export function maxBig(a: bigint, b: bigint): bigint {
   return a > b ? a : b;
-}
-
-export function signBig(a: bigint): -1 | 0 | 1 {
-  return a > 0n ? 1 : a < 0n ? -1 : 0;
 }
 
 /** Integer floor division for safe-integer JS numbers (both non-negative). */

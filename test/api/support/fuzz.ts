@@ -7,17 +7,13 @@
  */
 import { createHmac } from 'node:crypto';
 import type { CreatedAccount } from '../../../src/api/admin-client.js';
+import { Sfc32 } from '../../../src/sim/rng.js';
 import { publicFetch, signedFetch, type ServerProcess } from './server.js';
 
+/** Seeded uniform floats in [0, 1) from the project's sfc32 stream. */
 export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const stream = new Sfc32(seed);
+  return () => stream.float();
 }
 
 export interface FuzzRequest {

@@ -133,19 +133,15 @@ export async function signedFetch(url: string, account: CreatedAccount, method: 
     init.body = signed;
     init.headers = { ...init.headers as Record<string, string>, 'content-type': 'application/x-www-form-urlencoded' };
   }
-  const response = await fetch(target, init);
-  const text = await response.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = text;
-  }
-  return { status: response.status, headers: response.headers, body, text };
+  return readResponse(await fetch(target, init));
 }
 
 export async function publicFetch(url: string, path: string): Promise<SignedResponse> {
-  const response = await fetch(`${url}${path}`);
+  return readResponse(await fetch(`${url}${path}`));
+}
+
+/** Status, headers, and the body parsed as JSON when it is JSON (raw text otherwise). */
+async function readResponse(response: Response): Promise<SignedResponse> {
   const text = await response.text();
   let body: unknown;
   try {
