@@ -108,8 +108,10 @@ export class FuzzGenerator {
     return items[Math.floor(this.random() * items.length)]!;
   }
 
-  private encode(pairs: [string, string][]): string {
-    return pairs.map(([k, v]) => (this.random() < 0.05 ? `${k}=${this.pick(JUNK)}` : `${k}=${encodeURIComponent(v)}`)).join('&');
+  /** Encodes the pairs, now and then with raw junk in a value — never in `poisoned`'s value, which must reach the parser. */
+  private encode(pairs: [string, string][], poisoned?: string): string {
+    return pairs.map(([k, v]) => (k !== poisoned && this.random() < 0.05 ? `${k}=${this.pick(JUNK)}` : `${k}=${encodeURIComponent(v)}`))
+      .join('&');
   }
 
   next(): FuzzRequest {
@@ -120,6 +122,9 @@ export class FuzzGenerator {
     if (roll < 0.8) return this.admin();
     return this.garbage();
   }
+
+  /** Name of the parameter the last params() call poisoned. */
+  private poisoned = '';
 
   private params(endpoint: Endpoint): [string, string][] {
     const pairs: [string, string][] = [];
@@ -132,18 +137,19 @@ export class FuzzGenerator {
     else pairs.push(poison);
     // The poison parameter must be parsed: drop it only when it is a required one left empty.
     if (poison[1] === '' && !(name in endpoint.params)) pairs[pairs.length - 1] = [name, 'x'];
+    this.poisoned = name;
     return pairs;
   }
 
-  private sign(account: CreatedAccount, pairs: [string, string][], timestamp = Date.now()): string {
-    const payload = `${this.encode([...pairs, ['fuzz', String(this.counter)]])}&timestamp=${timestamp}&recvWindow=60000`;
+  private sign(account: CreatedAccount, pairs: [string, string][], timestamp = Date.now(), poisoned?: string): string {
+    const payload = `${this.encode([...pairs, ['fuzz', String(this.counter)]], poisoned)}&timestamp=${timestamp}&recvWindow=60000`;
     return `${payload}&signature=${createHmac('sha256', account.apiSecret).update(payload).digest('hex')}`;
   }
 
   private poisonedSigned(): FuzzRequest {
     const endpoint = this.pick(this.endpoints);
     const account = this.pick(this.accounts);
-    const signed = this.sign(account, this.params(endpoint));
+    const signed = this.sign(account, this.params(endpoint), Date.now(), this.poisoned);
     const headers: Record<string, string> = { 'X-MBX-APIKEY': account.apiKey };
     if (endpoint.method !== 'GET' && this.random() < 0.5) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
