@@ -280,6 +280,40 @@ describe('cancel, amend, client order ids', () => {
     expect(codes(h.order(trader, 'BTCUSDT', 'BUY', 'LIMIT', '1', { price: '49000', clientOrderId: 'no spaces' }))).toEqual([-4015]);
   });
 
+  it('generated client ids (perpx-<orderId>) address their order, clash with a client copy, and survive a snapshot', () => {
+    const { h, trader, other } = market();
+    const placed = lastUpdate(h.order(trader, 'BTCUSDT', 'BUY', 'LIMIT', '1', { price: '49000' }))!.order;
+    expect(placed.clientOrderId).toBe(`perpx-${placed.orderId}`);
+    // A client may not reuse a live generated id, nor reach another account's order through it.
+    expect(codes(h.order(trader, 'BTCUSDT', 'BUY', 'LIMIT', '1', { price: '49000', clientOrderId: placed.clientOrderId })))
+      .toEqual([-4116]);
+    expect(codes(h.order(other, 'BTCUSDT', 'BUY', 'LIMIT', '1', { price: '49000', clientOrderId: placed.clientOrderId })))
+      .toEqual([]);
+    expect(codes(h.run({ type: 'CancelOrder', accountId: other, symbol: 'BTCUSDT', orderId: 0, clientOrderId: placed.clientOrderId })))
+      .toEqual([]);
+    expect(h.engine.openOrders(trader).map((order) => order.orderId)).toEqual([placed.orderId]);
+    // Look-alikes that are not a generated id of a live order are unknown.
+    for (const lookalike of [`perpx-0${placed.orderId}`, 'perpx-', `perpx-${placed.orderId}x`]) {
+      expect(codes(h.run({ type: 'CancelOrder', accountId: trader, symbol: 'BTCUSDT', orderId: 0, clientOrderId: lookalike })))
+        .toEqual([-2011]);
+    }
+    // An id the client chose in the generated form of a future order id blocks that order's generated id.
+    const nextId = h.engine.ctx.nextOrderId;
+    h.order(trader, 'BTCUSDT', 'BUY', 'LIMIT', '1', { price: '48000', clientOrderId: `perpx-${nextId + 1}` });
+    expect(codes(h.order(trader, 'BTCUSDT', 'BUY', 'LIMIT', '1', { price: '48000' }))).toEqual([-4116]);
+    // After a snapshot round trip, lookups by generated and chosen ids still work.
+    const restored = new Harness([BTCUSDT], h.now);
+    restored.engine.restore(h.engine.serialize());
+    restored.seq = h.seq;
+    expect(restored.engine.stateHash()).toBe(h.engine.stateHash());
+    for (const clientOrderId of [placed.clientOrderId, `perpx-${nextId + 1}`]) {
+      expect(codes(restored.run({ type: 'CancelOrder', accountId: trader, symbol: 'BTCUSDT', orderId: 0, clientOrderId })))
+        .toEqual([]);
+    }
+    expect(restored.engine.openOrders(trader)).toEqual([]);
+    expect(restored.engine.checkInvariants(true)).toEqual([]);
+  });
+
   it('amend: a smaller quantity at the same price keeps time priority; a new price loses it', () => {
     const h = new Harness([BTCUSDT]);
     const first = h.createAccount('1000000');

@@ -44,9 +44,9 @@ export function commandFor(h: Harness, accounts: readonly number[], step: Step):
         closePosition: close, reduceOnly: !close && c % 3 === 0, workingType: c % 2 === 0 ? 'MARK_PRICE' : 'CONTRACT_PRICE' };
     }
     case 5: {
-      const orders = [...h.account(accountId).orders.keys()];
+      const orders = h.account(accountId).orders.values();
       if (orders.length === 0) return { type: 'Tick' };
-      const order = h.account(accountId).orders.get(orders[d % orders.length]!)!;
+      const order = orders[d % orders.length]!;
       return { type: 'CancelOrder', accountId, symbol: h.engine.ctx.markets[order.market]!.instrument.symbol,
         orderId: order.orderId, clientOrderId: '' };
     }

@@ -13,7 +13,7 @@ import type { AmendOrderCommand, CancelAllOrdersCommand, CancelOrderCommand } fr
 import { stpCode, tifCode } from './codes.js';
 import { executeTaker } from './execution.js';
 import { notionalE8 } from './margin.js';
-import { emitOrderUpdate, endLiveOrder } from './order-lifecycle.js';
+import { emitOrderUpdate, endLiveOrder, liveOrderByClientId } from './order-lifecycle.js';
 import {
   checkAffordable, checkPercentPrice, checkPriceFilter, setOrderMarginInputs,
 } from './order-checks.js';
@@ -22,11 +22,11 @@ import { positionOf } from './positions.js';
 import { REJECT, type RejectReason } from './reject-codes.js';
 import type { Account, Market, OrderRecord, Position } from './state.js';
 
-function findOrder(account: Account, market: Market, orderId: number, clientOrderId: string): OrderRecord | undefined {
-  const id = orderId !== 0 ? orderId : account.clientOrderIds.get(clientOrderId);
-  if (id === undefined) return undefined;
-  const order = account.orders.get(id);
-  if (order === undefined || order.market !== market.marketIndex) return undefined;
+function findOrder(
+  ctx: EngineContext, account: Account, market: Market, orderId: number, clientOrderId: string,
+): OrderRecord | undefined {
+  const order = orderId !== 0 ? ctx.liveOrders.get(orderId) : liveOrderByClientId(ctx, account, clientOrderId);
+  if (order === undefined || order.accountId !== account.accountId || order.market !== market.marketIndex) return undefined;
   if (orderId !== 0 && clientOrderId !== '' && order.clientOrderId !== clientOrderId) return undefined;
   return order;
 }
@@ -42,7 +42,7 @@ function tryCancelOrder(ctx: EngineContext, cmd: CancelOrderCommand): RejectReas
   const market = ctx.marketBySymbol.get(cmd.symbol);
   if (market === undefined) return REJECT.UNKNOWN_SYMBOL;
   if (cmd.orderId === 0 && cmd.clientOrderId === '') return REJECT.MANDATORY_PARAM_MISSING;
-  const order = findOrder(account, market, cmd.orderId, cmd.clientOrderId);
+  const order = findOrder(ctx, account, market, cmd.orderId, cmd.clientOrderId);
   if (order === undefined) return REJECT.UNKNOWN_ORDER;
   endLiveOrder(ctx, order, 'CANCELED', 'CANCELED', 'USER_CANCEL', cmd.atMs);
   return undefined;
@@ -75,7 +75,7 @@ function tryAmendOrder(ctx: EngineContext, cmd: AmendOrderCommand): RejectReason
   const market = ctx.marketBySymbol.get(cmd.symbol);
   if (market === undefined) return REJECT.UNKNOWN_SYMBOL;
   if (cmd.orderId === 0 && cmd.clientOrderId === '') return REJECT.MANDATORY_PARAM_MISSING;
-  const order = findOrder(account, market, cmd.orderId, cmd.clientOrderId);
+  const order = findOrder(ctx, account, market, cmd.orderId, cmd.clientOrderId);
   if (order === undefined) return REJECT.NO_SUCH_ORDER;
   if (order.orderType !== 'LIMIT' || !order.resting) return REJECT.ORDER_NOT_RESTING;
   const problem = checkAmend(ctx, account, market, order, cmd);

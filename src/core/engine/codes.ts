@@ -15,6 +15,27 @@ export const TIME_IN_FORCE: readonly TimeInForceName[] = ['GTC', 'IOC', 'FOK', '
 export const STP_MODES: readonly StpModeName[] = ['NONE', 'EXPIRE_TAKER', 'EXPIRE_MAKER', 'EXPIRE_BOTH'];
 export const WORKING_TYPES: readonly WorkingTypeName[] = ['MARK_PRICE', 'CONTRACT_PRICE'];
 
+// Membership tests as comparisons: they run on every order, where a Set lookup hashes a string.
+export function isOrderTypeName(name: string): name is OrderTypeName {
+  switch (name) {
+    case 'LIMIT': case 'MARKET': case 'STOP': case 'STOP_MARKET': case 'TAKE_PROFIT': case 'TAKE_PROFIT_MARKET':
+    case 'TRAILING_STOP_MARKET': return true;
+    default: return false;
+  }
+}
+
+export function isTimeInForceName(name: string): name is TimeInForceName {
+  return name === 'GTC' || name === 'IOC' || name === 'FOK' || name === 'GTX';
+}
+
+export function isWorkingTypeName(name: string): name is WorkingTypeName {
+  return name === 'CONTRACT_PRICE' || name === 'MARK_PRICE';
+}
+
+export function isStpModeName(name: string): name is StpModeName {
+  return name === 'NONE' || name === 'EXPIRE_TAKER' || name === 'EXPIRE_MAKER' || name === 'EXPIRE_BOTH';
+}
+
 export function sideCode(side: OrderSideName): Side | undefined {
   return side === 'BUY' ? BUY : side === 'SELL' ? SELL : undefined;
 }

@@ -5,7 +5,7 @@
  * touched accounts that the end-of-command risk pass re-checks. Handlers live in their own
  * modules and receive the context; only they mutate it.
  */
-import { assert } from '../assert.js';
+import { assert, AssertionFailure } from '../assert.js';
 import type { BookListener, Side } from '../book/types.js';
 import { BUY } from '../book/types.js';
 import type { Instrument } from '../instrument/instrument.js';
@@ -84,7 +84,8 @@ export class EngineContext implements BookListener {
 
   account(accountId: number): Account {
     const account = this.accountsById[accountId];
-    assert(account !== undefined, `account ${accountId} exists`);
+    // Hot path (every fill and cancel): the message is built only on failure.
+    if (account === undefined) throw new AssertionFailure(`account ${accountId} exists`);
     return account;
   }
 

@@ -7,7 +7,7 @@
  * I/O or floating point inside, and ids come from counters that are part of the state.
  * Business failures are Rejected events; broken invariants throw AssertionFailure (crash-only).
  */
-import { assert, assertNever } from '../assert.js';
+import { assert, AssertionFailure, assertNever } from '../assert.js';
 import type { BookConfig, OrderBook } from '../book/types.js';
 import { compileInstrument, type Instrument, type InstrumentSpec } from '../instrument/instrument.js';
 import {
@@ -64,7 +64,8 @@ export class Engine {
   /** Applies one sequenced command and returns the events it produced. */
   apply(command: Command): EngineEvent[] {
     const ctx = this.ctx;
-    assert(command.seq === ctx.lastSeq + 1, `command seq ${command.seq} follows ${ctx.lastSeq}`);
+    // Messages are built only on failure: this runs once per command.
+    if (command.seq !== ctx.lastSeq + 1) throw new AssertionFailure(`command seq ${command.seq} follows ${ctx.lastSeq}`);
     assert(Number.isSafeInteger(command.atMs) && command.atMs >= 0, 'command time is a non-negative integer');
     ctx.lastSeq = command.seq;
     ctx.events = [];
@@ -170,7 +171,7 @@ export class Engine {
 
   market(symbol: string): Market {
     const market = this.ctx.marketBySymbol.get(symbol);
-    assert(market !== undefined, `market ${symbol} exists`);
+    if (market === undefined) throw new AssertionFailure(`market ${symbol} exists`);
     return market;
   }
 }

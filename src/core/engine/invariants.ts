@@ -9,6 +9,7 @@ import { BUY, SELL } from '../book/types.js';
 import type { EngineContext } from './context.js';
 import { maintenanceMarginE8, orderMarginOf, unrealizedPnlE8 } from './margin.js';
 import { computeCross, CrossTotals } from './metrics.js';
+import { liveOrderByClientId } from './order-lifecycle.js';
 
 const totals = new CrossTotals();
 
@@ -82,7 +83,7 @@ function checkOrders(ctx: EngineContext, fail: (message: string) => void): void 
   for (const order of ctx.liveOrders.values()) {
     const market = ctx.markets[order.market]!;
     const account = ctx.accounts.get(order.accountId);
-    if (account?.orders.get(order.orderId) !== order) fail(`order ${order.orderId}: not in its account`);
+    if (account === undefined) fail(`order ${order.orderId}: no such account`);
     if (order.status !== 'NEW' && order.status !== 'PARTIALLY_FILLED') fail(`order ${order.orderId}: live but ${order.status}`);
     const sizedAtTrigger = order.closePosition && !order.triggered;
     if (order.remainingLots <= 0 && !sizedAtTrigger) fail(`order ${order.orderId}: live with nothing remaining`);
@@ -98,6 +99,11 @@ function checkOrders(ctx: EngineContext, fail: (message: string) => void): void 
       fail(`order ${order.orderId}: in the book but not resting`);
     }
   }
+  // With checkAccounts (every listed order is live and names its account) this puts every live
+  // order in its account's list exactly once.
+  let listed = 0;
+  for (const account of ctx.accounts.values()) listed += account.orders.size;
+  if (listed !== ctx.liveOrders.size) fail(`account order lists hold ${listed} orders, ${ctx.liveOrders.size} live`);
   ctx.markets.forEach((market, index) => {
     if (market.book.size !== restingPerMarket[index]) {
       fail(`${market.instrument.symbol}: book holds ${market.book.size} orders, ${restingPerMarket[index]} resting records`);
@@ -154,8 +160,15 @@ function checkAccounts(ctx: EngineContext, fail: (message: string) => void): voi
     let reduceOnly = 0;
     for (const order of account.orders.values()) if (order.reduceOnly) reduceOnly++;
     if (reduceOnly !== account.reduceOnlyOrders) fail(`account ${id}: reduce-only order count`);
+    const listed = account.orders.values();
+    if (listed.length !== account.orders.size) fail(`account ${id}: order list length`);
+    for (const order of listed) {
+      if (ctx.liveOrders.get(order.orderId) !== order || order.accountId !== id) fail(`account ${id}: listed order not live`);
+      if (liveOrderByClientId(ctx, account, order.clientOrderId) !== order) fail(`account ${id}: client id lookup`);
+    }
     for (const [clientOrderId, orderId] of account.clientOrderIds) {
-      if (account.orders.get(orderId)?.clientOrderId !== clientOrderId) fail(`account ${id}: client id map`);
+      const order = ctx.liveOrders.get(orderId);
+      if (order?.accountId !== id || order.clientOrderId !== clientOrderId) fail(`account ${id}: client id map`);
     }
   }
 }

@@ -31,12 +31,48 @@ export function emitTradeUpdate(
   });
 }
 
+const GENERATED_PREFIX = 'perpx-';
+
+/** The client id the engine gives an order placed without one. */
+export function generatedClientOrderId(orderId: number): string {
+  return GENERATED_PREFIX + String(orderId);
+}
+
+/** The order id inside a generated-form client id (`perpx-<id>`, no leading zeros), else undefined. */
+function generatedOrderIdOf(clientOrderId: string): number | undefined {
+  const length = clientOrderId.length;
+  if (length <= GENERATED_PREFIX.length || length > GENERATED_PREFIX.length + 15 || !clientOrderId.startsWith(GENERATED_PREFIX)) {
+    return undefined;
+  }
+  let id = 0;
+  for (let i = GENERATED_PREFIX.length; i < length; i++) {
+    const digit = clientOrderId.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9 || (digit === 0 && i === GENERATED_PREFIX.length)) return undefined;
+    id = id * 10 + digit;
+  }
+  return id;
+}
+
+/**
+ * The account's live order with this client id. Ids the client chose sit in clientOrderIds;
+ * generated ids name their order id, so they need no map entry.
+ */
+export function liveOrderByClientId(ctx: EngineContext, account: Account, clientOrderId: string): OrderRecord | undefined {
+  const mapped = account.clientOrderIds.get(clientOrderId);
+  if (mapped !== undefined) return ctx.liveOrders.get(mapped);
+  const orderId = generatedOrderIdOf(clientOrderId);
+  if (orderId === undefined) return undefined;
+  const order = ctx.liveOrders.get(orderId);
+  return order !== undefined && order.accountId === account.accountId && order.clientOrderId === clientOrderId
+    ? order : undefined;
+}
+
 /** Registers a live order (resting or conditional). */
 export function addLiveOrder(ctx: EngineContext, account: Account, order: OrderRecord): void {
   assert(!ctx.liveOrders.has(order.orderId), 'order id is new');
   ctx.liveOrders.set(order.orderId, order);
-  account.orders.set(order.orderId, order);
-  account.clientOrderIds.set(order.clientOrderId, order.orderId);
+  account.orders.add(order);
+  if (!order.generatedClientId) account.clientOrderIds.set(order.clientOrderId, order.orderId);
   if (order.reduceOnly) account.reduceOnlyOrders++;
   const position = positionOf(ctx, account, order.market);
   if (order.conditional && !order.triggered) position.algoOrderCount++;
@@ -45,8 +81,10 @@ export function addLiveOrder(ctx: EngineContext, account: Account, order: OrderR
 
 function removeLiveOrder(ctx: EngineContext, account: Account, order: OrderRecord): void {
   ctx.liveOrders.delete(order.orderId);
-  account.orders.delete(order.orderId);
-  if (account.clientOrderIds.get(order.clientOrderId) === order.orderId) account.clientOrderIds.delete(order.clientOrderId);
+  account.orders.remove(order);
+  if (!order.generatedClientId && account.clientOrderIds.get(order.clientOrderId) === order.orderId) {
+    account.clientOrderIds.delete(order.clientOrderId);
+  }
   if (order.reduceOnly) account.reduceOnlyOrders--;
   const position = positionOf(ctx, account, order.market);
   if (order.conditional && !order.triggered) position.algoOrderCount--;

@@ -11,12 +11,12 @@ import {
 import type { EngineContext } from './context.js';
 import type { PlaceOrderCommand } from './commands.js';
 import {
-  isConditionalType, isMarketLike, isValidClientOrderId, ORDER_TYPES, sideCode, STP_MODES, stpCode,
-  TIME_IN_FORCE, tifCode, WORKING_TYPES,
+  isConditionalType, isMarketLike, isOrderTypeName, isStpModeName, isTimeInForceName, isValidClientOrderId,
+  isWorkingTypeName, sideCode, stpCode, tifCode,
 } from './codes.js';
 import { executeTaker } from './execution.js';
 import { notionalE8 } from './margin.js';
-import { addLiveOrder, emitOrderUpdate } from './order-lifecycle.js';
+import { addLiveOrder, emitOrderUpdate, generatedClientOrderId, liveOrderByClientId } from './order-lifecycle.js';
 import {
   checkAffordable, checkPercentPrice, checkPriceFilter, effectiveStp, marketProtectionLimit, referencePriceTicks,
   setOrderMarginInputs, capAtBankruptcy,
@@ -26,10 +26,6 @@ import { REJECT, type RejectReason } from './reject-codes.js';
 import { firesOnRise } from './trigger-index.js';
 import { OrderRecord, type Account, type Market, type Position } from './state.js';
 
-const ORDER_TYPE_SET: ReadonlySet<string> = new Set(ORDER_TYPES);
-const TIME_IN_FORCE_SET: ReadonlySet<string> = new Set(TIME_IN_FORCE);
-const WORKING_TYPE_SET: ReadonlySet<string> = new Set(WORKING_TYPES);
-const STP_MODE_SET: ReadonlySet<string> = new Set(STP_MODES);
 
 export function placeOrder(ctx: EngineContext, cmd: PlaceOrderCommand): void {
   const reason = tryPlaceOrder(ctx, cmd);
@@ -45,16 +41,21 @@ function tryPlaceOrder(ctx: EngineContext, cmd: PlaceOrderCommand): RejectReason
   if (market.markTicks === 0) return REJECT.NO_INDEX_PRICE;
   const side = sideCode(cmd.side);
   if (side === undefined) return REJECT.INVALID_SIDE;
-  if (!ORDER_TYPE_SET.has(cmd.orderType)) return REJECT.INVALID_ORDER_TYPE;
-  if (!TIME_IN_FORCE_SET.has(cmd.timeInForce)) return REJECT.INVALID_TIME_IN_FORCE;
-  if (!WORKING_TYPE_SET.has(cmd.workingType) || !STP_MODE_SET.has(cmd.stpMode)) {
+  if (!isOrderTypeName(cmd.orderType)) return REJECT.INVALID_ORDER_TYPE;
+  if (!isTimeInForceName(cmd.timeInForce)) return REJECT.INVALID_TIME_IN_FORCE;
+  if (!isWorkingTypeName(cmd.workingType) || !isStpModeName(cmd.stpMode)) {
     return REJECT.INVALID_PARAMETER;
   }
   const orderId = ctx.nextOrderId;
-  const clientOrderId = cmd.clientOrderId === '' ? `perpx-${orderId}` : cmd.clientOrderId;
+  const generatedClientId = cmd.clientOrderId === '';
+  const clientOrderId = generatedClientId ? generatedClientOrderId(orderId) : cmd.clientOrderId;
   // Generated ids are valid by construction; only a client's own id needs the pattern check.
-  if (cmd.clientOrderId !== '' && !isValidClientOrderId(clientOrderId)) return REJECT.CLIENT_ORDER_ID_INVALID;
-  if (account.clientOrderIds.has(clientOrderId)) return REJECT.CLIENT_ORDER_ID_DUPLICATED;
+  if (!generatedClientId && !isValidClientOrderId(clientOrderId)) return REJECT.CLIENT_ORDER_ID_INVALID;
+  // A generated id names an order id not yet issued, so only a client's earlier choice can clash.
+  if (generatedClientId ? account.clientOrderIds.size > 0 && account.clientOrderIds.has(clientOrderId)
+    : liveOrderByClientId(ctx, account, clientOrderId) !== undefined) {
+    return REJECT.CLIENT_ORDER_ID_DUPLICATED;
+  }
   const problem = checkParameters(market, cmd, side);
   if (problem !== undefined) return problem;
   const position = peekPosition(ctx, account, market.marketIndex);
@@ -70,6 +71,7 @@ function tryPlaceOrder(ctx: EngineContext, cmd: PlaceOrderCommand): RejectReason
     cmd.qtyLots, cmd.priceTicks, cmd.stopPriceTicks, cmd.activationPriceTicks, cmd.callbackRateBps, cmd.reduceOnly,
     cmd.closePosition, cmd.workingType, cmd.priceProtect, cmd.stpMode, conditional, false, cmd.atMs,
   );
+  order.generatedClientId = generatedClientId;
   if (conditional) {
     const triggerProblem = checkWouldTrigger(market, order);
     if (triggerProblem !== undefined) return triggerProblem;

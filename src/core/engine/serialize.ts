@@ -18,6 +18,7 @@ import { ORDER_TYPES, STP_MODES, TIME_IN_FORCE, WORKING_TYPES } from './codes.js
 import type { EngineContext } from './context.js';
 import type { OrderStatusName } from './events.js';
 import { reserveOrder } from './order-margin.js';
+import { generatedClientOrderId } from './order-lifecycle.js';
 import { positionOf } from './positions.js';
 import { refreshLiquidationKeys } from './settle.js';
 import { OrderRecord, Position, type Account } from './state.js';
@@ -185,8 +186,9 @@ export function restoreState(ctx: EngineContext, bytes: Uint8Array): void {
     orders.set(order.orderId, order);
     const account = ctx.account(order.accountId);
     ctx.liveOrders.set(order.orderId, order);
-    account.orders.set(order.orderId, order);
-    account.clientOrderIds.set(order.clientOrderId, order.orderId);
+    account.orders.add(order);
+    order.generatedClientId = order.clientOrderId === generatedClientOrderId(order.orderId);
+    if (!order.generatedClientId) account.clientOrderIds.set(order.clientOrderId, order.orderId);
     if (order.reduceOnly) account.reduceOnlyOrders++;
     const position = positionOf(ctx, account, order.market);
     if (order.conditional && !order.triggered) {

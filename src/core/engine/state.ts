@@ -28,6 +28,11 @@ export class OrderRecord {
   marginOpenLossE8 = 0n;
   /** Trailing stop: activated flag and the best price seen since activation. */
   trailingActive = false;
+  /** The engine made up the client id (`perpx-<orderId>`); such ids stay out of clientOrderIds. */
+  generatedClientId = false;
+  /** Neighbours in the account's list of live orders (insertion order). */
+  prevInAccount: OrderRecord | undefined = undefined;
+  nextInAccount: OrderRecord | undefined = undefined;
   trailingExtremeTicks = 0;
   updatedAtMs: number;
 
@@ -92,15 +97,54 @@ export class Position {
   ) {}
 }
 
+/**
+ * An account's live orders as an intrusive list in insertion order: adding and removing an order
+ * allocates nothing (a per-account Map rehashed its table on every few orders, and the tables
+ * outlived young-generation collections).
+ */
+export class AccountOrders {
+  first: OrderRecord | undefined = undefined;
+  last: OrderRecord | undefined = undefined;
+  size = 0;
+
+  add(order: OrderRecord): void {
+    order.prevInAccount = this.last;
+    order.nextInAccount = undefined;
+    if (this.last === undefined) this.first = order;
+    else this.last.nextInAccount = order;
+    this.last = order;
+    this.size++;
+  }
+
+  remove(order: OrderRecord): void {
+    const prev = order.prevInAccount;
+    const next = order.nextInAccount;
+    if (prev === undefined) this.first = next;
+    else prev.nextInAccount = next;
+    if (next === undefined) this.last = prev;
+    else next.prevInAccount = prev;
+    order.prevInAccount = undefined;
+    order.nextInAccount = undefined;
+    this.size--;
+  }
+
+  /** A copy in insertion order (callers may end orders while walking it). */
+  values(): OrderRecord[] {
+    const out: OrderRecord[] = [];
+    for (let order = this.first; order !== undefined; order = order.nextInAccount) out.push(order);
+    return out;
+  }
+}
+
 export class Account {
   crossWalletE8 = 0n;
   depositedE8 = 0n;
   withdrawnE8 = 0n;
   /** Per market index; created on first use (settings or trading). */
   readonly positions = new Map<number, Position>();
-  /** Live orders by order id. */
-  readonly orders = new Map<number, OrderRecord>();
-  /** clientOrderId → orderId for live orders. */
+  /** Live orders in insertion order. */
+  readonly orders = new AccountOrders();
+  /** clientOrderId → orderId for live orders whose client id the client chose. */
   readonly clientOrderIds = new Map<string, number>();
   /** Live reduce-only orders (lets the risk pass skip reconciliation for most accounts). */
   reduceOnlyOrders = 0;
