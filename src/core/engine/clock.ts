@@ -36,6 +36,8 @@ const KIND_MARK = 1;
 
 /** Runs every due instant up to and including `atMs`. */
 export function advanceClock(ctx: EngineContext, atMs: number): void {
+  // Most commands arrive between instants; the cached earliest due instant answers them at once.
+  if (atMs < ctx.earliestDueMs) return;
   skipStaleSamples(ctx, atMs);
   // Bound: each instant moves one schedule forward by at least its period (≥ 100 ms).
   const maxInstants = ctx.markets.length * 3 * (divFloorInt(atMs - ctx.clockMs, 100) + 2);
@@ -57,7 +59,10 @@ export function advanceClock(ctx: EngineContext, atMs: number): void {
         }
       }
     }
-    if (dueMarket === undefined || dueMs > atMs) return;
+    if (dueMarket === undefined || dueMs > atMs) {
+      ctx.earliestDueMs = dueMs;
+      return;
+    }
     if (dueKind === KIND_PREMIUM) samplePremium(dueMarket, dueMs);
     else if (dueKind === KIND_MARK) sampleMark(ctx, dueMarket, dueMs);
     else settleFunding(ctx, dueMarket, dueMs);
@@ -83,6 +88,7 @@ export function startMarket(ctx: EngineContext, market: Market, atMs: number): v
   market.nextMarkMs = nextMultiple(atMs, instrument.markCadenceMs);
   market.nextPremiumMs = nextMultiple(atMs, instrument.premiumSampleMs);
   market.nextFundingMs = nextMultiple(atMs, instrument.fundingIntervalMs);
+  ctx.earliestDueMs = 0;
   emitMark(ctx, market, atMs);
 }
 

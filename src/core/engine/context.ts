@@ -49,6 +49,11 @@ export class EngineContext implements BookListener {
   nextOrderId = 1;
   lastSeq = 0;
   clockMs = 0;
+  /**
+   * Earliest instant any market's mark, premium or funding schedule is due (a cache, not state:
+   * 0 means unknown). advanceClock refreshes it; anything that starts a schedule resets it.
+   */
+  earliestDueMs = 0;
   /** Events of the command being applied. */
   events: EngineEvent[] = [];
   /** Accounts whose margin may have changed in this command. */

@@ -12,7 +12,9 @@ import { maxNotionalForLeverage } from '../instrument/instrument.js';
 import { RATE_ONE } from '../instrument/units.js';
 import { divCeil, divFloor } from '../num/int.js';
 import type { EngineContext } from './context.js';
-import { bankruptcyPrice, fractionToTicks, marginInputs, notionalE8, orderCostE8 } from './margin.js';
+import {
+  bankruptcyPrice, fractionToTicks, marginInputs, notionalE8, orderCostE8, type MarginInputs,
+} from './margin.js';
 import { computeCross, crossEquityExceptE8, CrossTotals } from './metrics.js';
 import { orderMarginWith } from './order-margin.js';
 import { REJECT, type RejectReason } from './reject-codes.js';
@@ -94,7 +96,7 @@ export interface ImmediateOrderPlan {
  */
 export function checkAffordable(
   ctx: EngineContext, account: Account, market: Market, position: Position, side: Side, plan: ImmediateOrderPlan,
-  priceForLimitTicks: number,
+  priceForLimitTicks: number, knownInputs?: MarginInputs,
 ): RejectReason | undefined {
   if (plan.lots <= 0) return undefined;
   const instrument = market.instrument;
@@ -110,10 +112,13 @@ export function checkAffordable(
       return REJECT.POSITION_LIMIT;
     }
   }
-  const cost = orderCostE8({
-    instrument, isBuy, qtyLots: plan.lots, orderNotionalE8: plan.orderNotionalE8, markTicks: market.markTicks,
-    lastTicks: referencePriceTicks(market), leverage: position.leverage,
-  });
+  // §1.2 cost; a limit order passes the inputs it stores anyway, so they are computed once.
+  const cost = knownInputs !== undefined
+    ? divCeil(knownInputs.imNotionalE8, BigInt(position.leverage)) + knownInputs.openLossE8
+    : orderCostE8({
+      instrument, isBuy, qtyLots: plan.lots, orderNotionalE8: plan.orderNotionalE8, markTicks: market.markTicks,
+      lastTicks: referencePriceTicks(market), leverage: position.leverage,
+    });
   const increase = orderMarginWith(position, isBuy, plan.lots, cost) - position.orderMarginE8;
   if (increase <= 0n) return undefined;
   const feeReserve = divCeil(plan.orderNotionalE8 * instrument.takerFeeE8, RATE_ONE);
@@ -131,12 +136,20 @@ export function effectiveStp(stp: StpCode, isFok: boolean): StpCode {
 
 /** Stores the §1.2 inputs of an order's full quantity at `priceTicks`, used while it rests. */
 export function setOrderMarginInputs(market: Market, order: OrderRecord, priceTicks: number): void {
-  const instrument = market.instrument;
-  const inputs = marginInputs({
-    instrument, isBuy: order.side === BUY, qtyLots: order.origQtyLots,
-    orderNotionalE8: notionalE8(instrument, priceTicks, order.origQtyLots), markTicks: market.markTicks,
-    lastTicks: referencePriceTicks(market), leverage: 1,
-  }, { imNotionalE8: 0n, openLossE8: 0n });
+  const inputs = orderMarginInputs(market, order, notionalE8(market.instrument, priceTicks, order.origQtyLots));
   order.marginNotionalE8 = inputs.imNotionalE8;
   order.marginOpenLossE8 = inputs.openLossE8;
+}
+
+const inputsScratch: MarginInputs = { imNotionalE8: 0n, openLossE8: 0n };
+
+/**
+ * §1.2 inputs of the order's full quantity valued at `orderNotionalE8`, in a shared scratch object
+ * (valid until the next call).
+ */
+export function orderMarginInputs(market: Market, order: OrderRecord, orderNotionalE8: bigint): MarginInputs {
+  return marginInputs({
+    instrument: market.instrument, isBuy: order.side === BUY, qtyLots: order.origQtyLots, orderNotionalE8,
+    markTicks: market.markTicks, lastTicks: referencePriceTicks(market), leverage: 1,
+  }, inputsScratch);
 }

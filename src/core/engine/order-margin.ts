@@ -8,7 +8,7 @@
  */
 import { divCeil } from '../num/int.js';
 import { BUY } from '../book/types.js';
-import { orderMarginOf } from './margin.js';
+import { orderMarginOf, sideOrderMarginE8 } from './margin.js';
 import type { OrderRecord, Position } from './state.js';
 
 function fullCostE8(order: OrderRecord, leverage: number): bigint {
@@ -77,22 +77,12 @@ export function repriceForLeverage(position: Position, resting: readonly OrderRe
   position.orderMarginE8 = orderMarginOf(position);
 }
 
-/** Position order margin if `order` (not yet resting) were added with `costE8` for `lots`. */
+/** Position order margin if an order (not yet resting) were added with `costE8` for `lots`. */
 export function orderMarginWith(position: Position, isBuy: boolean, lots: number, costE8: bigint): bigint {
-  if (isBuy) {
-    position.buyQtyLots += lots;
-    position.buyCostE8 += costE8;
-  } else {
-    position.sellQtyLots += lots;
-    position.sellCostE8 += costE8;
-  }
-  const margin = orderMarginOf(position);
-  if (isBuy) {
-    position.buyQtyLots -= lots;
-    position.buyCostE8 -= costE8;
-  } else {
-    position.sellQtyLots -= lots;
-    position.sellCostE8 -= costE8;
-  }
-  return margin;
+  const size = position.sizeLots;
+  const buy = isBuy ? sideOrderMarginE8(position.buyQtyLots + lots, position.buyCostE8 + costE8, size < 0 ? -size : 0)
+    : sideOrderMarginE8(position.buyQtyLots, position.buyCostE8, size < 0 ? -size : 0);
+  const sell = isBuy ? sideOrderMarginE8(position.sellQtyLots, position.sellCostE8, size > 0 ? size : 0)
+    : sideOrderMarginE8(position.sellQtyLots + lots, position.sellCostE8 + costE8, size > 0 ? size : 0);
+  return buy > sell ? buy : sell;
 }

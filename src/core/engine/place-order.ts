@@ -19,7 +19,7 @@ import { notionalE8 } from './margin.js';
 import { addLiveOrder, emitOrderUpdate, generatedClientOrderId, liveOrderByClientId } from './order-lifecycle.js';
 import {
   checkAffordable, checkPercentPrice, checkPriceFilter, effectiveStp, marketProtectionLimit, referencePriceTicks,
-  setOrderMarginInputs, capAtBankruptcy,
+  setOrderMarginInputs, capAtBankruptcy, orderMarginInputs,
 } from './order-checks.js';
 import { peekPosition } from './positions.js';
 import { REJECT, type RejectReason } from './reject-codes.js';
@@ -214,10 +214,17 @@ export function sendImmediate(
       ctx.matchingMarket = -1;
       plannedNotional = BigInt(market.book.lastPreviewNotionalTickLots) * market.instrument.quotePerTickLotE8;
     }
+    // A fresh limit order is valued at its own price for both the check and the reservation.
+    const inputs = !isMarket && order.executedQtyLots === 0 ? orderMarginInputs(market, order, plannedNotional) : undefined;
     const problem = checkAffordable(ctx, account, market, position, side,
-      { lots: plannedLots, orderNotionalE8: plannedNotional }, isMarket ? market.markTicks : limitTicks);
+      { lots: plannedLots, orderNotionalE8: plannedNotional }, isMarket ? market.markTicks : limitTicks, inputs);
     if (problem !== undefined) return problem;
-    setOrderMarginInputs(market, order, isMarket ? market.markTicks : limitTicks);
+    if (inputs === undefined) {
+      setOrderMarginInputs(market, order, isMarket ? market.markTicks : limitTicks);
+    } else {
+      order.marginNotionalE8 = inputs.imNotionalE8;
+      order.marginOpenLossE8 = inputs.openLossE8;
+    }
   }
   const outcome = executeTaker(ctx, market, order, {
     limitTicks, qtyLots: qty, tif, stp, liquidation: false, remainderReason: isMarket ? 'MARKET_REMAINDER' : 'IOC',

@@ -175,6 +175,7 @@ export function restoreState(ctx: EngineContext, bytes: Uint8Array): void {
     market.nextMarkMs = r.uint();
     market.nextPremiumMs = r.uint();
     market.nextFundingMs = r.uint();
+    ctx.earliestDueMs = 0;
     market.nextTradeId = r.uint();
   }
   const accountCount = r.uint();
