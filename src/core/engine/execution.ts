@@ -40,7 +40,7 @@ export function executeTaker(
   ctx: EngineContext, market: Market, order: OrderRecord, params: TakerParams, atMs: number,
 ): SubmitOutcome {
   const book = market.book;
-  const alreadyLive = ctx.liveOrders.get(order.orderId) === order;
+  const alreadyLive = order.live;
   ctx.matchingMarket = market.marketIndex;
   const outcome = book.submit(order.orderId, order.accountId, order.side, params.limitTicks, params.qtyLots,
     params.tif, params.stp, order.reduceOnly ? FLAG_REDUCE_ONLY : 0);

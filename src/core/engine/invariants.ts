@@ -84,6 +84,7 @@ function checkOrders(ctx: EngineContext, fail: (message: string) => void): void 
     const market = ctx.markets[order.market]!;
     const account = ctx.accounts.get(order.accountId);
     if (account === undefined) fail(`order ${order.orderId}: no such account`);
+    if (!order.live) fail(`order ${order.orderId}: in liveOrders without its live flag`);
     if (order.status !== 'NEW' && order.status !== 'PARTIALLY_FILLED') fail(`order ${order.orderId}: live but ${order.status}`);
     const sizedAtTrigger = order.closePosition && !order.triggered;
     if (order.remainingLots <= 0 && !sizedAtTrigger) fail(`order ${order.orderId}: live with nothing remaining`);

@@ -69,8 +69,10 @@ export function liveOrderByClientId(ctx: EngineContext, account: Account, client
 
 /** Registers a live order (resting or conditional). */
 export function addLiveOrder(ctx: EngineContext, account: Account, order: OrderRecord): void {
-  assert(!ctx.liveOrders.has(order.orderId), 'order id is new');
+  const liveBefore = ctx.liveOrders.size;
   ctx.liveOrders.set(order.orderId, order);
+  assert(ctx.liveOrders.size === liveBefore + 1 && !order.live, 'order id is new');
+  order.live = true;
   account.orders.add(order);
   if (!order.generatedClientId) account.clientOrderIds.set(order.clientOrderId, order.orderId);
   if (order.reduceOnly) account.reduceOnlyOrders++;
@@ -81,6 +83,7 @@ export function addLiveOrder(ctx: EngineContext, account: Account, order: OrderR
 
 function removeLiveOrder(ctx: EngineContext, account: Account, order: OrderRecord): void {
   ctx.liveOrders.delete(order.orderId);
+  order.live = false;
   account.orders.remove(order);
   if (!order.generatedClientId && account.clientOrderIds.get(order.clientOrderId) === order.orderId) {
     account.clientOrderIds.delete(order.clientOrderId);
@@ -132,6 +135,5 @@ export function markTriggered(ctx: EngineContext, order: OrderRecord, atMs: numb
 
 /** Removes a live order that ended inside execution (filled, or expired after matching). */
 export function retireOrder(ctx: EngineContext, order: OrderRecord): void {
-  const account = ctx.account(order.accountId);
-  if (ctx.liveOrders.get(order.orderId) === order) removeLiveOrder(ctx, account, order);
+  if (order.live) removeLiveOrder(ctx, ctx.account(order.accountId), order);
 }

@@ -187,6 +187,7 @@ export function restoreState(ctx: EngineContext, bytes: Uint8Array): void {
     orders.set(order.orderId, order);
     const account = ctx.account(order.accountId);
     ctx.liveOrders.set(order.orderId, order);
+    order.live = true;
     account.orders.add(order);
     order.generatedClientId = order.clientOrderId === generatedClientOrderId(order.orderId);
     if (!order.generatedClientId) account.clientOrderIds.set(order.clientOrderId, order.orderId);

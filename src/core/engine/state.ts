@@ -28,6 +28,8 @@ export class OrderRecord {
   marginOpenLossE8 = 0n;
   /** Trailing stop: activated flag and the best price seen since activation. */
   trailingActive = false;
+  /** In ctx.liveOrders (a flag, so hot paths need no map lookup to ask). */
+  live = false;
   /** The engine made up the client id (`perpx-<orderId>`); such ids stay out of clientOrderIds. */
   generatedClientId = false;
   /** Neighbours in the account's list of live orders (insertion order). */

@@ -26,7 +26,7 @@ export function processTriggers(ctx: EngineContext, market: Market, usesMark: bo
   collectTrailing(market, usesMark, price, fired);
   const batch = fired.splice(start, fired.length - start);
   for (const order of batch) {
-    if (ctx.liveOrders.get(order.orderId) !== order) continue;
+    if (!order.live) continue;
     if (order.priceProtect && !withinTriggerProtect(market)) {
       // Binance priceProtect: the trigger waits while mark and last disagree by more than allowed.
       market.triggers.add(order);
