@@ -132,6 +132,13 @@ const textScratch = new Uint8Array(3 * 1024);
  * encodeInto a scratch buffer, then copy. The submit path encodes three strings per order.
  */
 export function writeUtf8(w: ByteWriter, value: string): void {
+  // Symbols and client ids are short ASCII: their UTF-8 is their units, written without a
+  // call into the encoder (which dominated the record encoding).
+  if (isShortAscii(value)) {
+    w.uint(value.length);
+    w.ascii(value);
+    return;
+  }
   if (value.length > 1024) {
     w.string(value);
     return;
@@ -139,6 +146,14 @@ export function writeUtf8(w: ByteWriter, value: string): void {
   const { written } = utf8Encoder.encodeInto(value, textScratch);
   w.uint(written);
   w.bytes(textScratch.subarray(0, written));
+}
+
+/** True for strings of at most 64 units, all below 0x80 (then UTF-16 units = UTF-8 bytes). */
+export function isShortAscii(value: string): boolean {
+  const length = value.length;
+  if (length > 64) return false;
+  for (let i = 0; i < length; i++) if (value.charCodeAt(i) >= 0x80) return false;
+  return true;
 }
 
 /** String.prototype.isWellFormed (ES2024, in Node ≥ 20) without raising the project's lib target. */

@@ -15,7 +15,7 @@
  * computed, which keeps the corruption scan (journal/segment-scan) linear.
  */
 import { AssertionFailure, ByteReader, ByteWriter, type Command, type UnsequencedCommand } from '../core/index.js';
-import { CodecError, decodeUtf8, readCommandBody, writeCommandBody } from './command-codec.js';
+import { CodecError, decodeUtf8, isShortAscii, readCommandBody, writeCommandBody } from './command-codec.js';
 import { crc32c } from './crc32c.js';
 
 export const SEGMENT_MAGIC = 'PERPXJNL';
@@ -68,25 +68,34 @@ export function parseSegmentHeader(bytes: Uint8Array): { firstSeq: number } | { 
   return { firstSeq };
 }
 
+const recordWriter = new ByteWriter(1024);
+
 /**
  * Encodes one framed record. Throws CodecError when the command or key cannot be journaled; the
  * caller has not sequenced anything yet at that point.
  */
 export function encodeRecord(seq: number, atMs: number, idempotencyKey: string | undefined,
   command: UnsequencedCommand | Command): Uint8Array {
-  const w = new ByteWriter(128);
+  // One writer reused for every record (encoding is synchronous); finish() copies the record out.
+  const w = recordWriter;
+  w.reset();
   for (let i = 0; i < RECORD_FRAME_BYTES; i++) w.u8(0);
   w.uint(seq);
   w.uint(atMs);
   if (idempotencyKey === undefined) {
     w.uint(0);
+  } else if (typeof idempotencyKey === 'string' && idempotencyKey.length <= MAX_KEY_BYTES && isShortAscii(idempotencyKey)) {
+    w.uint(idempotencyKey.length + 1);
+    w.ascii(idempotencyKey);
   } else {
     const key = encodeKey(idempotencyKey);
     w.uint(key.length + 1);
     w.bytes(key);
   }
   writeCommandBody(w, command);
-  const record = w.finish();
+  // allocUnsafe takes small records from Node's shared pool: much cheaper than a fresh typed array.
+  const record = Buffer.allocUnsafe(w.size);
+  w.copyTo(record, 0);
   const payloadBytes = record.length - RECORD_FRAME_BYTES;
   if (payloadBytes > MAX_PAYLOAD_BYTES) throw new CodecError(`record payload of ${payloadBytes} bytes exceeds ${MAX_PAYLOAD_BYTES}`);
   const view = new DataView(record.buffer, record.byteOffset, RECORD_FRAME_BYTES);

@@ -80,6 +80,16 @@ export class ByteWriter {
     this.bytes(bytes);
   }
 
+  /** The UTF-16 units of a string known to be ASCII, one byte each (no length prefix). */
+  ascii(value: string): void {
+    const length = value.length;
+    this.ensure(length);
+    const buffer = this.buffer;
+    let at = this.length;
+    for (let i = 0; i < length; i++) buffer[at++] = value.charCodeAt(i);
+    this.length = at;
+  }
+
   bytes(value: Uint8Array): void {
     this.ensure(value.length);
     this.buffer.set(value, this.length);
@@ -89,6 +99,11 @@ export class ByteWriter {
   /** Empties the writer, keeping its buffer (for reuse on hot paths). */
   reset(): void {
     this.length = 0;
+  }
+
+  /** Copies the bytes written so far into `target` at `offset` (the caller sized it: `size`). */
+  copyTo(target: Uint8Array, offset: number): void {
+    target.set(this.buffer.subarray(0, this.length), offset);
   }
 
   finish(): Uint8Array {
