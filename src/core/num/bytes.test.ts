@@ -30,6 +30,28 @@ describe('bytes', () => {
     }), { numRuns: 2000 });
   });
 
+  it('strings are length-prefixed UTF-8 on the ASCII fast path and off it, and round-trip', () => {
+    const utf8 = new TextEncoder();
+    const strings = fc.oneof(fc.string({ maxLength: 80 }), fc.string({ unit: 'grapheme', maxLength: 70 }),
+      fc.constantFrom('', 'BTCUSDT', 'a'.repeat(64), 'a'.repeat(65), 'é', `${'a'.repeat(63)}é`));
+    fc.assert(fc.property(strings, (value) => {
+      const writer = new ByteWriter(2);
+      writer.string(value);
+      const expected = new ByteWriter(2);
+      const encoded = utf8.encode(value);
+      expected.uint(encoded.length);
+      expected.bytes(encoded);
+      const bytes = writer.finish();
+      expect([...bytes]).toEqual([...expected.finish()]);
+      const copy = new Uint8Array(writer.size + 3);
+      writer.copyTo(copy, 3);
+      expect([...copy.subarray(3)]).toEqual([...bytes]);
+      const reader = new ByteReader(bytes);
+      // Lone surrogates become U+FFFD in UTF-8, as the encoder writes them.
+      expect(reader.string()).toBe(new TextDecoder().decode(encoded));
+    }), { numRuns: 2000 });
+  });
+
   it('reset reuses the writer', () => {
     const writer = new ByteWriter(2);
     writer.string('first');

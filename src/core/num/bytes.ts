@@ -75,6 +75,22 @@ export class ByteWriter {
   }
 
   string(value: string): void {
+    // Short ASCII (ids, symbols, keys): UTF-8 is the units themselves; skip the encoder's array.
+    const length = value.length;
+    if (length <= 64) {
+      let ascii = true;
+      for (let i = 0; i < length; i++) {
+        if (value.charCodeAt(i) >= 0x80) {
+          ascii = false;
+          break;
+        }
+      }
+      if (ascii) {
+        this.uint(length);
+        this.ascii(value);
+        return;
+      }
+    }
     const bytes = encoder.encode(value);
     this.uint(bytes.length);
     this.bytes(bytes);
