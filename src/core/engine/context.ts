@@ -192,9 +192,10 @@ export class EngineContext implements BookListener {
 
   /** Creates an account (used by CreateAccount and by snapshot restore). */
   addAccount(accountId: number, parentAccountId: number): Account {
-    assert(!this.accounts.has(accountId), `account ${accountId} is new`);
     const account = new Account(accountId, parentAccountId);
+    const before = this.accounts.size;
     this.accounts.set(accountId, account);
+    if (this.accounts.size !== before + 1) throw new AssertionFailure(`account ${accountId} is new`);
     this.accountsById[accountId] = account;
     return account;
   }
