@@ -3,24 +3,15 @@
  * balance (but not 100%) gets one MARGIN_CALL with the position's figures; it is not liquidated,
  * and an account far from maintenance gets none. Real server process, plain `ws` client.
  */
-import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreatedAccount } from '../../src/api/admin-client.js';
 import { signedFetch, startServerProcess, waitFor, type ServerProcess } from './support/server.js';
-
-interface Client {
-  readonly socket: WebSocket;
-  readonly messages: Record<string, unknown>[];
-}
+import { openWs, type WsClient as Client } from './support/ws-client.js';
 
 async function userStream(server: ServerProcess, account: CreatedAccount): Promise<Client> {
   const response = await fetch(`${server.url}/fapi/v1/listenKey`, { method: 'POST', headers: { 'X-MBX-APIKEY': account.apiKey } });
   const { listenKey } = await response.json() as { listenKey: string };
-  const socket = new WebSocket(`${server.wsUrl}/ws/${listenKey}`);
-  const messages: Record<string, unknown>[] = [];
-  socket.on('message', (data: Buffer) => messages.push(JSON.parse(data.toString()) as Record<string, unknown>));
-  await new Promise((resolve, reject) => { socket.once('open', resolve); socket.once('error', reject); });
-  return { socket, messages };
+  return openWs(`${server.wsUrl}/ws/${listenKey}`);
 }
 
 describe('MARGIN_CALL', () => {

@@ -4,23 +4,10 @@
  * bookTicker and ticker streams, the user stream on /ws/<listenKey>, and listenKeyExpired when the
  * key is closed.
  */
-import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreatedAccount } from '../../src/api/admin-client.js';
 import { signedFetch, startServerProcess, waitFor, type ServerProcess } from './support/server.js';
-
-interface Client {
-  readonly socket: WebSocket;
-  readonly messages: Record<string, unknown>[];
-}
-
-async function open(url: string): Promise<Client> {
-  const socket = new WebSocket(url);
-  const messages: Record<string, unknown>[] = [];
-  socket.on('message', (data: Buffer) => messages.push(JSON.parse(data.toString()) as Record<string, unknown>));
-  await new Promise((resolve, reject) => { socket.once('open', resolve); socket.once('error', reject); });
-  return { socket, messages };
-}
+import { openWs as open, type WsClient as Client } from './support/ws-client.js';
 
 describe('WebSocket paths and control messages', () => {
   let server: ServerProcess;
