@@ -20,7 +20,7 @@ import {
 import { refreshReservation, releaseOrder, restoreReservation } from './order-margin.js';
 import { positionOf } from './positions.js';
 import { REJECT, type RejectReason } from './reject-codes.js';
-import type { Account, Market, OrderRecord, Position } from './state.js';
+import { OrderRecord, type Account, type Market, type Position } from './state.js';
 
 function findOrder(
   ctx: EngineContext, account: Account, market: Market, orderId: number, clientOrderId: string,
@@ -36,14 +36,24 @@ export function cancelOrder(ctx: EngineContext, cmd: CancelOrderCommand): void {
   if (reason !== undefined) ctx.reject('CancelOrder', reason, cmd.accountId, cmd.symbol, cmd.clientOrderId, cmd.orderId);
 }
 
-function tryCancelOrder(ctx: EngineContext, cmd: CancelOrderCommand): RejectReason | undefined {
+/**
+ * The caller's live order that a cancel or amend names, or why there is none: unknown account or
+ * symbol, neither id given, or `notFound` (the two commands answer with different codes).
+ */
+function commandOrder(
+  ctx: EngineContext, cmd: CancelOrderCommand | AmendOrderCommand, notFound: RejectReason,
+): OrderRecord | RejectReason {
   const account = ctx.findAccount(cmd.accountId);
   if (account === undefined) return REJECT.ACCOUNT_NOT_FOUND;
   const market = ctx.marketBySymbol.get(cmd.symbol);
   if (market === undefined) return REJECT.UNKNOWN_SYMBOL;
   if (cmd.orderId === 0 && cmd.clientOrderId === '') return REJECT.MANDATORY_PARAM_MISSING;
-  const order = findOrder(ctx, account, market, cmd.orderId, cmd.clientOrderId);
-  if (order === undefined) return REJECT.UNKNOWN_ORDER;
+  return findOrder(ctx, account, market, cmd.orderId, cmd.clientOrderId) ?? notFound;
+}
+
+function tryCancelOrder(ctx: EngineContext, cmd: CancelOrderCommand): RejectReason | undefined {
+  const order = commandOrder(ctx, cmd, REJECT.UNKNOWN_ORDER);
+  if (!(order instanceof OrderRecord)) return order;
   endLiveOrder(ctx, order, 'CANCELED', 'CANCELED', 'USER_CANCEL', cmd.atMs);
   return undefined;
 }
@@ -70,13 +80,10 @@ export function amendOrder(ctx: EngineContext, cmd: AmendOrderCommand): void {
 }
 
 function tryAmendOrder(ctx: EngineContext, cmd: AmendOrderCommand): RejectReason | undefined {
-  const account = ctx.findAccount(cmd.accountId);
-  if (account === undefined) return REJECT.ACCOUNT_NOT_FOUND;
-  const market = ctx.marketBySymbol.get(cmd.symbol);
-  if (market === undefined) return REJECT.UNKNOWN_SYMBOL;
-  if (cmd.orderId === 0 && cmd.clientOrderId === '') return REJECT.MANDATORY_PARAM_MISSING;
-  const order = findOrder(ctx, account, market, cmd.orderId, cmd.clientOrderId);
-  if (order === undefined) return REJECT.NO_SUCH_ORDER;
+  const order = commandOrder(ctx, cmd, REJECT.NO_SUCH_ORDER);
+  if (!(order instanceof OrderRecord)) return order;
+  const account = ctx.account(order.accountId);
+  const market = ctx.markets[order.market]!;
   if (order.orderType !== 'LIMIT' || !order.resting) return REJECT.ORDER_NOT_RESTING;
   const problem = checkAmend(ctx, account, market, order, cmd);
   if (problem !== undefined) return problem;
