@@ -6,6 +6,7 @@
  * kept as raw strings (the signature covers them byte for byte); nothing is parsed by fastify.
  */
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Instrument } from '../core/index.js';
 import type { Venue } from '../venue/venue.js';
@@ -21,7 +22,9 @@ import { ReadStore } from './read-models/store.js';
 import { registerAccountRoutes } from './rest/account-routes.js';
 import { registerAdminRoutes } from './rest/admin-routes.js';
 import { registerAlgoRoutes } from './rest/algo-routes.js';
+import { FastRoutes } from './rest/fast-routes.js';
 import { registerMarketRoutes } from './rest/market-routes.js';
+import type { RouteHost } from './rest/route.js';
 import { registerTradeRoutes } from './rest/trade-routes.js';
 import { registerUserStreamRoutes } from './rest/user-stream-routes.js';
 import { WsHub } from './ws/hub.js';
@@ -101,21 +104,35 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const hub = new WsHub(ctx);
   projector.addSink(hub);
 
+  // Exact /fapi paths are answered by the fast table on the raw server; fastify gets the rest.
+  const fast = new FastRoutes();
+  const keepAliveTimeout = 75_000;
   const app = Fastify({
+    serverFactory: (fastifyHandler: RequestListener) => {
+      const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+        if (!fast.handle(req, res)) fastifyHandler(req, res);
+      });
+      // What fastify sets on a server it creates itself (it leaves a factory's server alone).
+      server.keepAliveTimeout = keepAliveTimeout;
+      server.requestTimeout = 0;
+      server.setTimeout(0);
+      return server;
+    },
     logger: false,
     bodyLimit: MAX_BODY_BYTES,
-    keepAliveTimeout: 75_000,
+    keepAliveTimeout,
     return503OnClosing: false,
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
   });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (_request, body, done) => done(null, body));
   installErrorHandling(app);
-  registerMarketRoutes(app, ctx);
-  registerAccountRoutes(app, ctx);
-  registerTradeRoutes(app, ctx);
-  registerAlgoRoutes(app, ctx);
-  registerUserStreamRoutes(app, ctx);
+  const routes: RouteHost = { fastify: app, fast };
+  registerMarketRoutes(routes, ctx);
+  registerAccountRoutes(routes, ctx);
+  registerTradeRoutes(routes, ctx);
+  registerAlgoRoutes(routes, ctx);
+  registerUserStreamRoutes(routes, ctx);
   registerAdminRoutes(app, ctx);
   app.server.on('upgrade', (request, socket, head) => hub.handleUpgrade(request, socket, head));
 
