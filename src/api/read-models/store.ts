@@ -130,7 +130,8 @@ export class ReadStore {
   private pendingUserTrades: SqlValue[] = [];
   private pendingIncome: SqlValue[] = [];
   private pendingFunding: SqlValue[] = [];
-  private readonly pendingKlines = new Map<string, KlineRow>();
+  /** Open candles are mutable objects, one per stored key while open: the set dedupes by identity. */
+  private readonly pendingKlines = new Set<KlineRow>();
   private readonly getMeta: Database.Statement<[string], { value: string }>;
   /** Highest seq whose effects are in the buffers (flushed or not). */
   projectedSeq: number;
@@ -194,7 +195,7 @@ export class ReadStore {
   }
 
   putKline(row: KlineRow): void {
-    this.pendingKlines.set(`${row.symbol}|${row.kind}|${row.interval}|${row.openTimeMs}`, row);
+    this.pendingKlines.add(row);
   }
 
   get dirty(): boolean {
@@ -217,7 +218,7 @@ export class ReadStore {
     }
     const klines: SqlValue[] = [];
     // Klines are mutable open candles: their values are copied now, at the flush, as before.
-    for (const k of this.pendingKlines.values()) {
+    for (const k of this.pendingKlines) {
       klines.push(k.symbol, k.kind, k.interval, k.openTimeMs, k.open, k.high, k.low, k.close, k.volumeLots,
         k.quoteE8.toString(), k.trades, k.takerBuyLots, k.takerBuyQuoteE8.toString(), k.firstTradeId, k.lastTradeId);
     }
