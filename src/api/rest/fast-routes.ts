@@ -90,8 +90,14 @@ export class FastRoutes {
   private run(entry: Entry, req: IncomingMessage, res: ServerResponse, rawQuery: string, rawBody: string): void {
     const key = req.headers['x-mbx-apikey'];
     void runRoute(entry.ctx, entry.spec, normalizeIp(req.socket.remoteAddress ?? ''), typeof key === 'string' ? key : undefined,
-      rawQuery, rawBody).then((out) => send(res, out));
+      rawQuery, rawBody).then((out) => send(res, out), (error: unknown) => send(res, faultResponse(error)));
   }
+}
+
+/** runRoute never rejects by contract; should it anyway, the client still gets -1000, not a crash. */
+function faultResponse(error: unknown): RouteResponse {
+  return { status: 500, body: '', usedWeight: -1, orders10s: -1, orders1m: -1,
+    fault: error instanceof Error ? error : new Error(String(error)) };
 }
 
 /** Writes the response with one writeHead + end (headers and body leave in one socket write). */
