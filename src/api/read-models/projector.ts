@@ -79,7 +79,7 @@ export class Projector {
    * Catches the durable models up to the engine (replay), seeds the live models from the engine,
    * then follows new commits. Must run before any command is submitted through this process.
    */
-  async start(flushIntervalMs = 20): Promise<void> {
+  async start(flushIntervalMs = 100): Promise<void> {
     // Subscribe first and hold live entries while the durable models catch up, so nothing
     // committed during the catch-up (e.g. the venue's own ticks) falls into a gap.
     const held: CommittedEntry[] = [];

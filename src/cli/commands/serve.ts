@@ -109,7 +109,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     venue, dataDir, adminToken: token, priceSource, rateLimits,
     host: options.host, port: positiveInt(options.port, 'port'),
     // Tests stretch this to prove that a crash before a flush is repaired by replay on restart.
-    readModelFlushMs: positiveInt(process.env['PERPX_READ_MODEL_FLUSH_MS'] ?? '20', 'PERPX_READ_MODEL_FLUSH_MS'),
+    readModelFlushMs: positiveInt(process.env['PERPX_READ_MODEL_FLUSH_MS'] ?? '100', 'PERPX_READ_MODEL_FLUSH_MS'),
   });
   const marketDrivers: { stop(): Promise<void> }[] = [];
   if (priceSource !== 'manual') {
