@@ -1,9 +1,11 @@
 /**
  * @module api/server
  * Assembles the API process: read models (caught up with the venue before the port opens), the
- * fastify REST routes, the WebSocket hub on the same HTTP server, and the error handling that
- * keeps every failure in Binance's `{code,msg}` envelope with a 4xx status. Request bodies are
- * kept as raw strings (the signature covers them byte for byte); nothing is parsed by fastify.
+ * REST routes (exact /fapi paths on the raw node:http fast table, everything else through
+ * fastify, where every route is registered too), the WebSocket hub on the same HTTP server, and
+ * the error handling that keeps every failure in Binance's `{code,msg}` envelope with a 4xx
+ * status. Request bodies are kept as raw strings (the signature covers them byte for byte);
+ * nothing is parsed by fastify.
  */
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
@@ -109,7 +111,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   projector.addSink(hub);
 
   // Exact /fapi paths are answered by the fast table on the raw server; fastify gets the rest.
-  const fast = new FastRoutes();
+  const fast = new FastRoutes(MAX_BODY_BYTES);
   const keepAliveTimeout = 75_000;
   const app = Fastify({
     serverFactory: (fastifyHandler: RequestListener) => {

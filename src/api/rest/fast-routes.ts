@@ -14,9 +14,6 @@ import type { ApiContext } from '../context.js';
 import { E } from '../errors.js';
 import { runRoute, type RouteResponse, type RouteSpec } from './route.js';
 
-/** Same limit fastify enforces (server.ts MAX_BODY_BYTES); larger bodies go to fastify for its 413. */
-const MAX_BODY_BYTES = 64 * 1024;
-
 /**
  * Content types taken on the fast path. fastify accepts any syntactically valid type through the
  * catch-all string parser; the common ones are listed here and anything else is left to fastify
@@ -40,6 +37,9 @@ function ignore(): void {}
 export class FastRoutes {
   /** method → exact path → route. */
   private readonly table = new Map<string, Map<string, Entry>>();
+
+  /** `maxBodyBytes`: fastify's body limit; larger bodies are left to fastify (its 413). */
+  constructor(private readonly maxBodyBytes: number) {}
 
   add(ctx: ApiContext, spec: RouteSpec): void {
     let paths = this.table.get(spec.method);
@@ -75,7 +75,7 @@ export class FastRoutes {
       return true;
     }
     const bytes = Number(length);
-    if (!(bytes <= MAX_BODY_BYTES)) return false;
+    if (!(bytes <= this.maxBodyBytes)) return false;
     let body = '';
     req.setEncoding('utf8');
     req.on('data', (chunk: string) => {
