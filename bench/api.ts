@@ -79,10 +79,14 @@ function signedBody(account: CreatedAccount, side: 'BUY' | 'SELL', id: number, n
   return `${payload}&signature=${createHmac('sha256', account.apiSecret).update(payload).digest('hex')}`;
 }
 
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
-function processCpuSeconds(pid: number): number {
+/**
+ * CPU seconds (user + system) a process has used so far, from /proc (Linux); with `thread`, only
+ * that thread (the main thread's id is the pid: the thread that runs HTTP, the engine and the journal).
+ */
+function processCpuSeconds(pid: number, thread?: number): number {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const path = thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`;
+    const fields = readFileSync(path, 'utf8').split(') ')[1]!.split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return Number.NaN;
@@ -104,12 +108,18 @@ interface RestFigures {
   readonly errorCodes: Record<string, number>;
   /** Share of one core used during the run by the server process and by this load generator. */
   readonly serverCpu: number;
+  /** Share of one core used by the server's main thread alone (the single writer's thread). */
+  readonly serverMainThreadCpu: number;
+  /** Server CPU per request in µs: every thread, and the main thread alone. */
+  readonly serverCpuUsPerRequest: number;
+  readonly serverMainThreadUsPerRequest: number;
   readonly loadGeneratorCpu: number;
 }
 
 async function orderLoad(url: string, accounts: [CreatedAccount, CreatedAccount], connections: number, durationS: number,
   counter: { next: number }, serverPid: number): Promise<RestFigures> {
   const serverCpuBefore = processCpuSeconds(serverPid);
+  const mainCpuBefore = processCpuSeconds(serverPid, serverPid);
   const ownCpuBefore = process.cpuUsage();
   const wallBefore = Date.now();
   const plan: [0 | 1, 'BUY' | 'SELL'][] = [[0, 'BUY'], [1, 'SELL'], [0, 'SELL'], [1, 'BUY']];
@@ -135,11 +145,17 @@ async function orderLoad(url: string, accounts: [CreatedAccount, CreatedAccount]
       },
     }],
   });
+  const serverCpuS = processCpuSeconds(serverPid) - serverCpuBefore;
+  const mainCpuS = processCpuSeconds(serverPid, serverPid) - mainCpuBefore;
+  const requests = Math.max(1, result.requests.total);
   return {
     requestsPerSec: Math.round(result.requests.average), p50Ms: result.latency.p50, p90Ms: result.latency.p90,
     p99Ms: result.latency.p99, maxMs: result.latency.max, requests: result.requests.total, non2xx: result.non2xx,
     errors: result.errors, connections, durationS, errorCodes: Object.fromEntries(errorCodes),
-    serverCpu: round2((processCpuSeconds(serverPid) - serverCpuBefore) / ((Date.now() - wallBefore) / 1000)),
+    serverCpu: round2(serverCpuS / ((Date.now() - wallBefore) / 1000)),
+    serverMainThreadCpu: round2(mainCpuS / ((Date.now() - wallBefore) / 1000)),
+    serverCpuUsPerRequest: Math.round((serverCpuS * 1e6) / requests),
+    serverMainThreadUsPerRequest: Math.round((mainCpuS * 1e6) / requests),
     loadGeneratorCpu: round2(cpuSeconds(process.cpuUsage(ownCpuBefore)) / ((Date.now() - wallBefore) / 1000)),
   };
 }
@@ -224,7 +240,9 @@ export async function runApiBench(argv: string[]): Promise<void> {
     if (!json) {
       console.log(`REST signed orders: ${rest.requestsPerSec} req/s, p50 ${rest.p50Ms} ms, p90 ${rest.p90Ms} ms, p99 ${rest.p99Ms} ms ` +
         `(${connections} connections, ${rest.requests} requests, non-2xx ${rest.non2xx} ${JSON.stringify(rest.errorCodes)}, ` +
-        `errors ${rest.errors}); CPU: server ${rest.serverCpu} core, load generator ${rest.loadGeneratorCpu} core`);
+        `errors ${rest.errors}); CPU: server ${rest.serverCpu} core (main thread ${rest.serverMainThreadCpu}; ` +
+        `${rest.serverCpuUsPerRequest} µs/request, main thread ${rest.serverMainThreadUsPerRequest} µs), ` +
+        `load generator ${rest.loadGeneratorCpu} core`);
     }
     const ws = await fanout(server.url, accounts, subscribers, durationS, counter, server.child.pid!);
     if (!json) {

@@ -29,7 +29,8 @@ function decodeComponent(text: string, name: string): string {
 /** Splits a raw `a=1&b=2` string into pairs; rejects duplicates and oversize input. */
 export function parsePairs(raw: string, into: Map<string, string>, overwrite: boolean): void {
   if (raw.length === 0) return;
-  const seen = new Set<string>();
+  // Duplicates are per string; while `into` started empty its own keys tell them (no extra set).
+  const seen = into.size === 0 ? undefined : new Set<string>();
   let count = 0;
   for (const part of raw.split('&')) {
     if (part.length === 0) continue;
@@ -42,6 +43,11 @@ export function parsePairs(raw: string, into: Map<string, string>, overwrite: bo
     }
     const value = decodeComponent(eq < 0 ? '' : part.slice(eq + 1), name);
     if (value.length > MAX_VALUE_LENGTH) throw E.illegalValue(name, 'too long');
+    if (seen === undefined) {
+      if (into.has(name)) throw E.duplicateParam(name);
+      into.set(name, value);
+      continue;
+    }
     if (seen.has(name)) throw E.duplicateParam(name);
     seen.add(name);
     if (overwrite || !into.has(name)) into.set(name, value);

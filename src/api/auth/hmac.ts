@@ -5,7 +5,7 @@
  * still URL-encoded, without the `signature` parameter, which must be the last parameter of the
  * string that carries it. Comparison is constant-time and case-insensitive.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 export interface SignedPayload {
   /** What the client signed. */
@@ -42,9 +42,35 @@ export function sign(secret: string, payload: string): string {
   return createHmac('sha256', secret).update(payload).digest('hex');
 }
 
+/** Secrets as prepared key objects (every signed request needs one; preparing it each time is waste). */
+const keyObjects = new Map<string, KeyObject>();
+const MAX_CACHED_KEYS = 100_000;
+
+function keyObject(secret: string): KeyObject {
+  let key = keyObjects.get(secret);
+  if (key === undefined) {
+    if (keyObjects.size >= MAX_CACHED_KEYS) keyObjects.clear();
+    key = createSecretKey(Buffer.from(secret, 'utf8'));
+    keyObjects.set(secret, key);
+  }
+  return key;
+}
+
 export function verifySignature(secret: string, signed: SignedPayload): boolean {
   if (!SIGNATURE_RE.test(signed.signature)) return false;
-  const expected = Buffer.from(sign(secret, signed.payload), 'latin1');
-  const actual = Buffer.from(signed.signature, 'latin1');
+  // Raw digest against the decoded hex (64 hex digits checked above, so 32 bytes; hex decoding
+  // makes the comparison case-insensitive), in constant time.
+  const expected = createHmac('sha256', keyObject(secret)).update(signed.payload).digest();
+  const actual = Buffer.from(signed.signature, 'hex');
   return expected.length === actual.length && timingSafeEqual(expected, actual);
+}
+
+/**
+ * The replay guard's key for a verified signature (64 hex digits): its 32 bytes as a 32-character
+ * string. Besides halving the key, it is an independent string: the signature as parsed is a slice
+ * of the request body, and V8 keeps the whole body alive for as long as a slice of it is referenced,
+ * which for the replay window (up to 61 s) at 20,000 orders/s is hundreds of MB.
+ */
+export function replayKey(signature: string): string {
+  return Buffer.from(signature, 'hex').toString('latin1');
 }

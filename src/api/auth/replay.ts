@@ -11,6 +11,8 @@ const BUCKET_MS = 1000;
 export class ReplayGuard {
   private readonly seen = new Map<string, number>();
   private readonly buckets = new Map<number, string[]>();
+  /** Smallest bucket key present (Infinity when none): expiry walks the buckets only when one is due. */
+  private oldestBucket = Infinity;
 
   constructor(private readonly maxEntries = 2_000_000) {}
 
@@ -23,6 +25,7 @@ export class ReplayGuard {
     if (bucket === undefined) {
       bucket = [];
       this.buckets.set(bucketKey, bucket);
+      if (bucketKey < this.oldestBucket) this.oldestBucket = bucketKey;
     }
     bucket.push(signature);
     this.seen.set(signature, bucketKey);
@@ -31,11 +34,17 @@ export class ReplayGuard {
   }
 
   private expire(currentBucket: number): void {
+    if (this.oldestBucket >= currentBucket) return;
+    let oldest = Infinity;
     for (const [key, bucket] of this.buckets) {
-      if (key >= currentBucket) continue;
+      if (key >= currentBucket) {
+        if (key < oldest) oldest = key;
+        continue;
+      }
       for (const signature of bucket) this.seen.delete(signature);
       this.buckets.delete(key);
     }
+    this.oldestBucket = oldest;
   }
 
   private dropOldest(): void {
@@ -45,5 +54,8 @@ export class ReplayGuard {
     if (bucket === undefined) return;
     for (const signature of bucket) this.seen.delete(signature);
     this.buckets.delete(oldest);
+    let next = Infinity;
+    for (const key of this.buckets.keys()) if (key < next) next = key;
+    this.oldestBucket = next;
   }
 }

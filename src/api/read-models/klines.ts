@@ -98,38 +98,65 @@ export interface KlineQuery {
   readonly limit: number;
 }
 
+/** The open candles of one symbol and kind, by INTERVALS index, with each one's close time. */
+interface OpenCandles {
+  readonly rows: (KlineRow | undefined)[];
+  readonly closes: number[];
+}
+
+const INTERVAL_INDEX = new Map<Interval, number>(INTERVALS.map((interval, index) => [interval, index]));
+const BASE_INDEXES = [INTERVAL_INDEX.get('1m')!, INTERVAL_INDEX.get('1h')!, INTERVAL_INDEX.get('1d')!];
+/** Only base candles are stored. */
+const IS_BASE = INTERVALS.map((_, index) => BASE_INDEXES.includes(index));
+
 export class KlineModel {
-  /** Open candle per symbol|kind|interval (every interval for trades, base ones for mark/index). */
-  private readonly open = new Map<string, KlineRow>();
+  /**
+   * Open candle per `symbol|kind` and interval (every interval for trades, base ones for mark/index).
+   * Every trade touches all 15 intervals, so the lookup is one map access per event and a time
+   * comparison per interval, not a key string and a period computation per interval.
+   */
+  private readonly open = new Map<string, OpenCandles>();
 
   constructor(private readonly store: ReadStore) {}
 
-  private current(symbol: string, kind: KlineKind, interval: Interval, openTimeMs: number, price: number): KlineRow {
-    const key = `${symbol}|${kind}|${interval}`;
-    let row = this.open.get(key);
-    if (row !== undefined && row.openTimeMs === openTimeMs) return row;
+  private candles(symbol: string, kind: KlineKind): OpenCandles {
+    const key = `${symbol}|${kind}`;
+    let candles = this.open.get(key);
+    if (candles === undefined) {
+      candles = { rows: new Array<KlineRow | undefined>(INTERVALS.length).fill(undefined), closes: new Array<number>(INTERVALS.length).fill(0) };
+      this.open.set(key, candles);
+    }
+    return candles;
+  }
+
+  private current(candles: OpenCandles, index: number, symbol: string, kind: KlineKind, timeMs: number, price: number): KlineRow {
+    let row = candles.rows[index];
+    if (row !== undefined && timeMs >= row.openTimeMs && timeMs <= candles.closes[index]!) return row;
     // A new period, or the first one since start: resume from stored base candles of the period.
+    const interval = INTERVALS[index]!;
+    const openTimeMs = openTimeOf(interval, timeMs);
+    const closeTimeMs = closeTimeOf(interval, openTimeMs);
     const base = baseOf(interval);
     // No flush here: this runs inside the projection of an entry, and a flush must never store half
     // an entry. Unflushed candles of this period can only be ones this entry just opened.
-    const stored = this.store.klines(symbol, kind, base, openTimeMs, closeTimeOf(interval, openTimeMs), ratioOf(interval),
-      false, false);
+    const stored = this.store.klines(symbol, kind, base, openTimeMs, closeTimeMs, ratioOf(interval), false, false);
     const merged = aggregate(stored, interval)[0];
     row = merged === undefined ? emptyKline(symbol, kind, base, openTimeMs, price) : merged;
-    this.open.set(key, row);
+    candles.rows[index] = row;
+    candles.closes[index] = closeTimeMs;
     return row;
   }
 
   /** The open candle for the kline stream (undefined before the first trade of the period). */
   openCandle(symbol: string, interval: Interval): KlineRow | undefined {
-    return this.open.get(`${symbol}|trade|${interval}`);
+    return this.open.get(`${symbol}|trade`)?.rows[INTERVAL_INDEX.get(interval)!];
   }
 
   onTrade(symbol: string, tradeId: number, priceTicks: number, qtyLots: number, quoteE8: bigint, takerBuy: boolean,
     timeMs: number): void {
-    for (const interval of INTERVALS) {
-      const openTime = openTimeOf(interval, timeMs);
-      const row = this.current(symbol, 'trade', interval, openTime, priceTicks);
+    const candles = this.candles(symbol, 'trade');
+    for (let index = 0; index < INTERVALS.length; index++) {
+      const row = this.current(candles, index, symbol, 'trade', timeMs, priceTicks);
       if (row.trades === 0 && row.volumeLots === 0) {
         row.open = priceTicks;
         row.high = priceTicks;
@@ -147,13 +174,14 @@ export class KlineModel {
       }
       if (row.firstTradeId === -1) row.firstTradeId = tradeId;
       row.lastTradeId = tradeId;
-      if (interval === '1m' || interval === '1h' || interval === '1d') this.store.putKline(row);
+      if (IS_BASE[index]!) this.store.putKline(row);
     }
   }
 
   onPrice(kind: 'mark' | 'index', symbol: string, priceTicks: number, timeMs: number): void {
-    for (const interval of ['1m', '1h', '1d'] as const) {
-      const row = this.current(symbol, kind, interval, openTimeOf(interval, timeMs), priceTicks);
+    const candles = this.candles(symbol, kind);
+    for (const index of BASE_INDEXES) {
+      const row = this.current(candles, index, symbol, kind, timeMs, priceTicks);
       if (priceTicks > row.high) row.high = priceTicks;
       if (priceTicks < row.low) row.low = priceTicks;
       row.close = priceTicks;

@@ -5,11 +5,15 @@
  * They are projections of committed engine events. Writes are buffered and flushed in one
  * transaction together with the last projected sequence number, so after a crash the store is at
  * some committed seq N and the server re-derives N+1.. from the venue (DurableVenue.replay).
- * Reads call flush() first, so a client always sees what the venue has committed and published.
+ * Reads flush first and wait for the writer, so a client always sees what the venue has committed
+ * and published. A file-backed store writes on a worker thread (store-writer.ts); this class keeps
+ * the buffers, the projection counters and the queries on the server thread.
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { OrderView } from '../../core/index.js';
+import { InThreadWriter, WorkerWriter, type StoreWriter } from './store-writer.js';
+import type { SqlValue } from './store-writes.js';
 
 export interface TradeRow {
   readonly symbol: string;
@@ -118,60 +122,47 @@ CREATE TABLE IF NOT EXISTS klines (
 `;
 
 export class ReadStore {
+  /** The server thread's connection: schema, counters, reset and every query. */
   readonly db: Database.Database;
+  private readonly writer: StoreWriter;
   private readonly pendingOrders = new Map<number, OrderView>();
-  private pendingTrades: TradeRow[] = [];
-  private pendingUserTrades: UserTradeRow[] = [];
-  private pendingIncome: IncomeRow[] = [];
-  private pendingFunding: FundingRow[] = [];
-  private readonly pendingKlines = new Map<string, KlineRow>();
-  private readonly flushTx: () => void;
-  private readonly statements;
+  private pendingTrades: SqlValue[] = [];
+  private pendingUserTrades: SqlValue[] = [];
+  private pendingIncome: SqlValue[] = [];
+  private pendingFunding: SqlValue[] = [];
+  /** Open candles are mutable objects, one per stored key while open: the set dedupes by identity. */
+  private readonly pendingKlines = new Set<KlineRow>();
+  private readonly getMeta: Database.Statement<[string], { value: string }>;
   /** Highest seq whose effects are in the buffers (flushed or not). */
   projectedSeq: number;
   nextAggId: number;
   nextTranId: number;
 
-  constructor(dataDir: string | undefined) {
-    this.db = new Database(dataDir === undefined ? ':memory:' : join(dataDir, 'api-read-models.sqlite'));
-    if (dataDir !== undefined) {
+  /** `writerThread` (default true) writes a file-backed store on a worker thread (store-writer.ts). */
+  constructor(dataDir: string | undefined, options: { writerThread?: boolean } = {}) {
+    const path = dataDir === undefined ? undefined : join(dataDir, 'api-read-models.sqlite');
+    this.db = new Database(path ?? ':memory:');
+    if (path !== undefined) {
       this.db.pragma('journal_mode = WAL');
       // A crash may lose the last flushes; the venue replays them (see module comment).
       this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('busy_timeout = 10000');
     }
     this.db.exec(SCHEMA);
-    const db = this.db;
-    this.statements = {
-      getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
-      setMeta: db.prepare<[string, string]>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
-      upsertOrder: db.prepare(`INSERT INTO orders VALUES (@order_id, @account_id, @symbol, @client_order_id, @side, @type,
-        @tif, @orig_qty, @executed_qty, @cum_quote, @price, @stop_price, @activation_price, @callback_bps, @reduce_only,
-        @close_position, @working_type, @price_protect, @stp, @status, @conditional, @triggered, @created_ms, @updated_ms,
-        @liquidation) ON CONFLICT(order_id) DO UPDATE SET orig_qty = excluded.orig_qty, executed_qty = excluded.executed_qty,
-        cum_quote = excluded.cum_quote, price = excluded.price, status = excluded.status, triggered = excluded.triggered,
-        updated_ms = excluded.updated_ms`),
-      insertTrade: db.prepare('INSERT OR IGNORE INTO trades VALUES (?, ?, ?, ?, ?, ?, ?)'),
-      insertUserTrade: db.prepare('INSERT OR IGNORE INTO user_trades VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-      insertIncome: db.prepare('INSERT OR IGNORE INTO income VALUES (?, ?, ?, ?, ?, ?, ?)'),
-      insertFunding: db.prepare('INSERT OR IGNORE INTO funding VALUES (?, ?, ?, ?)'),
-      upsertKline: db.prepare(`INSERT INTO klines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT(symbol, kind, interval, open_time) DO UPDATE SET o = excluded.o, h = excluded.h, l = excluded.l,
-        c = excluded.c, volume = excluded.volume, quote = excluded.quote, trades = excluded.trades,
-        taker_buy = excluded.taker_buy, taker_buy_quote = excluded.taker_buy_quote, first_id = excluded.first_id,
-        last_id = excluded.last_id`),
-    };
+    this.getMeta = this.db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
     this.projectedSeq = Number(this.meta('last_seq') ?? '0');
     this.nextAggId = Number(this.meta('next_agg_id') ?? '1');
     this.nextTranId = Number(this.meta('next_tran_id') ?? '1');
-    this.flushTx = db.transaction(() => this.writePending());
+    this.writer = path !== undefined && options.writerThread !== false ? new WorkerWriter(path) : new InThreadWriter(this.db);
   }
 
   private meta(key: string): string | undefined {
-    return this.statements.getMeta.get(key)?.value;
+    return this.getMeta.get(key)?.value;
   }
 
   /** Drops every projection (the venue's history is shorter than the store's: a different data set). */
   reset(): void {
+    this.sync();
     for (const table of ['meta', 'orders', 'trades', 'user_trades', 'income', 'funding', 'klines']) {
       this.db.exec(`DELETE FROM ${table}`);
     }
@@ -186,24 +177,25 @@ export class ReadStore {
     this.pendingOrders.set(view.orderId, view);
   }
 
-  addTrade(row: TradeRow): void {
-    this.pendingTrades.push(row);
+  addTrade(t: TradeRow): void {
+    this.pendingTrades.push(t.symbol, t.tradeId, t.aggId, t.priceTicks, t.qtyLots, t.timeMs, t.buyerMaker ? 1 : 0);
   }
 
-  addUserTrade(row: UserTradeRow): void {
-    this.pendingUserTrades.push(row);
+  addUserTrade(t: UserTradeRow): void {
+    this.pendingUserTrades.push(t.accountId, t.symbol, t.tradeId, t.maker ? 1 : 0, t.orderId, t.side, t.priceTicks, t.qtyLots,
+      t.realizedPnlE8.toString(), t.commissionE8.toString(), t.timeMs);
   }
 
-  addIncome(row: Omit<IncomeRow, 'tranId'>): void {
-    this.pendingIncome.push({ ...row, tranId: this.nextTranId++ });
+  addIncome(i: Omit<IncomeRow, 'tranId'>): void {
+    this.pendingIncome.push(this.nextTranId++, i.accountId, i.symbol, i.incomeType, i.amountE8.toString(), i.timeMs, i.tradeId);
   }
 
-  addFunding(row: FundingRow): void {
-    this.pendingFunding.push(row);
+  addFunding(f: FundingRow): void {
+    this.pendingFunding.push(f.symbol, f.fundingTimeMs, f.rateE8.toString(), f.markTicks);
   }
 
   putKline(row: KlineRow): void {
-    this.pendingKlines.set(`${row.symbol}|${row.kind}|${row.interval}|${row.openTimeMs}`, row);
+    this.pendingKlines.add(row);
   }
 
   get dirty(): boolean {
@@ -214,32 +206,26 @@ export class ReadStore {
 
   private flushedSeq = -1;
 
+  /** Hands the buffered rows to the writer as one batch (one transaction). */
   flush(): void {
     if (!this.dirty) return;
-    this.flushTx();
-  }
-
-  private writePending(): void {
-    const s = this.statements;
-    for (const view of this.pendingOrders.values()) s.upsertOrder.run(orderToDb(view));
-    for (const t of this.pendingTrades) {
-      s.insertTrade.run(t.symbol, t.tradeId, t.aggId, t.priceTicks, t.qtyLots, t.timeMs, t.buyerMaker ? 1 : 0);
+    const orders: SqlValue[] = [];
+    for (const v of this.pendingOrders.values()) {
+      orders.push(v.orderId, v.accountId, v.symbol, v.clientOrderId, v.side, v.orderType, v.timeInForce, v.origQtyLots,
+        v.executedQtyLots, v.cumQuoteE8.toString(), v.priceTicks, v.stopPriceTicks, v.activationPriceTicks, v.callbackRateBps,
+        v.reduceOnly ? 1 : 0, v.closePosition ? 1 : 0, v.workingType, v.priceProtect ? 1 : 0, v.stpMode, v.status,
+        v.conditional ? 1 : 0, v.triggered ? 1 : 0, v.createdAtMs, v.updatedAtMs, v.liquidation ? 1 : 0);
     }
-    for (const t of this.pendingUserTrades) {
-      s.insertUserTrade.run(t.accountId, t.symbol, t.tradeId, t.maker ? 1 : 0, t.orderId, t.side, t.priceTicks, t.qtyLots,
-        t.realizedPnlE8.toString(), t.commissionE8.toString(), t.timeMs);
-    }
-    for (const i of this.pendingIncome) {
-      s.insertIncome.run(i.tranId, i.accountId, i.symbol, i.incomeType, i.amountE8.toString(), i.timeMs, i.tradeId);
-    }
-    for (const f of this.pendingFunding) s.insertFunding.run(f.symbol, f.fundingTimeMs, f.rateE8.toString(), f.markTicks);
-    for (const k of this.pendingKlines.values()) {
-      s.upsertKline.run(k.symbol, k.kind, k.interval, k.openTimeMs, k.open, k.high, k.low, k.close, k.volumeLots,
+    const klines: SqlValue[] = [];
+    // Klines are mutable open candles: their values are copied now, at the flush, as before.
+    for (const k of this.pendingKlines) {
+      klines.push(k.symbol, k.kind, k.interval, k.openTimeMs, k.open, k.high, k.low, k.close, k.volumeLots,
         k.quoteE8.toString(), k.trades, k.takerBuyLots, k.takerBuyQuoteE8.toString(), k.firstTradeId, k.lastTradeId);
     }
-    s.setMeta.run('last_seq', String(this.projectedSeq));
-    s.setMeta.run('next_agg_id', String(this.nextAggId));
-    s.setMeta.run('next_tran_id', String(this.nextTranId));
+    this.writer.write({
+      orders, trades: this.pendingTrades, userTrades: this.pendingUserTrades, income: this.pendingIncome,
+      funding: this.pendingFunding, klines, lastSeq: this.projectedSeq, nextAggId: this.nextAggId, nextTranId: this.nextTranId,
+    });
     this.pendingOrders.clear();
     this.pendingTrades = [];
     this.pendingUserTrades = [];
@@ -249,15 +235,22 @@ export class ReadStore {
     this.flushedSeq = this.projectedSeq;
   }
 
+  /** Flushes and waits until the read connection sees every row projected so far. */
+  private sync(): void {
+    this.flush();
+    this.writer.sync();
+  }
+
   close(): void {
     this.flush();
+    this.writer.close();
     this.db.close();
   }
 
-  // ---- queries -------------------------------------------------------------------------------------
+  // ---- queries (each sees every row projected before it) -------------------------------------------------------------------------------------
 
   order(accountId: number, orderId: number | undefined, clientOrderId: string | undefined): OrderView | undefined {
-    this.flush();
+    this.sync();
     const row = orderId !== undefined
       ? this.db.prepare<[number, number], OrderDbRow>('SELECT * FROM orders WHERE order_id = ? AND account_id = ?')
         .get(orderId, accountId)
@@ -272,7 +265,7 @@ export class ReadStore {
 
   orders(accountId: number, symbol: string, options: { orderId?: number; startTime?: number; endTime?: number;
     limit: number; conditional?: boolean }): OrderView[] {
-    this.flush();
+    this.sync();
     const where = ['account_id = ?', 'symbol = ?'];
     const args: (number | string)[] = [accountId, symbol];
     if (options.orderId !== undefined) { where.push('order_id >= ?'); args.push(options.orderId); }
@@ -287,7 +280,7 @@ export class ReadStore {
   }
 
   trades(symbol: string, limit: number, fromId?: number): TradeRow[] {
-    this.flush();
+    this.sync();
     const rows = fromId === undefined
       ? this.db.prepare<[string], TradeDbRow>(`SELECT * FROM trades WHERE symbol = ? ORDER BY trade_id DESC LIMIT ${limit}`)
         .all(symbol).reverse()
@@ -297,7 +290,7 @@ export class ReadStore {
   }
 
   aggTrades(symbol: string, options: { fromId?: number; startTime?: number; endTime?: number; limit: number }): AggTradeRow[] {
-    this.flush();
+    this.sync();
     const where = ['symbol = ?'];
     const args: (string | number)[] = [symbol];
     if (options.fromId !== undefined) { where.push('agg_id >= ?'); args.push(options.fromId); }
@@ -314,7 +307,7 @@ export class ReadStore {
 
   userTrades(accountId: number, symbol: string, options: { fromId?: number; startTime?: number; endTime?: number;
     orderId?: number; limit: number }): UserTradeRow[] {
-    this.flush();
+    this.sync();
     const where = ['account_id = ?', 'symbol = ?'];
     const args: (string | number)[] = [accountId, symbol];
     if (options.fromId !== undefined) { where.push('trade_id >= ?'); args.push(options.fromId); }
@@ -335,7 +328,7 @@ export class ReadStore {
 
   income(accountId: number, options: { symbol?: string; incomeType?: string; startTime?: number; endTime?: number;
     limit: number; page?: number }): IncomeRow[] {
-    this.flush();
+    this.sync();
     const where = ['account_id = ?'];
     const args: (string | number)[] = [accountId];
     if (options.symbol !== undefined) { where.push('symbol = ?'); args.push(options.symbol); }
@@ -355,7 +348,7 @@ export class ReadStore {
   }
 
   funding(symbol: string | undefined, options: { startTime?: number; endTime?: number; limit: number }): FundingRow[] {
-    this.flush();
+    this.sync();
     const where: string[] = [];
     const args: (string | number)[] = [];
     if (symbol !== undefined) { where.push('symbol = ?'); args.push(symbol); }
@@ -372,7 +365,10 @@ export class ReadStore {
   /** Base-interval klines in [from, to] (open times), ascending. */
   klines(symbol: string, kind: KlineKind, interval: BaseInterval, fromMs: number, toMs: number, limit: number,
     newestFirst: boolean, flushFirst = true): KlineRow[] {
+    // Without flushFirst (inside a projection, which must never store half an entry) still wait for
+    // the batches already handed to the writer.
     if (flushFirst) this.flush();
+    this.writer.sync();
     const rows = this.db.prepare<[string, string, string, number, number], KlineDbRow>(
       `SELECT * FROM klines WHERE symbol = ? AND kind = ? AND interval = ? AND open_time >= ? AND open_time <= ?
        ORDER BY open_time ${newestFirst ? 'DESC' : 'ASC'} LIMIT ${limit}`).all(symbol, kind, interval, fromMs, toMs);
@@ -408,18 +404,6 @@ interface KlineDbRow { symbol: string; kind: string; interval: string; open_time
 function tradeFromDb(r: TradeDbRow): TradeRow {
   return { symbol: r.symbol, tradeId: r.trade_id, aggId: r.agg_id, priceTicks: r.price, qtyLots: r.qty, timeMs: r.time_ms,
     buyerMaker: r.buyer_maker === 1 };
-}
-
-function orderToDb(v: OrderView): OrderDbRow {
-  return {
-    order_id: v.orderId, account_id: v.accountId, symbol: v.symbol, client_order_id: v.clientOrderId, side: v.side,
-    type: v.orderType, tif: v.timeInForce, orig_qty: v.origQtyLots, executed_qty: v.executedQtyLots,
-    cum_quote: v.cumQuoteE8.toString(), price: v.priceTicks, stop_price: v.stopPriceTicks,
-    activation_price: v.activationPriceTicks, callback_bps: v.callbackRateBps, reduce_only: v.reduceOnly ? 1 : 0,
-    close_position: v.closePosition ? 1 : 0, working_type: v.workingType, price_protect: v.priceProtect ? 1 : 0,
-    stp: v.stpMode, status: v.status, conditional: v.conditional ? 1 : 0, triggered: v.triggered ? 1 : 0,
-    created_ms: v.createdAtMs, updated_ms: v.updatedAtMs, liquidation: v.liquidation ? 1 : 0,
-  };
 }
 
 function orderFromDb(r: OrderDbRow): OrderView {

@@ -5,7 +5,6 @@
  * positionSide/dual (one-way only), multiAssetsMargin, commissionRate and income. Balances and
  * positions are the engine's AccountView; income is the committed-event read model.
  */
-import type { FastifyInstance } from 'fastify';
 import type { AccountView, Instrument, PositionRiskView } from '../../core/index.js';
 import { QUOTE_DECIMALS } from '../../core/index.js';
 import type { ApiContext } from '../context.js';
@@ -14,7 +13,7 @@ import { money, qty, rate } from '../format.js';
 import { leverageBrackets } from './exchange-info.js';
 import { optionalSymbol, symbolParam } from './market-routes.js';
 import { isolatedMarginE8, positionRiskV2, positionRiskV3 } from './render.js';
-import { registerRoute } from './route.js';
+import { registerRoute, type RouteHost } from './route.js';
 import { submit, throwIfRejected } from './submit.js';
 
 const INCOME_TYPES = ['TRANSFER', 'REALIZED_PNL', 'FUNDING_FEE', 'COMMISSION', 'INSURANCE_CLEAR', 'INTERNAL_TRANSFER'];
@@ -123,7 +122,7 @@ function accountPositionV3(instrument: Instrument, position: PositionRiskView): 
   };
 }
 
-export function registerAccountRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function registerAccountRoutes(app: RouteHost, ctx: ApiContext): void {
   registerRoute(app, ctx, {
     method: 'GET', paths: ['/fapi/v2/balance', '/fapi/v3/balance'], security: 'USER_DATA', weight: 5,
     handler: ({ accountId, nowMs }) => {

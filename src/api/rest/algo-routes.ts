@@ -5,14 +5,13 @@
  * algoOpenOrders), GET allAlgoOrders, DELETE algoOpenOrders. An algo order is the engine's
  * conditional order; its algoId is the engine order id, which it keeps after triggering.
  */
-import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../context.js';
 import { E } from '../errors.js';
 import type { Params } from '../params.js';
 import { CLIENT_ID_RE, CONDITIONAL_TYPES } from './order-params.js';
 import { optionalSymbol, symbolParam } from './market-routes.js';
 import { algoOrderJson } from './render.js';
-import { registerRoute } from './route.js';
+import { registerRoute, type RouteHost } from './route.js';
 import { submit, throwIfRejected } from './submit.js';
 import { cancelOne, placeOrder } from './trade-routes.js';
 
@@ -25,7 +24,7 @@ function algoRef(params: Params): { orderId?: number; clientOrderId?: string } {
   return { ...(orderId === undefined ? {} : { orderId }), ...(clientOrderId === undefined ? {} : { clientOrderId }) };
 }
 
-export function registerAlgoRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function registerAlgoRoutes(app: RouteHost, ctx: ApiContext): void {
   registerRoute(app, ctx, {
     method: 'POST', paths: ['/fapi/v1/algoOrder'], security: 'TRADE', weight: 0, orders: () => 1,
     handler: async ({ params, accountId }) => {

@@ -5,7 +5,6 @@
  * ticker/bookTicker, openInterest. Everything is read from the committed read models, so REST and
  * the streams agree (depth lastUpdateId is the WebSocket U/u sequence).
  */
-import type { FastifyInstance } from 'fastify';
 import type { Instrument } from '../../core/index.js';
 import { instrumentOf, type ApiContext } from '../context.js';
 import { E } from '../errors.js';
@@ -16,7 +15,7 @@ import type { SymbolState } from '../read-models/market.js';
 import type { KlineKind } from '../read-models/store.js';
 import { ticker24h, ticker24hJson } from '../read-models/ticker.js';
 import { exchangeInfo } from './exchange-info.js';
-import { registerRoute } from './route.js';
+import { registerRoute, type RouteHost } from './route.js';
 
 const SYMBOL_RE = /^[A-Z0-9]{1,32}$/;
 const DEPTH_LIMITS = [5, 10, 20, 50, 100, 500, 1000];
@@ -107,7 +106,7 @@ function bookTickerJson(state: SymbolState, nowMs: number): Record<string, unkno
   };
 }
 
-export function registerMarketRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function registerMarketRoutes(app: RouteHost, ctx: ApiContext): void {
   const all = (): SymbolState[] => [...ctx.market.symbols.values()];
   registerRoute(app, ctx, { method: 'GET', paths: ['/fapi/v1/ping'], security: 'NONE', weight: 1, handler: () => ({}) });
   registerRoute(app, ctx, {

@@ -4,6 +4,11 @@
  * per key, -1003), authentication by security type, order counting (-1015), parameter parsing
  * from the raw query and body, the handler, and the response with the usage headers. Handlers
  * receive parsed Params and the caller's account and return a JSON-ready value.
+ *
+ * The pipeline (`runRoute`) knows nothing about the HTTP framework: it takes the raw parts of a
+ * request and fills a RouteResponse. Two transports call it with identical results: fastify (every
+ * path variant fastify's router accepts) and the raw node:http fast path (`fast-routes.ts`, exact
+ * paths only), which skips fastify's per-request machinery on the hot order routes.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
@@ -13,6 +18,7 @@ import type { ApiKeyRecord } from '../auth/keys.js';
 import type { ApiContext } from '../context.js';
 import { ApiError, E } from '../errors.js';
 import { Params } from '../params.js';
+import type { FastRoutes } from './fast-routes.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -36,57 +42,88 @@ export interface RouteSpec {
   readonly handler: (request: ApiRequest) => unknown;
 }
 
-export function rawParts(request: FastifyRequest): { rawQuery: string; rawBody: string } {
-  const url = request.raw.url ?? '';
-  const q = url.indexOf('?');
-  const rawQuery = q < 0 ? '' : url.slice(q + 1);
-  const rawBody = typeof request.body === 'string' ? request.body : '';
-  return { rawQuery, rawBody };
+/** Where routes are registered: fastify (all variants) and the exact-path fast table. */
+export interface RouteHost {
+  readonly fastify: FastifyInstance;
+  readonly fast: FastRoutes;
 }
 
-function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
-  return reply.code(error.status).type('application/json').send(JSON.stringify(error.toJSON()));
+/** The pipeline's answer. Usage counters are -1 when the request never got that far (no header then). */
+export interface RouteResponse {
+  status: number;
+  /** JSON text. */
+  body: string;
+  usedWeight: number;
+  orders10s: number;
+  orders1m: number;
+  /** A fault that is not an ApiError (a bug): each transport turns it into -1000 / 500. */
+  fault: Error | undefined;
 }
 
-export function registerRoute(app: FastifyInstance, ctx: ApiContext, spec: RouteSpec): void {
-  const handler = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
-    const nowMs = ctx.now();
-    const ip = normalizeIp(request.ip);
-    const headerKey = request.headers['x-mbx-apikey'];
-    const apiKeyHeader = typeof headerKey === 'string' ? headerKey : undefined;
-    try {
-      const { rawQuery, rawBody } = rawParts(request);
-      let params: Params | undefined;
-      let weight = typeof spec.weight === 'number' ? spec.weight : 1;
-      if (typeof spec.weight === 'function') {
-        params = Params.fromRaw(rawQuery, rawBody);
-        weight = spec.weight(params);
-      }
-      const knownKey = apiKeyHeader !== undefined && ctx.keys.get(apiKeyHeader) !== undefined ? apiKeyHeader : undefined;
-      const usage = ctx.limiter.weigh(ip, knownKey, weight, nowMs);
-      reply.header('X-MBX-USED-WEIGHT-1M', String(usage.used));
-      if (usage.over) throw E.tooManyRequests(ctx.limiter.limits.weightPerMinute);
-      params ??= Params.fromRaw(rawQuery, rawBody);
-      let key: ApiKeyRecord | undefined;
-      if (spec.security !== 'NONE') {
-        key = authenticateKey(ctx, apiKeyHeader, ip);
-        if (spec.security !== 'USER_STREAM') verifySigned(ctx, key, params, rawQuery, rawBody, nowMs);
-        checkPermission(key, spec.security);
-        const orders = spec.orders?.(params) ?? 0;
-        if (orders > 0) {
-          const count = ctx.limiter.countOrders(key.apiKey, orders, nowMs);
-          reply.header('X-MBX-ORDER-COUNT-10S', String(count.orders10s));
-          reply.header('X-MBX-ORDER-COUNT-1M', String(count.orders1m));
-          if (count.exceeded === '10s') throw E.tooManyOrders(ctx.limiter.limits.ordersPer10s, '10 seconds');
-          if (count.exceeded === '1m') throw E.tooManyOrders(ctx.limiter.limits.ordersPerMinute, '1 minute');
-        }
-      }
-      const result = await spec.handler({ params, ip, nowMs, key, accountId: key?.accountId ?? 0 });
-      return reply.code(200).type('application/json').send(JSON.stringify(result));
-    } catch (error) {
-      if (error instanceof ApiError) return sendError(reply, error);
-      throw error;
+/** Runs the pipeline for one request; never throws (faults come back in `fault`). */
+export async function runRoute(ctx: ApiContext, spec: RouteSpec, ip: string, apiKeyHeader: string | undefined,
+  rawQuery: string, rawBody: string): Promise<RouteResponse> {
+  const out: RouteResponse = { status: 200, body: '', usedWeight: -1, orders10s: -1, orders1m: -1, fault: undefined };
+  const nowMs = ctx.now();
+  try {
+    let params: Params | undefined;
+    let weight = typeof spec.weight === 'number' ? spec.weight : 1;
+    if (typeof spec.weight === 'function') {
+      params = Params.fromRaw(rawQuery, rawBody);
+      weight = spec.weight(params);
     }
+    const knownKey = apiKeyHeader !== undefined && ctx.keys.get(apiKeyHeader) !== undefined ? apiKeyHeader : undefined;
+    const usage = ctx.limiter.weigh(ip, knownKey, weight, nowMs);
+    out.usedWeight = usage.used;
+    if (usage.over) throw E.tooManyRequests(ctx.limiter.limits.weightPerMinute);
+    params ??= Params.fromRaw(rawQuery, rawBody);
+    let key: ApiKeyRecord | undefined;
+    if (spec.security !== 'NONE') {
+      key = authenticateKey(ctx, apiKeyHeader, ip);
+      if (spec.security !== 'USER_STREAM') verifySigned(ctx, key, params, rawQuery, rawBody, nowMs);
+      checkPermission(key, spec.security);
+      const orders = spec.orders?.(params) ?? 0;
+      if (orders > 0) {
+        const count = ctx.limiter.countOrders(key.apiKey, orders, nowMs);
+        out.orders10s = count.orders10s;
+        out.orders1m = count.orders1m;
+        if (count.exceeded === '10s') throw E.tooManyOrders(ctx.limiter.limits.ordersPer10s, '10 seconds');
+        if (count.exceeded === '1m') throw E.tooManyOrders(ctx.limiter.limits.ordersPerMinute, '1 minute');
+      }
+    }
+    const result = await spec.handler({ params, ip, nowMs, key, accountId: key?.accountId ?? 0 });
+    out.body = JSON.stringify(result);
+  } catch (error) {
+    if (error instanceof ApiError) {
+      out.status = error.status;
+      out.body = JSON.stringify(error.toJSON());
+    } else {
+      out.fault = error instanceof Error ? error : new Error(String(error));
+    }
+  }
+  return out;
+}
+
+function fastifyHandler(ctx: ApiContext, spec: RouteSpec) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    const url = request.raw.url ?? '';
+    const q = url.indexOf('?');
+    const headerKey = request.headers['x-mbx-apikey'];
+    const out = await runRoute(ctx, spec, normalizeIp(request.ip), typeof headerKey === 'string' ? headerKey : undefined,
+      q < 0 ? '' : url.slice(q + 1), typeof request.body === 'string' ? request.body : '');
+    if (out.usedWeight >= 0) reply.header('X-MBX-USED-WEIGHT-1M', String(out.usedWeight));
+    if (out.orders10s >= 0) {
+      reply.header('X-MBX-ORDER-COUNT-10S', String(out.orders10s));
+      reply.header('X-MBX-ORDER-COUNT-1M', String(out.orders1m));
+    }
+    // Not an ApiError: fastify's error handler logs it and answers -1000.
+    if (out.fault !== undefined) throw out.fault;
+    return reply.code(out.status).type('application/json').send(out.body);
   };
-  for (const path of spec.paths) app.route({ method: spec.method, url: path, handler });
+}
+
+export function registerRoute(host: RouteHost, ctx: ApiContext, spec: RouteSpec): void {
+  const handler = fastifyHandler(ctx, spec);
+  for (const path of spec.paths) host.fastify.route({ method: spec.method, url: path, handler });
+  host.fast.add(ctx, spec);
 }

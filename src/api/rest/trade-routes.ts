@@ -6,7 +6,6 @@
  * second order. Every lookup is scoped to the caller's account: another account's order id is
  * indistinguishable from an id that does not exist (-2013 on queries, -2011 on cancels).
  */
-import type { FastifyInstance } from 'fastify';
 import type { Instrument, OrderView } from '../../core/index.js';
 import type { ApiContext } from '../context.js';
 import { ApiError, E } from '../errors.js';
@@ -15,7 +14,7 @@ import { Params } from '../params.js';
 import { CLIENT_ID_RE, parseOrder } from './order-params.js';
 import { optionalSymbol, symbolParam } from './market-routes.js';
 import { orderJson } from './render.js';
-import { registerRoute } from './route.js';
+import { registerRoute, type RouteHost } from './route.js';
 import { finalOrderView, submit, throwIfRejected } from './submit.js';
 
 const ORDER_NAMES = { clientId: 'newClientOrderId', trigger: 'stopPrice', activation: 'activationPrice' } as const;
@@ -90,7 +89,7 @@ function errorJson(error: unknown): Record<string, unknown> {
   throw error;
 }
 
-export function registerTradeRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function registerTradeRoutes(app: RouteHost, ctx: ApiContext): void {
   registerRoute(app, ctx, {
     method: 'POST', paths: ['/fapi/v1/order'], security: 'TRADE', weight: 0, orders: () => 1,
     handler: async ({ params, accountId }) => {

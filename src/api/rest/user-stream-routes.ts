@@ -2,12 +2,11 @@
  * @module api/rest/user-stream-routes
  * POST/PUT/DELETE /fapi/v1/listenKey (security USER_STREAM: API-key header, no signature).
  */
-import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../context.js';
 import { E } from '../errors.js';
-import { registerRoute } from './route.js';
+import { registerRoute, type RouteHost } from './route.js';
 
-export function registerUserStreamRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function registerUserStreamRoutes(app: RouteHost, ctx: ApiContext): void {
   registerRoute(app, ctx, {
     method: 'POST', paths: ['/fapi/v1/listenKey'], security: 'USER_STREAM', weight: 1,
     handler: ({ key, nowMs }) => ({ listenKey: ctx.listenKeys.createOrExtend(key!.apiKey, key!.accountId, nowMs).listenKey }),
