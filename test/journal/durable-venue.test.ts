@@ -169,6 +169,8 @@ describe('exactly-once', () => {
     const venue = await open({ snapshotEveryCommands: 70 });
     const workload = new Workload({ seed: 9, accounts: 5 });
     const outcomes = await drive(venue, workload, 400);
+    // Snapshots are written in the background: copy once one is on disk, so recovery starts from it.
+    while (venue.stats().lastSnapshotSeq === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     const copy = crashCopy(venue);
     await venue.close();
     // No outcome cache: every duplicate answer comes from a replay on a scratch engine.
