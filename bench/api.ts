@@ -14,7 +14,11 @@
  * Fan-out: S WebSocket clients subscribe to btcusdt@depth@100ms while orders keep the book moving;
  * we count messages and the delay from the payload's E (publish time) to receipt.
  *
- * Usage: npm run bench -- api [--json] [--duration S] [--connections N] [--subscribers N] [--no-fsync] [--profile DIR]
+ * Then the same flow at a fixed offered rate (--paced-rate, default 5,000 req/s, on --paced-connections,
+ * default 16) for latency below saturation; autocannon paces each connection, so arrivals still
+ * come in small bursts.
+ *
+ * Usage: npm run bench -- api [--json] [--duration S] [--connections N] [--subscribers N] [--paced-rate N] [--paced-connections N] [--no-fsync] [--profile DIR]
  * (--profile writes a V8 CPU profile of the server process to DIR.)
  * With --json the last stdout line is one JSON object with every figure.
  */
@@ -117,7 +121,7 @@ interface RestFigures {
 }
 
 async function orderLoad(url: string, accounts: [CreatedAccount, CreatedAccount], connections: number, durationS: number,
-  counter: { next: number }, serverPid: number): Promise<RestFigures> {
+  counter: { next: number }, serverPid: number, overallRate?: number): Promise<RestFigures> {
   const serverCpuBefore = processCpuSeconds(serverPid);
   const mainCpuBefore = processCpuSeconds(serverPid, serverPid);
   const ownCpuBefore = process.cpuUsage();
@@ -125,7 +129,7 @@ async function orderLoad(url: string, accounts: [CreatedAccount, CreatedAccount]
   const plan: [0 | 1, 'BUY' | 'SELL'][] = [[0, 'BUY'], [1, 'SELL'], [0, 'SELL'], [1, 'BUY']];
   const errorCodes = new Map<string, number>();
   const result = await autocannon({
-    url, connections, pipelining: 1, duration: durationS,
+    url, connections, pipelining: 1, duration: durationS, ...(overallRate === undefined ? {} : { overallRate }),
     requests: [{
       method: 'POST', path: '/fapi/v1/order',
       // autocannon resets a connection's context after each pass over `requests`, so the cycle
@@ -224,6 +228,8 @@ export async function runApiBench(argv: string[]): Promise<void> {
   const durationS = option(argv, '--duration', 10);
   const connections = option(argv, '--connections', 64);
   const subscribers = option(argv, '--subscribers', 1000);
+  const pacedRate = option(argv, '--paced-rate', 5000);
+  const pacedConnections = option(argv, '--paced-connections', 16);
   const dataDir = mkdtempSync(join(tmpdir(), 'perpx-bench-api-'));
   const profileAt = argv.indexOf('--profile');
   const profileDir = profileAt < 0 ? undefined : resolve(argv[profileAt + 1] ?? 'runs/api-profile');
@@ -244,13 +250,20 @@ export async function runApiBench(argv: string[]): Promise<void> {
         `${rest.serverCpuUsPerRequest} µs/request, main thread ${rest.serverMainThreadUsPerRequest} µs), ` +
         `load generator ${rest.loadGeneratorCpu} core`);
     }
+    // The same flow offered at a fixed rate below saturation: latency without the queueing of a
+    // saturated single writer.
+    const paced = await orderLoad(server.url, accounts, pacedConnections, durationS, counter, server.child.pid!, pacedRate);
+    if (!json) {
+      console.log(`REST at a paced ${pacedRate} req/s (${pacedConnections} connections): ${paced.requestsPerSec} req/s, p50 ${paced.p50Ms} ms, p90 ${paced.p90Ms} ms, ` +
+        `p99 ${paced.p99Ms} ms, max ${paced.maxMs} ms`);
+    }
     const ws = await fanout(server.url, accounts, subscribers, durationS, counter, server.child.pid!);
     if (!json) {
       console.log(`WS depth fan-out: ${subscribers} subscribers, ${ws.messagesPerSec} msg/s (${ws.perSubscriberPerSec}/subscriber), ` +
         `delay p50 ${ws.p50Ms} ms, p99 ${ws.p99Ms} ms`);
     }
     const ledger = await admin.ledger();
-    const figures = { bench: 'api', fsync, rest, ws, ledgerOk: ledger.ok, cpus: (await import('node:os')).cpus().length };
+    const figures = { bench: 'api', fsync, rest, restPaced: { ratePerSec: pacedRate, ...paced }, ws, ledgerOk: ledger.ok, cpus: (await import('node:os')).cpus().length };
     console.log(json ? JSON.stringify(figures) : `ledger ok: ${ledger.ok}`);
   } finally {
     await server.stop();

@@ -34,6 +34,8 @@ declare module 'autocannon' {
     connections?: number;
     pipelining?: number;
     duration?: number;
+    /** Requests per second over all connections (rate limited); unlimited when absent. */
+    overallRate?: number;
     requests?: AutocannonRequest[];
   }
   function autocannon(options: AutocannonOptions): Promise<AutocannonResult>;
