@@ -35,7 +35,7 @@ import {
   type AdlScore,
 } from './margin.js';
 import {
-  computeCross, crossEquityExceptE8, CrossTotals, isolatedMaintenanceE8, isolatedMarginBalanceE8,
+  computeCross, computeCrossRisk, crossEquityExceptE8, CrossTotals, isolatedMaintenanceE8, isolatedMarginBalanceE8,
 } from './metrics.js';
 import { endLiveOrder } from './order-lifecycle.js';
 import { marketProtectionLimit } from './order-checks.js';
@@ -53,7 +53,7 @@ export function checkAccountRisk(ctx: EngineContext, account: Account, atMs: num
     if (balance <= maintenance) liquidateIsolated(ctx, account, position, balance, maintenance, atMs);
   }
   if (account.crossPositionCount === 0) return;
-  computeCross(ctx, account, totals);
+  computeCrossRisk(ctx, account, totals);
   if (totals.crossPositions > 0 && totals.marginBalanceE8 <= totals.maintenanceE8) liquidateCross(ctx, account, atMs, true);
 }
 
@@ -80,13 +80,19 @@ function liquidateCross(ctx: EngineContext, account: Account, atMs: number, tota
   }
   for (let step = 0; ; step++) {
     assert(step < 64 * (account.positions.size + 1), 'cross liquidation converges');
-    if (!totalsFresh || step > 0) computeCross(ctx, account, totals);
+    if (account.crossPositionCount === 0) return;
+    if (!totalsFresh || step > 0) computeCrossRisk(ctx, account, totals);
     if (totals.crossPositions === 0 || totals.marginBalanceE8 > totals.maintenanceE8) return;
     // The position carrying the most maintenance margin goes first (ties: lower market index).
     let target: Position | undefined;
     let targetMaintenance = -1n;
+    const single = account.crossPositionCount === 1;
     for (const position of account.positions.values()) {
       if (position.isolated || position.sizeLots === 0) continue;
+      if (single) {
+        target = position;
+        break;
+      }
       const market = ctx.markets[position.market]!;
       const maintenance = maintenanceMarginE8(market.instrument, position, market.markTicks);
       if (maintenance > targetMaintenance) {

@@ -61,6 +61,29 @@ export function computeCross(ctx: EngineContext, account: Account, out: CrossTot
   return out;
 }
 
+/**
+ * The risk check's subset of computeCross: wallet, UPnL and maintenance of the cross positions
+ * (IM and order margin are left at 0). It runs after every fill for both accounts, where the IM
+ * division was pure overhead.
+ */
+export function computeCrossRisk(ctx: EngineContext, account: Account, out: CrossTotals): CrossTotals {
+  out.walletE8 = account.crossWalletE8;
+  out.unrealizedPnlE8 = 0n;
+  out.maintenanceE8 = 0n;
+  out.positionInitialMarginE8 = 0n;
+  out.orderMarginE8 = 0n;
+  out.crossPositions = 0;
+  for (const position of account.positions.values()) {
+    if (position.isolated || position.sizeLots === 0) continue;
+    const market = ctx.markets[position.market]!;
+    const mark = market.markTicks;
+    out.unrealizedPnlE8 += unrealizedPnlE8(market.instrument, position, mark);
+    out.maintenanceE8 += maintenanceMarginE8(market.instrument, position, mark);
+    out.crossPositions++;
+  }
+  return out;
+}
+
 /** Equity backing one cross position apart from its own PnL: wallet − MM(others) + UPnL(others). */
 export function crossBackingE8(ctx: EngineContext, account: Account, except: Position): bigint {
   let backing = account.crossWalletE8;

@@ -37,8 +37,11 @@ export function settle(ctx: EngineContext, atMs: number): void {
       ctx.resetTouched();
       for (const account of batch) reconcileReduceOnly(ctx, account, atMs);
       for (const account of batch) {
-        refreshLiquidationKeys(ctx, account);
+        // The exact check first: an account it liquidates needs no new index keys (its closed
+        // positions leave the index; a partial remainder was touched again and is re-filed in
+        // the next round).
         checkAccountRisk(ctx, account, atMs);
+        refreshLiquidationKeys(ctx, account);
         clearNegativeBalance(ctx, account);
       }
     }
