@@ -94,6 +94,25 @@ describe('API security', () => {
     expect(open.body).toHaveLength(1);
   });
 
+  it('does not take the same parameters on another endpoint, or a repeated read, for a replay', async () => {
+    // The signature covers only the parameters: these sign alike on every endpoint.
+    const payload = new URLSearchParams({ timestamp: String(Date.now()) }).toString();
+    const query = `${payload}&signature=${sign(alice.apiSecret, payload)}`;
+    const init = { method: 'GET', headers: { 'X-MBX-APIKEY': alice.apiKey } };
+    for (const path of ['/fapi/v2/balance', '/fapi/v2/account', '/fapi/v2/balance']) {
+      expect((await raw(server.url, `${path}?${query}`, init)).status).toBe(200);
+    }
+    // A state-changing request with the same signature on another endpoint is not a replay either.
+    const cancelAll = new URLSearchParams({ symbol: 'ETHUSDT', timestamp: String(Date.now()) }).toString();
+    const signature = sign(alice.apiSecret, cancelAll);
+    const remove = { method: 'DELETE', headers: { 'X-MBX-APIKEY': alice.apiKey } };
+    expect((await raw(server.url, `/fapi/v1/allOpenOrders?${cancelAll}&signature=${signature}`, remove)).status).toBe(200);
+    const batch = await raw(server.url, `/fapi/v1/batchOrders?${cancelAll}&signature=${signature}`, remove);
+    expect(batch.body).not.toMatchObject({ code: -1021 });
+    const again = await raw(server.url, `/fapi/v1/allOpenOrders?${cancelAll}&signature=${signature}`, remove);
+    expect(again).toMatchObject({ status: 400, body: { code: -1021 } });
+  });
+
   it('answers a retried POST with the same newClientOrderId with the original order', async () => {
     const params = { ...ORDER, price: '58000', newClientOrderId: 'retry-1' };
     const first = await signedFetch(server.url, bob, 'POST', '/fapi/v1/order', params);

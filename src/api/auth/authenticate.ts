@@ -39,8 +39,15 @@ export function normalizeIp(ip: string): string {
   return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
 }
 
+/**
+ * Signature, timestamp/recvWindow, and — for requests that change state (`replayScope` set: the
+ * route's method and path) — replay. The signature covers only the parameters, so the same
+ * parameters sent to two endpoints in one millisecond sign alike; the scope keeps those apart.
+ * Reads are not replay-checked: repeating one changes nothing, and a client may legitimately send
+ * the same read twice within a millisecond (Binance does not reject that either).
+ */
 export function verifySigned(ctx: ApiContext, record: ApiKeyRecord, params: Params, rawQuery: string, rawBody: string,
-  nowMs: number): void {
+  nowMs: number, replayScope: string | undefined): void {
   const signed = extractSignature(rawQuery, rawBody);
   if (signed === undefined) throw E.mandatory('signature');
   if (!verifySignature(record.secret, signed)) throw E.badSignature();
@@ -48,7 +55,9 @@ export function verifySigned(ctx: ApiContext, record: ApiKeyRecord, params: Para
   const recvWindow = params.uint('recvWindow', { min: 1, max: MAX_RECV_WINDOW_MS }) ?? DEFAULT_RECV_WINDOW_MS;
   if (timestamp >= nowMs + 1000) throw E.timestampAhead();
   if (nowMs - timestamp > recvWindow) throw E.timestampOutside();
-  if (!ctx.replay.admit(replayKey(signed.signature), timestamp + recvWindow + 1000, nowMs)) throw E.replayed();
+  if (replayScope !== undefined && !ctx.replay.admit(replayScope + replayKey(signed.signature), timestamp + recvWindow + 1000, nowMs)) {
+    throw E.replayed();
+  }
 }
 
 export function checkPermission(record: ApiKeyRecord, security: Security): void {

@@ -60,6 +60,18 @@ export interface RouteResponse {
   fault: Error | undefined;
 }
 
+const replayScopes = new WeakMap<RouteSpec, string>();
+
+/** The route identity a replayed signature is remembered under (built once per route). */
+function replayScopeOf(spec: RouteSpec): string {
+  let scope = replayScopes.get(spec);
+  if (scope === undefined) {
+    scope = `${spec.method} ${spec.paths[0] ?? ''} `;
+    replayScopes.set(spec, scope);
+  }
+  return scope;
+}
+
 /** Runs the pipeline for one request; never throws (faults come back in `fault`). */
 export async function runRoute(ctx: ApiContext, spec: RouteSpec, ip: string, apiKeyHeader: string | undefined,
   rawQuery: string, rawBody: string): Promise<RouteResponse> {
@@ -80,7 +92,9 @@ export async function runRoute(ctx: ApiContext, spec: RouteSpec, ip: string, api
     let key: ApiKeyRecord | undefined;
     if (spec.security !== 'NONE') {
       key = authenticateKey(ctx, apiKeyHeader, ip);
-      if (spec.security !== 'USER_STREAM') verifySigned(ctx, key, params, rawQuery, rawBody, nowMs);
+      if (spec.security !== 'USER_STREAM') {
+        verifySigned(ctx, key, params, rawQuery, rawBody, nowMs, spec.method === 'GET' ? undefined : replayScopeOf(spec));
+      }
       checkPermission(key, spec.security);
       const orders = spec.orders?.(params) ?? 0;
       if (orders > 0) {
