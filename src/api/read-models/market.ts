@@ -45,20 +45,17 @@ export class MarketModel {
   seedFromEngine(lastSeq: number): void {
     const engine = this.engine;
     for (const state of this.symbols.values()) {
-      const market = engine.market(state.instrument.symbol);
-      state.mark.markTicks = market.markTicks;
-      state.mark.indexTicks = market.indexTicks;
-      state.mark.lastFundingRateE8 = market.lastFundingRateE8;
-      state.mark.estimatedFundingRateE8 = market.lastFundingRateE8;
-      state.mark.nextFundingMs = market.nextFundingMs;
-      state.mark.timeMs = engine.clockMs;
+      const symbol = state.instrument.symbol;
+      const market = engine.market(symbol);
+      this.onMark({
+        type: 'MarkPriceUpdated', symbol, atMs: engine.clockMs, markTicks: market.markTicks, indexTicks: market.indexTicks,
+        estimatedFundingRateE8: market.lastFundingRateE8, lastFundingRateE8: market.lastFundingRateE8,
+        nextFundingMs: market.nextFundingMs,
+      });
       if (market.lastTicks > 0) state.lastTrade = { tradeId: market.nextTradeId - 1, priceTicks: market.lastTicks, qtyLots: 0, timeMs: engine.clockMs };
       state.depth.lastUpdateId = lastSeq;
     }
-    // Every live order of every account (the engine has no "all live orders" query yet).
-    for (const accountId of engine.ctx.accounts.keys()) {
-      for (const view of engine.openOrders(accountId)) this.symbols.get(view.symbol)?.depth.seed(view);
-    }
+    for (const view of engine.allOpenOrders()) this.symbols.get(view.symbol)?.depth.seed(view);
   }
 
   get(symbol: string): SymbolState | undefined {

@@ -42,23 +42,7 @@ export class CrossTotals {
 
 /** Fills `out` with the account's cross figures at current marks. */
 export function computeCross(ctx: EngineContext, account: Account, out: CrossTotals): CrossTotals {
-  out.walletE8 = account.crossWalletE8;
-  out.unrealizedPnlE8 = 0n;
-  out.maintenanceE8 = 0n;
-  out.positionInitialMarginE8 = 0n;
-  out.orderMarginE8 = 0n;
-  out.crossPositions = 0;
-  for (const position of account.positions.values()) {
-    out.orderMarginE8 += position.orderMarginE8;
-    if (position.isolated || position.sizeLots === 0) continue;
-    const market = ctx.markets[position.market]!;
-    const mark = market.markTicks;
-    out.unrealizedPnlE8 += unrealizedPnlE8(market.instrument, position, mark);
-    out.maintenanceE8 += maintenanceMarginE8(market.instrument, position, mark);
-    out.positionInitialMarginE8 += positionInitialMarginE8(market.instrument, position, mark);
-    out.crossPositions++;
-  }
-  return out;
+  return sumCross(ctx, account, out, true);
 }
 
 /**
@@ -67,6 +51,10 @@ export function computeCross(ctx: EngineContext, account: Account, out: CrossTot
  * division was pure overhead.
  */
 export function computeCrossRisk(ctx: EngineContext, account: Account, out: CrossTotals): CrossTotals {
+  return sumCross(ctx, account, out, false);
+}
+
+function sumCross(ctx: EngineContext, account: Account, out: CrossTotals, withMargins: boolean): CrossTotals {
   out.walletE8 = account.crossWalletE8;
   out.unrealizedPnlE8 = 0n;
   out.maintenanceE8 = 0n;
@@ -74,11 +62,13 @@ export function computeCrossRisk(ctx: EngineContext, account: Account, out: Cros
   out.orderMarginE8 = 0n;
   out.crossPositions = 0;
   for (const position of account.positions.values()) {
+    if (withMargins) out.orderMarginE8 += position.orderMarginE8;
     if (position.isolated || position.sizeLots === 0) continue;
     const market = ctx.markets[position.market]!;
     const mark = market.markTicks;
     out.unrealizedPnlE8 += unrealizedPnlE8(market.instrument, position, mark);
     out.maintenanceE8 += maintenanceMarginE8(market.instrument, position, mark);
+    if (withMargins) out.positionInitialMarginE8 += positionInitialMarginE8(market.instrument, position, mark);
     out.crossPositions++;
   }
   return out;
