@@ -9,10 +9,15 @@
  *   index would do). Both must select the same accounts.
  * - cascade: the whole Tick command that moves the mark: every liquidation found and processed
  *   (cancel, IOC into the book against a backstop bid wall 1% under the new mark, fees, insurance
- *   fund deficits, events), timed end to end.
+ *   fund deficits, events), timed end to end. The engine writes its events into its event log
+ *   (typed arrays); here they stream out in 2 MiB chunks to a consumer that tallies them. The same
+ *   cascade runs again on a copy restored from a snapshot taken just before, keeping every event
+ *   in the log, and then decodes them all into objects (both timed); both copies must end in the
+ *   same state.
  * - order entry with full margin checks: PlaceOrder (validation, §1.2 cost, available balance,
- *   position limit, matching, events) and CancelOrder commands through engine.apply, against the
- *   raw order book's submit/cancel on the same operations (the ratio shows what the checks cost).
+ *   position limit, matching, events into the event log) and CancelOrder commands, against the
+ *   raw order book's submit/cancel on the same operations (the ratio shows what the checks cost);
+ *   once more through engine.apply, which also decodes every command's events into objects.
  *   Commands are made in batches of 1,024 outside the timed region, as a sequencer hands over
  *   commands it has just decoded; a second run builds all of them up front (cold in the CPU cache)
  *   and is reported too.
@@ -25,7 +30,8 @@ import { createOrderBook } from '../src/core/book/index.js';
 import { BUY, SELL, STP_NONE, TIF_GTC } from '../src/core/book/types.js';
 import type { Command, PlaceOrderCommand, UnsequencedCommand } from '../src/core/engine/commands.js';
 import { Engine } from '../src/core/engine/engine.js';
-import type { EngineEvent } from '../src/core/engine/events.js';
+import type { EngineEvent, EngineEventType } from '../src/core/engine/events.js';
+import type { EventChunk } from '../src/core/engine/event-log.js';
 import { maintenanceMarginE8, unrealizedPnlE8 } from '../src/core/engine/margin.js';
 import type { Position } from '../src/core/engine/state.js';
 import { BTCUSDT } from '../src/core/instrument/catalog.js';
@@ -156,7 +162,7 @@ const ENTRY_BATCH = 1_024;
 
 interface EntryFigures { enginePerSec: number; bookPerSec: number; rejected: number }
 
-function orderEntry(orders: number, cold: boolean): EntryFigures {
+function orderEntry(orders: number, cold: boolean, decoded: boolean): EntryFigures {
   const driver = new Driver();
   driver.apply({ type: 'SetIndexPrice', symbol: 'BTCUSDT', priceTicks: PRICE_TICKS });
   const accounts: number[] = [];
@@ -177,9 +183,13 @@ function orderEntry(orders: number, cold: boolean): EntryFigures {
     const batch: Command[] = [];
     for (let i = 0; i < count; i++) batch.push(flow.next(engine.lastSeq + 1 + i, driver.atMs));
     const start = process.hrtime.bigint();
-    for (const command of batch) {
-      const events = engine.apply(command);
-      if (events.length > 0 && events[0]!.type === 'Rejected') rejected++;
+    if (decoded) {
+      for (const command of batch) {
+        const events = engine.apply(command);
+        if (events.length > 0 && events[0]!.type === 'Rejected') rejected++;
+      }
+    } else {
+      for (const command of batch) rejected += engine.applyToEventLog(command).countOf('Rejected');
     }
     engineNs += Number(process.hrtime.bigint() - start);
     done += count;
@@ -207,16 +217,28 @@ function orderEntry(orders: number, cold: boolean): EntryFigures {
   return { enginePerSec: (orders / engineNs) * 1e9, bookPerSec: (orders / bookNs) * 1e9, rejected };
 }
 
-export async function runLiquidationBench(argv: string[]): Promise<void> {
-  const json = argv.includes('--json');
-  const pairs = option(argv, '--pairs', 500_000);
-  const orders = option(argv, '--orders', 1_000_000);
-  // Order entry first, each run on its own engine and a collected heap (the 1M-position engine
-  // below would otherwise be alive, and collected, during it).
-  const entry = orderEntry(orders, false);
-  collectGarbage();
-  const coldEntry = orderEntry(orders, true);
-  collectGarbage();
+interface StreamedCascade {
+  readonly positions: number;
+  readonly setupMs: number;
+  readonly candidates: number;
+  readonly missed: number;
+  readonly expected: ReadonlySet<number>;
+  readonly findMs: number;
+  readonly scanMs: number;
+  readonly cascadeMs: number;
+  readonly cascadeGcMs: number;
+  readonly tally: EventTally;
+  readonly snapshot: Uint8Array;
+  readonly tick: Command;
+  readonly stateHash: string;
+}
+
+/**
+ * Builds the 1M positions, measures find against the full scan, snapshots the engine, then runs
+ * the gap's Tick with events streamed. Returns plain figures only, so the engine can be collected
+ * before the second run.
+ */
+async function streamedCascade(pairs: number, json: boolean): Promise<StreamedCascade> {
   const driver = new Driver();
   driver.apply({ type: 'SetIndexPrice', symbol: 'BTCUSDT', priceTicks: PRICE_TICKS });
   // 10 billion USDT: deep enough that no liquidation reaches ADL (the ADL path is measured by tests).
@@ -245,38 +267,104 @@ export async function runLiquidationBench(argv: string[]): Promise<void> {
   const scanMs = Number(process.hrtime.bigint() - scanStart) / 1e6;
   const candidateAccounts = new Set(candidates.map((position) => position.accountId));
   const missed = [...expected].filter((id) => !candidateAccounts.has(id)).length;
+  // The same engine state again, for the second way of taking the cascade's events (and a
+  // determinism check: both copies must end in the same state).
+  const snapshot = driver.engine.serialize();
   // cascade: the Tick that moves the mark processes every liquidation (from a collected heap; the
-  // collector's pauses inside it are measured too).
+  // collector's pauses inside it are measured too). Events stream out in 2 MiB chunks to a
+  // consumer that tallies them by type, as a liquidation feed would read them.
   driver.atMs = Math.ceil((driver.atMs + 1) / 1000) * 1000;
+  const tick: Command = { type: 'Tick', seq: driver.engine.lastSeq + 1, atMs: driver.atMs };
+  const tally = new EventTally();
   collectGarbage();
   const gcPauses = watchGcPauses();
-  const cascadeStartMs = performance.now();
-  const events = driver.apply({ type: 'Tick' });
-  const cascadeEndMs = performance.now();
-  const cascadeMs = cascadeEndMs - cascadeStartMs;
-  const cascadeGcMs = await gcPauses.totalMs(cascadeStartMs, cascadeEndMs);
-  const liquidations = events.filter((event) => event.type === 'Liquidation').length;
+  const startMs = performance.now();
+  driver.engine.applyStreaming(tick, (chunk) => tally.add(chunk));
+  const cascadeMs = performance.now() - startMs;
+  const cascadeGcMs = await gcPauses.totalMs(startMs, startMs + cascadeMs);
+  if (market.markTicks !== GAP_PRICE_TICKS) throw new Error(`mark ${market.markTicks} after the gap`);
+  return {
+    positions, setupMs, candidates: candidates.length, missed, expected, findMs, scanMs, cascadeMs, cascadeGcMs, tally, snapshot,
+    tick, stateHash: driver.engine.stateHash(),
+  };
+}
+
+export async function runLiquidationBench(argv: string[]): Promise<void> {
+  const json = argv.includes('--json');
+  const pairs = option(argv, '--pairs', 500_000);
+  const orders = option(argv, '--orders', 1_000_000);
+  // Order entry first, each run on its own engine and a collected heap (the 1M-position engine
+  // below would otherwise be alive, and collected, during it).
+  const entry = orderEntry(orders, false, false);
+  collectGarbage();
+  const decodedEntry = orderEntry(orders, false, true);
+  collectGarbage();
+  const coldEntry = orderEntry(orders, true, false);
+  collectGarbage();
+  const streamed = await streamedCascade(pairs, json);
+  const { positions, setupMs, expected, findMs, scanMs, cascadeMs, cascadeGcMs, tally, missed } = streamed;
+  collectGarbage();
+  // The same cascade on a copy restored from the snapshot (the first engine is gone), every event
+  // kept in the engine's event log, then decoded into the objects adapters consume (timed apart).
+  const copy = new Engine({ instruments: [SPEC], bookFactory: createOrderBook });
+  copy.restore(streamed.snapshot);
+  collectGarbage();
+  const gcPauses = watchGcPauses();
+  let startMs = performance.now();
+  const log = copy.applyToEventLog(streamed.tick);
+  const collectedMs = performance.now() - startMs;
+  const collectedGcMs = await gcPauses.totalMs(startMs, startMs + collectedMs);
+  startMs = performance.now();
+  const events = log.decode();
+  const decodeMs = performance.now() - startMs;
+  if (copy.stateHash() !== streamed.stateHash) throw new Error('the restored copy ended in another state');
+  if (events.length !== tally.total) throw new Error(`streamed ${tally.total} events, collected ${events.length}`);
+  const liquidations = tally.liquidations;
   const deleveraged = events.filter((event) => event.type === 'Liquidation' && event.adl.length > 0).length;
   const liquidated = new Set(events.flatMap((event) => event.type === 'Liquidation' ? [event.accountId] : []));
   const exact = liquidated.size === expected.size && [...expected].every((id) => liquidated.has(id));
-  if (market.markTicks !== GAP_PRICE_TICKS) throw new Error(`mark ${market.markTicks} after the gap`);
   const result = {
-    positions, setupMs: Math.round(setupMs), liquidations, deleveraged, expectedLiquidations: expected.size, candidates: candidates.length,
+    positions, setupMs: Math.round(setupMs), liquidations, deleveraged, expectedLiquidations: expected.size, candidates: streamed.candidates,
     missedByIndex: missed, allFoundAndProcessed: exact && missed === 0, findMs: round(findMs), scanPeerMs: round(scanMs),
-    findSpeedup: round(scanMs / findMs), cascadeMs: round(cascadeMs), cascadeGcMs: round(cascadeGcMs), cascadeEvents: events.length,
+    findSpeedup: round(scanMs / findMs), cascadeMs: round(cascadeMs), cascadeGcMs: round(cascadeGcMs), cascadeEvents: tally.total,
+    cascadeEventsByType: tally.byType(), cascadeCollectedMs: round(collectedMs), cascadeCollectedGcMs: round(collectedGcMs),
+    decodeAllEventsMs: round(decodeMs), sameStateBothWays: true,
     orderEntryPerSec: Math.round(entry.enginePerSec), rawBookPerSec: Math.round(entry.bookPerSec),
-    orderEntryVsRawBook: round(entry.enginePerSec / entry.bookPerSec), orderEntryRejected: entry.rejected + coldEntry.rejected,
+    orderEntryDecodedPerSec: Math.round(decodedEntry.enginePerSec),
+    orderEntryVsRawBook: round(entry.enginePerSec / entry.bookPerSec), orderEntryRejected: entry.rejected + decodedEntry.rejected + coldEntry.rejected,
     orderEntryColdPerSec: Math.round(coldEntry.enginePerSec), rawBookColdPerSec: Math.round(coldEntry.bookPerSec),
   };
   if (!json) {
     console.log(`positions ${positions}, setup ${result.setupMs} ms`);
     console.log(`20% gap: ${liquidations} liquidations (${expected.size} expected by a full scan; all found and processed: ${result.allFoundAndProcessed})`);
-    console.log(`find:    index walk ${result.findMs} ms for ${candidates.length} candidates; full-scan peer ${result.scanPeerMs} ms (${result.findSpeedup}x)`);
-    console.log(`cascade: ${result.cascadeMs} ms for the whole Tick (${events.length} events; GC pauses ${result.cascadeGcMs} ms of it)`);
+    console.log(`find:    index walk ${result.findMs} ms for ${streamed.candidates} candidates; full-scan peer ${result.scanPeerMs} ms (${result.findSpeedup}x)`);
+    console.log(`cascade: ${result.cascadeMs} ms for the whole Tick, events streamed (${tally.total} events; GC pauses ${result.cascadeGcMs} ms of it)`);
+    console.log(`  the same cascade with every event kept in the event log: ${result.cascadeCollectedMs} ms (GC ${result.cascadeCollectedGcMs} ms); ` +
+      `decoding them all into objects afterwards: ${result.decodeAllEventsMs} ms`);
     console.log(`order entry with margin checks: ${result.orderEntryPerSec} ops/s; raw book ${result.rawBookPerSec} ops/s (${result.orderEntryVsRawBook}x)`);
+    console.log(`  with every command's events decoded into objects: ${result.orderEntryDecodedPerSec} ops/s`);
     console.log(`  commands built up front (cold in cache): ${result.orderEntryColdPerSec} ops/s; raw book ${result.rawBookColdPerSec} ops/s`);
   }
   console.log(JSON.stringify(result));
+}
+
+/** A streaming consumer: counts the cascade's events by type, chunk by chunk (keeps nothing). */
+class EventTally {
+  private readonly counts = new Map<EngineEventType, number>();
+  total = 0;
+
+  add(chunk: EventChunk): void {
+    this.total += chunk.count;
+    chunk.addTypeCounts(this.counts);
+  }
+
+  get liquidations(): number {
+    return this.counts.get('Liquidation') ?? 0;
+  }
+
+  byType(): Record<string, number> {
+    return Object.fromEntries(this.counts);
+  }
 }
 
 /** Sums the garbage collector's pauses (perf_hooks 'gc' entries) that start inside a time window. */

@@ -28,7 +28,7 @@ export function createAccount(ctx: EngineContext, cmd: CreateAccountCommand): vo
   if (ctx.accounts.size >= ctx.limits.maxAccounts) return ctx.reject('CreateAccount', REJECT.ACCOUNT_LIMIT, 0, '');
   const accountId = ctx.nextAccountId++;
   ctx.addAccount(accountId, cmd.parentAccountId);
-  ctx.emit({ type: 'AccountCreated', accountId, parentAccountId: cmd.parentAccountId });
+  ctx.log.accountCreated(accountId, cmd.parentAccountId);
 }
 
 export function deposit(ctx: EngineContext, cmd: DepositCommand): void {
@@ -114,10 +114,7 @@ export function setLeverage(ctx: EngineContext, cmd: SetLeverageCommand): void {
   }
   account.positions.set(market.marketIndex, position);
   ctx.touch(account);
-  ctx.emit({
-    type: 'LeverageChanged', accountId: account.accountId, symbol: cmd.symbol, leverage: cmd.leverage,
-    maxNotionalE8: maxNotionalForLeverage(instrument, cmd.leverage),
-  });
+  ctx.log.leverageChanged(account.accountId, market.marketIndex, cmd.leverage, maxNotionalForLeverage(instrument, cmd.leverage));
 }
 
 export function setMarginType(ctx: EngineContext, cmd: SetMarginTypeCommand): void {
@@ -137,7 +134,7 @@ export function setMarginType(ctx: EngineContext, cmd: SetMarginTypeCommand): vo
   }
   position.isolated = isolated;
   account.positions.set(market.marketIndex, position);
-  ctx.emit({ type: 'MarginTypeChanged', accountId: account.accountId, symbol: cmd.symbol, marginType: cmd.marginType });
+  ctx.log.marginTypeChanged(account.accountId, market.marketIndex, cmd.marginType);
 }
 
 export function adjustIsolatedMargin(ctx: EngineContext, cmd: AdjustIsolatedMarginCommand): void {
@@ -177,6 +174,6 @@ export function setIndexPrice(ctx: EngineContext, cmd: SetIndexPriceCommand): vo
     return ctx.reject('SetIndexPrice', REJECT.INDEX_PRICE_INVALID, 0, cmd.symbol);
   }
   market.indexTicks = cmd.priceTicks;
-  ctx.emit({ type: 'IndexPriceUpdated', symbol: cmd.symbol, indexTicks: cmd.priceTicks });
+  ctx.log.indexPriceUpdated(market.marketIndex, cmd.priceTicks);
   if (market.markTicks === 0) startMarket(ctx, market, cmd.atMs);
 }

@@ -97,11 +97,8 @@ function nextMultiple(atMs: number, periodMs: number): number {
 }
 
 function emitMark(ctx: EngineContext, market: Market, atMs: number): void {
-  ctx.emit({
-    type: 'MarkPriceUpdated', symbol: market.instrument.symbol, atMs, markTicks: market.markTicks,
-    indexTicks: market.indexTicks, estimatedFundingRateE8: estimatedFundingRateE8(market),
-    lastFundingRateE8: market.lastFundingRateE8, nextFundingMs: market.nextFundingMs,
-  });
+  ctx.log.markPriceUpdated(market.marketIndex, atMs, market.markTicks, market.indexTicks, estimatedFundingRateE8(market),
+    market.lastFundingRateE8, market.nextFundingMs);
 }
 
 // ---- Mark price ---------------------------------------------------------------------------------
@@ -280,9 +277,6 @@ function settleFunding(ctx: EngineContext, market: Market, atMs: number): void {
   const residue = paid - received;
   assert(residue >= 0n, 'funding rounding never costs the venue');
   if (residue > 0n) ctx.changeInsurance(residue, 'FUNDING_RESIDUE', instrument.symbol, 0);
-  ctx.emit({
-    type: 'FundingSettled', symbol: instrument.symbol, fundingTimeMs: atMs, rateE8: rate, markTicks: market.markTicks,
-    paidE8: paid, receivedE8: received, residueE8: residue, positions: count,
-  });
+  ctx.log.fundingSettled(market.marketIndex, atMs, rate, market.markTicks, paid, received, residue, count);
 }
 

@@ -11,9 +11,8 @@ import { BUY } from '../book/types.js';
 import type { Instrument } from '../instrument/instrument.js';
 import type { RejectReason } from './reject-codes.js';
 import type { CommandType } from './commands.js';
-import type {
-  BalanceReason, EngineEvent, InsuranceReason, OrderView,
-} from './events.js';
+import type { BalanceReason, InsuranceReason, OrderView } from './events.js';
+import { EventLog } from './event-log.js';
 import { Account, type Market, type OrderRecord, type Position } from './state.js';
 
 /** Limits that bound loops and memory (TigerBeetle style: every queue has a bound). */
@@ -54,8 +53,8 @@ export class EngineContext implements BookListener {
    * 0 means unknown). advanceClock refreshes it; anything that starts a schedule resets it.
    */
   earliestDueMs = 0;
-  /** Events of the command being applied. */
-  events: EngineEvent[] = [];
+  /** Events of the command being applied (reset by Engine.apply). */
+  readonly log: EventLog;
   /** Accounts whose margin may have changed in this command. */
   readonly touched: Account[] = [];
   private touchGeneration = 1;
@@ -65,17 +64,12 @@ export class EngineContext implements BookListener {
     readonly limits: EngineLimits,
   ) {
     for (const market of markets) this.marketBySymbol.set(market.instrument.symbol, market);
-  }
-
-  emit(event: EngineEvent): void {
-    this.events.push(event);
+    this.log = new EventLog(markets);
   }
 
   reject(commandType: CommandType, reason: RejectReason, accountId: number, symbol: string,
     clientOrderId = '', orderId = 0): void {
-    this.emit({
-      type: 'Rejected', commandType, code: reason.code, msg: reason.msg, accountId, symbol, clientOrderId, orderId,
-    });
+    this.log.rejected(commandType, reason.code, reason.msg, accountId, symbol, clientOrderId, orderId);
   }
 
   instrumentOf(market: number): Instrument {
@@ -128,21 +122,15 @@ export class EngineContext implements BookListener {
     if (deltaE8 === 0n) return;
     account.crossWalletE8 += deltaE8;
     this.touch(account);
-    this.emit({
-      type: 'BalanceChanged', accountId: account.accountId, isolatedSymbol: '', reason, symbol, deltaE8,
-      balanceE8: account.crossWalletE8, refId,
-    });
+    this.log.balanceChanged(account.accountId, -1, reason, symbol, deltaE8, account.crossWalletE8, refId);
   }
 
   changeIsolatedWallet(account: Account, position: Position, deltaE8: bigint, reason: BalanceReason, refId: number): void {
     if (deltaE8 === 0n) return;
     position.isolatedWalletE8 += deltaE8;
     this.touch(account);
-    const symbol = this.instrumentOf(position.market).symbol;
-    this.emit({
-      type: 'BalanceChanged', accountId: account.accountId, isolatedSymbol: symbol, reason, symbol, deltaE8,
-      balanceE8: position.isolatedWalletE8, refId,
-    });
+    this.log.balanceChanged(account.accountId, position.market, reason, this.instrumentOf(position.market).symbol, deltaE8,
+      position.isolatedWalletE8, refId);
   }
 
   /** Charges or credits the wallet that backs `position` (isolated wallet or cross wallet). */
@@ -155,7 +143,7 @@ export class EngineContext implements BookListener {
     if (deltaE8 === 0n) return;
     this.insuranceFundE8 += deltaE8;
     assert(this.insuranceFundE8 >= 0n, 'insurance fund never goes negative');
-    this.emit({ type: 'InsuranceFundChanged', reason, symbol, accountId, deltaE8, balanceE8: this.insuranceFundE8 });
+    this.log.insuranceFundChanged(reason, symbol, accountId, deltaE8, this.insuranceFundE8);
   }
 
   // ---- Views --------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import type { Command } from './commands.js';
 import { DEFAULT_LIMITS, EngineContext, type EngineLimits } from './context.js';
 import { amendOrder, cancelAllOrders, cancelOrder } from './cancel.js';
 import type { EngineEvent, OrderView } from './events.js';
+import type { EventChunk, EventLog } from './event-log.js';
 import {
   accountView, allOpenOrders, depth, ledger, marketView, openOrders, previewOrder, type AccountView, type DepthLevel,
   type LedgerView, type MarketView, type OrderPreview, type OrderPreviewInput,
@@ -63,15 +64,39 @@ export class Engine {
 
   /** Applies one sequenced command and returns the events it produced. */
   apply(command: Command): EngineEvent[] {
+    return this.applyToEventLog(command).decode();
+  }
+
+  /**
+   * Applies one sequenced command and returns its events in the engine's event log, undecoded
+   * (valid until the next command). For consumers that count, skip or re-encode events, and for
+   * cascades that produce millions of them.
+   */
+  applyToEventLog(command: Command): EventLog {
+    this.run(command, undefined);
+    return this.ctx.log;
+  }
+
+  /**
+   * Applies one sequenced command and streams its events to `sink` in chunks as they are written
+   * (the last chunk when the command ends). The sink reads each chunk during the call and keeps
+   * nothing: chunks are reused. A cascade of any size then writes into the same few megabytes.
+   */
+  applyStreaming(command: Command, sink: (chunk: EventChunk) => void): void {
+    this.run(command, sink);
+    this.ctx.log.finishStream();
+  }
+
+  private run(command: Command, sink: ((chunk: EventChunk) => void) | undefined): void {
     const ctx = this.ctx;
     // Messages are built only on failure: this runs once per command.
     if (command.seq !== ctx.lastSeq + 1) throw new AssertionFailure(`command seq ${command.seq} follows ${ctx.lastSeq}`);
     assert(Number.isSafeInteger(command.atMs) && command.atMs >= 0, 'command time is a non-negative integer');
     ctx.lastSeq = command.seq;
-    ctx.events = [];
+    ctx.log.reset(sink);
     if (command.atMs < ctx.clockMs) {
       ctx.reject(command.type, REJECT.TIME_WENT_BACKWARDS, 0, '');
-      return ctx.events;
+      return;
     }
     advanceClock(ctx, command.atMs);
     ctx.clockMs = command.atMs;
@@ -81,7 +106,6 @@ export class Engine {
       market.adlQueues[0] = undefined;
       market.adlQueues[1] = undefined;
     }
-    return ctx.events;
   }
 
   private dispatch(command: Command): void {

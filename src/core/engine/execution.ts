@@ -121,12 +121,8 @@ function bookFill(
   market.lastTicks = priceTicks;
   lastExecution.filledLots += qtyLots;
   lastExecution.notionalE8 += notional;
-  ctx.emit({
-    type: 'Trade', symbol: instrument.symbol, tradeId, priceTicks, qtyLots,
-    takerSide: taker.side === BUY ? 'BUY' : 'SELL', makerOrderId: maker.orderId, takerOrderId: taker.orderId,
-    makerAccountId: maker.accountId, takerAccountId: taker.accountId, makerFeeE8: makerFee, takerFeeE8: takerFee,
-    kind: liquidation ? 'LIQUIDATION' : 'NORMAL', atMs,
-  });
+  ctx.log.trade(market.marketIndex, tradeId, priceTicks, qtyLots, taker.side === BUY ? 'BUY' : 'SELL', maker.orderId,
+    taker.orderId, maker.accountId, taker.accountId, makerFee, takerFee, liquidation ? 'LIQUIDATION' : 'NORMAL', atMs);
 }
 
 function expireMaker(ctx: EngineContext, maker: OrderRecord, reason: OrderEndReason, atMs: number): void {

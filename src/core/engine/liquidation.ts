@@ -197,13 +197,9 @@ function liquidateStep(
   if (position.isolated && position.sizeLots === 0) {
     releaseIsolatedMargin(ctx, account, position, 1, 1, orderId);
   }
-  ctx.emit({
-    type: 'Liquidation', accountId: account.accountId, symbol: instrument.symbol,
-    marginType: position.isolated ? 'ISOLATED' : 'CROSSED', side: side === BUY ? 'BUY' : 'SELL', orderId,
-    positionLotsBefore: sizeBefore, qtyLots: lots, bankruptcyPriceTicks: bankruptcyTicks, markTicks: market.markTicks,
-    marginBalanceE8, maintenanceMarginE8: maintenanceE8, bookFilledLots: bookFilled, bookNotionalE8: bookNotional,
-    feeE8: fee, insuranceDeltaE8: ctx.insuranceFundE8 - fundBefore, adl, atMs,
-  });
+  ctx.log.liquidation(account.accountId, market.marketIndex, position.isolated, side === BUY ? 'BUY' : 'SELL', orderId,
+    sizeBefore, lots, bankruptcyTicks, market.markTicks, marginBalanceE8, maintenanceE8, bookFilled, bookNotional, fee,
+    ctx.insuranceFundE8 - fundBefore, adl, atMs);
 }
 
 function clampPrice(market: Market, ticks: number): number {
@@ -291,12 +287,8 @@ function deleverage(
     const realized = applyFill(ctx, counterpartyAccount, market, counterpartySigned, priceTicks, 0n, tradeId, atMs,
       'ADL').realizedPnlE8;
     applyFill(ctx, account, market, -counterpartySigned, priceTicks, 0n, tradeId, atMs, 'ADL');
-    ctx.emit({
-      type: 'Trade', symbol: market.instrument.symbol, tradeId, priceTicks, qtyLots: take,
-      takerSide: side === BUY ? 'BUY' : 'SELL', makerOrderId: 0, takerOrderId: 0,
-      makerAccountId: counterparty.accountId, takerAccountId: account.accountId, makerFeeE8: 0n, takerFeeE8: 0n,
-      kind: 'ADL', atMs,
-    });
+    ctx.log.trade(market.marketIndex, tradeId, priceTicks, take, side === BUY ? 'BUY' : 'SELL', 0, 0,
+      counterparty.accountId, account.accountId, 0n, 0n, 'ADL', atMs);
     out.push({ accountId: counterparty.accountId, qtyLots: take, priceTicks, realizedPnlE8: realized });
     cancelOrders(ctx, counterpartyAccount, market.marketIndex, 'ADL', atMs);
     remaining -= take;

@@ -139,6 +139,7 @@ export function setOrderMarginInputs(market: Market, order: OrderRecord, priceTi
   const inputs = orderMarginInputs(market, order, notionalE8(market.instrument, priceTicks, order.origQtyLots));
   order.marginNotionalE8 = inputs.imNotionalE8;
   order.marginOpenLossE8 = inputs.openLossE8;
+  order.fullCostLeverage = 0;
 }
 
 const inputsScratch: MarginInputs = { imNotionalE8: 0n, openLossE8: 0n };

@@ -15,20 +15,14 @@ import type { Account, OrderRecord } from './state.js';
 export function emitOrderUpdate(
   ctx: EngineContext, order: OrderRecord, execution: ExecutionTypeName, reason: OrderEndReason,
 ): void {
-  ctx.emit({
-    type: 'OrderUpdate', execution, reason, order: ctx.orderView(order), tradeId: 0, lastQtyLots: 0,
-    lastPriceTicks: 0, maker: false, feeE8: 0n, realizedPnlE8: 0n,
-  });
+  ctx.log.orderUpdate(execution, reason, order, 0, 0, 0, false, 0n, 0n);
 }
 
 export function emitTradeUpdate(
   ctx: EngineContext, order: OrderRecord, tradeId: number, qtyLots: number, priceTicks: number, maker: boolean,
   feeE8: bigint, realizedPnlE8: bigint,
 ): void {
-  ctx.emit({
-    type: 'OrderUpdate', execution: 'TRADE', reason: 'NONE', order: ctx.orderView(order), tradeId,
-    lastQtyLots: qtyLots, lastPriceTicks: priceTicks, maker, feeE8, realizedPnlE8,
-  });
+  ctx.log.orderUpdate('TRADE', 'NONE', order, tradeId, qtyLots, priceTicks, maker, feeE8, realizedPnlE8);
 }
 
 const GENERATED_PREFIX = 'perpx-';

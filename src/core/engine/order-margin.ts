@@ -12,7 +12,12 @@ import { orderMarginOf, sideOrderMarginE8 } from './margin.js';
 import type { OrderRecord, Position } from './state.js';
 
 function fullCostE8(order: OrderRecord, leverage: number): bigint {
-  return divCeil(order.marginNotionalE8, BigInt(leverage)) + order.marginOpenLossE8;
+  // Cached per leverage: a large resting order is re-priced on every fill against it.
+  if (order.fullCostLeverage !== leverage) {
+    order.fullCostE8 = divCeil(order.marginNotionalE8, BigInt(leverage)) + order.marginOpenLossE8;
+    order.fullCostLeverage = leverage;
+  }
+  return order.fullCostE8;
 }
 
 function remainingCostE8(order: OrderRecord, leverage: number): bigint {

@@ -224,6 +224,7 @@ export function sendImmediate(
     } else {
       order.marginNotionalE8 = inputs.imNotionalE8;
       order.marginOpenLossE8 = inputs.openLossE8;
+      order.fullCostLeverage = 0;
     }
   }
   const outcome = executeTaker(ctx, market, order, {

@@ -63,7 +63,8 @@ export function applyFill(
     const absBefore = before < 0 ? -before : before;
     const absFill = signedLots < 0 ? -signedLots : signedLots;
     closed = absFill < absBefore ? absFill : absBefore;
-    const removedCost = divCeil(position.costE8 * BigInt(closed), BigInt(absBefore));
+    // A full close removes exactly the cost left (the division below would give the same).
+    const removedCost = closed === absBefore ? position.costE8 : divCeil(position.costE8 * BigInt(closed), BigInt(absBefore));
     const exitNotional = BigInt(closed) * BigInt(priceTicks) * k;
     realized = (before > 0 ? exitNotional : -exitNotional) - removedCost;
     position.costE8 -= removedCost;
@@ -156,15 +157,6 @@ function removeCrossPosition(account: Account): void {
 }
 
 export function emitPosition(ctx: EngineContext, position: Position): void {
-  ctx.emit({
-    type: 'PositionChanged',
-    accountId: position.accountId,
-    symbol: ctx.instrumentOf(position.market).symbol,
-    sizeLots: position.sizeLots,
-    costE8: position.costE8,
-    marginType: position.isolated ? 'ISOLATED' : 'CROSSED',
-    isolatedWalletE8: position.isolatedWalletE8,
-    leverage: position.leverage,
-    realizedPnlE8: position.realizedPnlE8,
-  });
+  ctx.log.positionChanged(position.accountId, position.market, position.sizeLots, position.costE8, position.isolated,
+    position.isolatedWalletE8, position.leverage, position.realizedPnlE8);
 }

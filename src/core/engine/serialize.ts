@@ -284,6 +284,7 @@ function readOrder(r: ByteReader): OrderRecord {
   order.resting = r.bool();
   order.marginNotionalE8 = r.big();
   order.marginOpenLossE8 = r.big();
+  order.fullCostLeverage = 0;
   order.trailingActive = r.bool();
   order.trailingExtremeTicks = r.uint();
   return order;

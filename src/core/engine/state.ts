@@ -37,6 +37,11 @@ export class OrderRecord {
   nextInAccount: OrderRecord | undefined = undefined;
   trailingExtremeTicks = 0;
   updatedAtMs: number;
+  /** Cache of the §1.2 cost of the full original quantity at leverage `fullCostLeverage` (0: stale). */
+  fullCostE8 = 0n;
+  fullCostLeverage = 0;
+  /** The event log's packed code of the fields fixed at creation (a cache, not state; -1 until first used). */
+  eventBits = -1;
 
   constructor(
     readonly orderId: number,
