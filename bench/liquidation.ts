@@ -105,7 +105,7 @@ function scanAll(driver: Driver, markTicks: number): Set<number> {
   const market = driver.engine.market('BTCUSDT');
   const found = new Set<number>();
   const instrument = market.instrument;
-  for (const position of market.openPositions.values() as IterableIterator<Position>) {
+  for (const position of market.openPositions.values()) {
     const account = ctx.accounts.get(position.accountId)!;
     // Single-symbol cross accounts: margin balance = wallet + UPnL at the new mark.
     const shifted = { ...position };

@@ -9,7 +9,9 @@
  * it means the instruments or the code changed under the data directory, and falling back to an
  * older snapshot (or a full replay) would silently compute a different state. That is fatal.
  */
-import { createOrderBook, Engine, type Command, type EngineEvent, type InstrumentSpec } from '../core/index.js';
+import {
+  createOrderBook, Engine, type Command, type EngineEvent, type EventLog, type InstrumentSpec,
+} from '../core/index.js';
 import { IdempotencyWindow, type IdempotencyWindowOptions } from './idempotency-window.js';
 import { listSegments, readJournal, type SegmentFile, type TornTail } from './journal-reader.js';
 import type { JournalLogger } from './logger.js';
@@ -64,8 +66,20 @@ export async function restoreNewestSnapshot(dataDir: string, instruments: readon
 
 export interface ReplayedEntry {
   readonly command: Command;
+  /** The command's events, decoded on first read; read them inside the callback (the engine reuses its log). */
   readonly events: readonly EngineEvent[];
   readonly record: JournalRecord;
+}
+
+/** A replayed record whose events are decoded only if a listener asks (most replays never do). */
+class LazyEntry implements ReplayedEntry {
+  private decoded: readonly EngineEvent[] | undefined = undefined;
+
+  constructor(readonly command: Command, readonly record: JournalRecord, private readonly log: EventLog) {}
+
+  get events(): readonly EngineEvent[] {
+    return (this.decoded ??= this.log.decode());
+  }
 }
 
 export interface RecoveryOptions {
@@ -115,12 +129,12 @@ export async function recover(options: RecoveryOptions): Promise<RecoveredState>
   const result = await readJournal(segments, {
     fromSeq: restored.snapshotSeq + 1,
     onRecord: (record) => {
-      const events = engine.apply(record.command);
+      const log = engine.applyToEventLog(record.command);
       if (window !== undefined) {
         window.advance(record.atMs);
         if (record.idempotencyKey !== undefined) window.add(record.idempotencyKey, record.seq, record.atMs, record.bodyCrc);
       }
-      options.onEntry?.({ command: record.command, events, record }, engine);
+      options.onEntry?.(new LazyEntry(record.command, record, log), engine);
     },
     ...(options.onSegment === undefined ? {} : { onSegment: options.onSegment }),
   });
@@ -159,10 +173,10 @@ export async function replayRange(options: ReplayRangeOptions): Promise<number> 
   const result = await readJournal(segments, {
     fromSeq: restored.snapshotSeq + 1, toSeq,
     onRecord: (record) => {
-      const events = engine.apply(record.command);
+      const log = engine.applyToEventLog(record.command);
       if (record.seq >= fromSeq) {
         delivered++;
-        options.listener({ command: record.command, events, record });
+        options.listener(new LazyEntry(record.command, record, log));
       }
     },
     ...(options.yieldEvery === undefined ? {} : { yieldEvery: options.yieldEvery }),

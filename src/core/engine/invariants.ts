@@ -59,7 +59,7 @@ function checkMarkets(ctx: EngineContext, fail: (message: string) => void, deep:
       open++;
       if (position.sizeLots > 0) longs += position.sizeLots;
       else shorts -= position.sizeLots;
-      if (market.openPositions.get(account.accountId) !== position) fail(`${symbol}: open position of ${account.accountId} not indexed`);
+      if (!position.open) fail(`${symbol}: open position of ${account.accountId} not indexed`);
     }
     if (longs !== shorts) fail(`${symbol}: long open interest ${longs} != short ${shorts}`);
     if (longs !== market.longOpenInterestLots || shorts !== market.shortOpenInterestLots) {
@@ -167,9 +167,10 @@ function checkAccounts(ctx: EngineContext, fail: (message: string) => void): voi
       if (ctx.liveOrders.get(order.orderId) !== order || order.accountId !== id) fail(`account ${id}: listed order not live`);
       if (liveOrderByClientId(ctx, account, order.clientOrderId) !== order) fail(`account ${id}: client id lookup`);
     }
-    for (const [clientOrderId, orderId] of account.clientOrderIds) {
-      const order = ctx.liveOrders.get(orderId);
-      if (order?.accountId !== id || order.clientOrderId !== clientOrderId) fail(`account ${id}: client id map`);
+    for (const [clientOrderId, order] of account.clientOrderIds) {
+      if (ctx.liveOrders.get(order.orderId) !== order || order.accountId !== id || order.clientOrderId !== clientOrderId) {
+        fail(`account ${id}: client id map`);
+      }
     }
   }
 }

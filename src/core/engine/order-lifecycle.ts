@@ -52,8 +52,9 @@ function generatedOrderIdOf(clientOrderId: string): number | undefined {
  * generated ids name their order id, so they need no map entry.
  */
 export function liveOrderByClientId(ctx: EngineContext, account: Account, clientOrderId: string): OrderRecord | undefined {
+  // Client-chosen ids map straight to the record (one lookup, not two, on every keyed command).
   const mapped = account.clientOrderIds.get(clientOrderId);
-  if (mapped !== undefined) return ctx.liveOrders.get(mapped);
+  if (mapped !== undefined) return mapped;
   const orderId = generatedOrderIdOf(clientOrderId);
   if (orderId === undefined) return undefined;
   const order = ctx.liveOrders.get(orderId);
@@ -68,7 +69,7 @@ export function addLiveOrder(ctx: EngineContext, account: Account, order: OrderR
   assert(ctx.liveOrders.size === liveBefore + 1 && !order.live, 'order id is new');
   order.live = true;
   account.orders.add(order);
-  if (!order.generatedClientId) account.clientOrderIds.set(order.clientOrderId, order.orderId);
+  if (!order.generatedClientId) account.clientOrderIds.set(order.clientOrderId, order);
   if (order.reduceOnly) account.reduceOnlyOrders++;
   const position = positionOf(ctx, account, order.market);
   if (order.conditional && !order.triggered) position.algoOrderCount++;
@@ -79,7 +80,7 @@ function removeLiveOrder(ctx: EngineContext, account: Account, order: OrderRecor
   ctx.liveOrders.delete(order.orderId);
   order.live = false;
   account.orders.remove(order);
-  if (!order.generatedClientId && account.clientOrderIds.get(order.clientOrderId) === order.orderId) {
+  if (!order.generatedClientId && account.clientOrderIds.get(order.clientOrderId) === order) {
     account.clientOrderIds.delete(order.clientOrderId);
   }
   if (order.reduceOnly) account.reduceOnlyOrders--;

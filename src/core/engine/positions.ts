@@ -138,10 +138,10 @@ function onSizeChanged(ctx: EngineContext, account: Account, market: Market, pos
   if (after > 0) market.longOpenInterestLots += after;
   else if (after < 0) market.shortOpenInterestLots -= after;
   if (before === 0) {
-    market.openPositions.set(account.accountId, position);
+    market.openPositions.add(position);
     if (!position.isolated) addCrossPosition(account);
   } else if (after === 0) {
-    market.openPositions.delete(account.accountId);
+    market.openPositions.remove(position);
     market.liquidations.remove(position);
     if (!position.isolated) removeCrossPosition(account);
   }

@@ -190,7 +190,7 @@ export function restoreState(ctx: EngineContext, bytes: Uint8Array): void {
     order.live = true;
     account.orders.add(order);
     order.generatedClientId = order.clientOrderId === generatedClientOrderId(order.orderId);
-    if (!order.generatedClientId) account.clientOrderIds.set(order.clientOrderId, order.orderId);
+    if (!order.generatedClientId) account.clientOrderIds.set(order.clientOrderId, order);
     if (order.reduceOnly) account.reduceOnlyOrders++;
     const position = positionOf(ctx, account, order.market);
     if (order.conditional && !order.triggered) {
@@ -241,7 +241,7 @@ function readAccount(r: ByteReader, ctx: EngineContext): void {
     position.updatedAtMs = r.uint();
     account.positions.set(marketIndex, position);
     if (position.sizeLots !== 0) {
-      market.openPositions.set(account.accountId, position);
+      market.openPositions.add(position);
       if (position.sizeLots > 0) market.longOpenInterestLots += position.sizeLots;
       else market.shortOpenInterestLots -= position.sizeLots;
       if (!position.isolated) account.crossPositionCount++;
