@@ -18,18 +18,32 @@
  * default 16) for latency below saturation; autocannon paces each connection, so arrivals still
  * come in small bursts.
  *
- * Usage: npm run bench -- api [--json] [--duration S] [--connections N] [--subscribers N] [--paced-rate N] [--paced-connections N] [--no-fsync] [--profile DIR]
+ * Then the wrk phases (bench/api-wrk.ts, bench/api-orders.lua), when `wrk` is on PATH: autocannon
+ * and the signing in setupRequest cost ~0.3–0.5 core of the load generator on this 2-core machine,
+ * which the server then lacks. Before the phase every request is pre-signed (same payload form and
+ * account/side cycle, a distinct newClientOrderId each, timestamp = generation time, recvWindow
+ * 60000; --wrk-max-rate × duration × 1.5 of them) into a file; wrk (--wrk-connections, default 64;
+ * --wrk-threads, default 1) sends them in order, each at most once. Server CPU per request as in
+ * the autocannon phases, plus wrk's own CPU. The peer: a bare node:http process (same node flags
+ * as the server) that reads each body and answers with a captured perpx order response, driven by
+ * the same script and request file right after perpx (perpx stopped); `vsPeer` = perpx req/s ÷
+ * peer req/s. Every load phase also reports `otherCpu`: cores used meanwhile by other processes.
+ * Without wrk these phases are skipped (a note on stderr; null figures).
+ *
+ * Usage: npm run bench -- api [--json] [--duration S] [--connections N] [--subscribers N] [--paced-rate N] [--paced-connections N]
+ *   [--wrk-connections N] [--wrk-threads N] [--wrk-max-rate N] [--no-fsync] [--profile DIR]
  * (--profile writes a V8 CPU profile of the server process to DIR.)
  * With --json the last stdout line is one JSON object with every figure.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import WebSocket from 'ws';
 import { AdminClient, type CreatedAccount } from '../src/api/admin-client.js';
+import { findOnPath, machineBusySeconds, processCpuSeconds, startPeer, wrkLoad, writeOrderFile, type SampleResponse, type WrkFigures } from './api-wrk.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -77,24 +91,13 @@ async function startServer(dataDir: string, fsync: boolean, profileDir: string |
   };
 }
 
+/** The 4-step account/side cycle every load phase follows, indexed by request id % 4. */
+const PLAN: readonly (readonly [0 | 1, 'BUY' | 'SELL'])[] = [[0, 'BUY'], [1, 'SELL'], [0, 'SELL'], [1, 'BUY']];
+
 function signedBody(account: CreatedAccount, side: 'BUY' | 'SELL', id: number, nowMs: number): string {
   const payload = `symbol=BTCUSDT&side=${side}&type=LIMIT&timeInForce=GTC&quantity=0.001&price=60000` +
     `&newClientOrderId=b${id}&timestamp=${nowMs}&recvWindow=60000`;
   return `${payload}&signature=${createHmac('sha256', account.apiSecret).update(payload).digest('hex')}`;
-}
-
-/**
- * CPU seconds (user + system) a process has used so far, from /proc (Linux); with `thread`, only
- * that thread (the main thread's id is the pid: the thread that runs HTTP, the engine and the journal).
- */
-function processCpuSeconds(pid: number, thread?: number): number {
-  try {
-    const path = thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`;
-    const fields = readFileSync(path, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return Number.NaN;
-  }
 }
 
 interface RestFigures {
@@ -118,6 +121,8 @@ interface RestFigures {
   readonly serverCpuUsPerRequest: number;
   readonly serverMainThreadUsPerRequest: number;
   readonly loadGeneratorCpu: number;
+  /** Cores used meanwhile by everything else on the machine (/proc/stat busy minus server and bench). */
+  readonly otherCpu: number;
 }
 
 async function orderLoad(url: string, accounts: [CreatedAccount, CreatedAccount], connections: number, durationS: number,
@@ -125,8 +130,8 @@ async function orderLoad(url: string, accounts: [CreatedAccount, CreatedAccount]
   const serverCpuBefore = processCpuSeconds(serverPid);
   const mainCpuBefore = processCpuSeconds(serverPid, serverPid);
   const ownCpuBefore = process.cpuUsage();
+  const machineBefore = machineBusySeconds();
   const wallBefore = Date.now();
-  const plan: [0 | 1, 'BUY' | 'SELL'][] = [[0, 'BUY'], [1, 'SELL'], [0, 'SELL'], [1, 'BUY']];
   const errorCodes = new Map<string, number>();
   const result = await autocannon({
     url, connections, pipelining: 1, duration: durationS, ...(overallRate === undefined ? {} : { overallRate }),
@@ -136,7 +141,7 @@ async function orderLoad(url: string, accounts: [CreatedAccount, CreatedAccount]
       // position comes from the global request counter instead.
       setupRequest: (request: Record<string, unknown>) => {
         const id = counter.next++;
-        const [who, side] = plan[id % 4]!;
+        const [who, side] = PLAN[id % 4]!;
         const account = accounts[who];
         request['headers'] = { 'content-type': 'application/x-www-form-urlencoded', 'X-MBX-APIKEY': account.apiKey };
         request['body'] = signedBody(account, side, id, Date.now());
@@ -151,6 +156,8 @@ async function orderLoad(url: string, accounts: [CreatedAccount, CreatedAccount]
   });
   const serverCpuS = processCpuSeconds(serverPid) - serverCpuBefore;
   const mainCpuS = processCpuSeconds(serverPid, serverPid) - mainCpuBefore;
+  const ownCpuS = cpuSeconds(process.cpuUsage(ownCpuBefore));
+  const otherCpuS = machineBusySeconds() - machineBefore - serverCpuS - ownCpuS;
   const requests = Math.max(1, result.requests.total);
   return {
     requestsPerSec: Math.round(result.requests.average), p50Ms: result.latency.p50, p90Ms: result.latency.p90,
@@ -160,7 +167,8 @@ async function orderLoad(url: string, accounts: [CreatedAccount, CreatedAccount]
     serverMainThreadCpu: round2(mainCpuS / ((Date.now() - wallBefore) / 1000)),
     serverCpuUsPerRequest: Math.round((serverCpuS * 1e6) / requests),
     serverMainThreadUsPerRequest: Math.round((mainCpuS * 1e6) / requests),
-    loadGeneratorCpu: round2(cpuSeconds(process.cpuUsage(ownCpuBefore)) / ((Date.now() - wallBefore) / 1000)),
+    loadGeneratorCpu: round2(ownCpuS / ((Date.now() - wallBefore) / 1000)),
+    otherCpu: round2(Math.max(0, otherCpuS) / ((Date.now() - wallBefore) / 1000)),
   };
 }
 
@@ -222,6 +230,41 @@ async function fanout(url: string, accounts: [CreatedAccount, CreatedAccount], s
   };
 }
 
+/**
+ * The wrk phases' requests are signed before the phase with timestamp = generation time and
+ * recvWindow=60000, so generation + phase must stay well inside 60 s.
+ */
+const MAX_WRK_DURATION_S = 45;
+
+/** perpx req/s ÷ peer req/s, to 3 decimals. */
+function ratio(perpx: WrkFigures, peer: WrkFigures): number {
+  return Math.round((perpx.requestsPerSec / peer.requestsPerSec) * 1000) / 1000;
+}
+
+/**
+ * One real order (the next step of the cycle) sent with fetch: its answer (headers and body) is
+ * what the peer sends back.
+ */
+async function sampleOrderResponse(url: string, accounts: [CreatedAccount, CreatedAccount], counter: { next: number }):
+  Promise<SampleResponse> {
+  const id = counter.next++;
+  const [who, side] = PLAN[id % 4]!;
+  const account = accounts[who];
+  const response = await fetch(`${url}/fapi/v1/order`, {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'X-MBX-APIKEY': account.apiKey },
+    body: signedBody(account, side, id, Date.now()),
+  });
+  const body = await response.text();
+  if (response.status !== 200) throw new Error(`sample order answered ${response.status}: ${body}`);
+  const headers: string[] = [];
+  for (const name of ['x-mbx-used-weight-1m', 'x-mbx-order-count-10s', 'x-mbx-order-count-1m', 'content-type']) {
+    const value = response.headers.get(name);
+    if (value !== null) headers.push(name, value);
+  }
+  headers.push('content-length', String(Buffer.byteLength(body)));
+  return { body, headers };
+}
+
 export async function runApiBench(argv: string[]): Promise<void> {
   const json = argv.includes('--json');
   const fsync = !argv.includes('--no-fsync');
@@ -233,7 +276,12 @@ export async function runApiBench(argv: string[]): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'perpx-bench-api-'));
   const profileAt = argv.indexOf('--profile');
   const profileDir = profileAt < 0 ? undefined : resolve(argv[profileAt + 1] ?? 'runs/api-profile');
+  const wrkConnections = option(argv, '--wrk-connections', 64);
+  const wrkThreads = option(argv, '--wrk-threads', 1);
+  const wrkMaxRate = option(argv, '--wrk-max-rate', 60_000);
+  const workDir = mkdtempSync(join(tmpdir(), 'perpx-bench-api-wrk-'));
   const server = await startServer(dataDir, fsync, profileDir);
+  let serverStopped = false;
   try {
     const admin = new AdminClient({ url: server.url, token: 'bench-token' });
     await admin.fundInsurance('1000000');
@@ -248,25 +296,92 @@ export async function runApiBench(argv: string[]): Promise<void> {
         `(${connections} connections, ${rest.requests} requests, non-2xx ${rest.non2xx} ${JSON.stringify(rest.errorCodes)}, ` +
         `errors ${rest.errors}); CPU: server ${rest.serverCpu} core (main thread ${rest.serverMainThreadCpu}; ` +
         `${rest.serverCpuUsPerRequest} µs/request, main thread ${rest.serverMainThreadUsPerRequest} µs), ` +
-        `load generator ${rest.loadGeneratorCpu} core`);
+        `load generator ${rest.loadGeneratorCpu} core, everything else ${rest.otherCpu} core`);
     }
     // The same flow offered at a fixed rate below saturation: latency without the queueing of a
     // saturated single writer.
     const paced = await orderLoad(server.url, accounts, pacedConnections, durationS, counter, server.child.pid!, pacedRate);
     if (!json) {
       console.log(`REST at a paced ${pacedRate} req/s (${pacedConnections} connections): ${paced.requestsPerSec} req/s, p50 ${paced.p50Ms} ms, p90 ${paced.p90Ms} ms, ` +
-        `p99 ${paced.p99Ms} ms, max ${paced.maxMs} ms`);
+        `p99 ${paced.p99Ms} ms, max ${paced.maxMs} ms (everything else ${paced.otherCpu} core)`);
     }
     const ws = await fanout(server.url, accounts, subscribers, durationS, counter, server.child.pid!);
     if (!json) {
       console.log(`WS depth fan-out: ${subscribers} subscribers, ${ws.messagesPerSec} msg/s (${ws.perSubscriberPerSec}/subscriber), ` +
         `delay p50 ${ws.p50Ms} ms, p99 ${ws.p99Ms} ms`);
     }
+    // wrk phases: perpx, then (after the ledger check, with perpx stopped) the bare node:http peer,
+    // both with the same Lua script and the same file of pre-signed requests.
+    let restWrk: WrkFigures | null = null;
+    let peerWrk: (WrkFigures & { responseBytes: number }) | null = null;
+    const wrkPath = findOnPath('wrk');
+    let sample: SampleResponse | undefined;
+    let preSigned = 0;
+    const orders = join(workDir, 'orders.txt');
+    const wrkDurationS = Math.min(durationS, MAX_WRK_DURATION_S);
+    if (wrkPath === undefined) {
+      console.error('wrk not on PATH (apt-get install wrk): skipping the wrk phases');
+    } else {
+      sample = await sampleOrderResponse(server.url, accounts, counter);
+      // Enough distinct requests for the whole phase at up to --wrk-max-rate, on a multiple of
+      // 4 × threads so every thread's slice keeps the 4-step cycle.
+      const unit = 4 * wrkThreads;
+      preSigned = Math.ceil((wrkMaxRate * wrkDurationS * 1.5) / unit) * unit;
+      const generated = Date.now();
+      writeOrderFile(orders, preSigned, () => {
+        const id = counter.next++;
+        const [who, side] = PLAN[id % 4]!;
+        return [who, signedBody(accounts[who], side, id, Date.now())];
+      });
+      if (!json) {
+        console.log(`wrk: ${preSigned} requests pre-signed in ${Date.now() - generated} ms` +
+          `${wrkDurationS < durationS ? ` (wrk phases capped at ${wrkDurationS} s: the timestamps must stay inside recvWindow)` : ''}`);
+      }
+      restWrk = await wrkLoad({ url: server.url, serverPid: server.child.pid!, file: orders, preSigned,
+        apiKeys: [accounts[0].apiKey, accounts[1].apiKey], connections: wrkConnections, threads: wrkThreads, durationS: wrkDurationS });
+      if (!json) {
+        console.log(`REST signed orders via wrk: ${restWrk.requestsPerSec} req/s, p50 ${restWrk.p50Ms} ms, p90 ${restWrk.p90Ms} ms, ` +
+          `p99 ${restWrk.p99Ms} ms, max ${restWrk.maxMs} ms (${wrkConnections} connections, ${wrkThreads} wrk thread(s), ` +
+          `${restWrk.requests} requests of ${preSigned} pre-signed${restWrk.wraps > 0 ? `, slice started over ${restWrk.wraps}×` : ''}, ` +
+          `non-2xx ${restWrk.non2xx}, socket errors ${restWrk.errors}); ` +
+          `CPU: server ${restWrk.serverCpu} core (main thread ${restWrk.serverMainThreadCpu}; ${restWrk.serverCpuUsPerRequest} µs/request, ` +
+          `main thread ${restWrk.serverMainThreadUsPerRequest} µs), wrk ${restWrk.wrkCpu} core (${restWrk.wrkCpuUsPerRequest} µs/request), ` +
+          `everything else ${restWrk.otherCpu} core`);
+      }
+    }
     const ledger = await admin.ledger();
-    const figures = { bench: 'api', fsync, rest, restPaced: { ratePerSec: pacedRate, ...paced }, ws, ledgerOk: ledger.ok, cpus: (await import('node:os')).cpus().length };
+    await server.stop();
+    serverStopped = true;
+    if (wrkPath !== undefined && sample !== undefined && restWrk !== null) {
+      const peer = await startPeer(workDir, sample);
+      try {
+        const peerRun = { url: peer.url, serverPid: peer.pid, file: orders, preSigned,
+          apiKeys: [accounts[0].apiKey, accounts[1].apiKey] as const, connections: wrkConnections, threads: wrkThreads };
+        await wrkLoad({ ...peerRun, durationS: 1 }); // warm-up: perpx was warmed by the phases before
+        peerWrk = { ...(await wrkLoad({ ...peerRun, durationS: wrkDurationS })), responseBytes: Buffer.byteLength(sample.body) };
+      } finally {
+        await peer.stop();
+      }
+      if (!json) {
+        console.log(`bare node:http peer via wrk (same script and requests, the ${peerWrk.responseBytes}-byte perpx answer): ` +
+          `${peerWrk.requestsPerSec} req/s, p50 ${peerWrk.p50Ms} ms, p90 ${peerWrk.p90Ms} ms, p99 ${peerWrk.p99Ms} ms, max ${peerWrk.maxMs} ms ` +
+          `(non-2xx ${peerWrk.non2xx}, socket errors ${peerWrk.errors}); CPU: peer ${peerWrk.serverCpu} core ` +
+          `(${peerWrk.serverCpuUsPerRequest} µs/request), wrk ${peerWrk.wrkCpu} core, everything else ${peerWrk.otherCpu} core; ` +
+          `perpx ÷ peer ${ratio(restWrk, peerWrk)} (req/s); main-thread CPU per request ` +
+          `${restWrk.serverMainThreadUsPerRequest} µs vs ${peerWrk.serverMainThreadUsPerRequest} µs`);
+      }
+    }
+    const vsPeer = restWrk === null || peerWrk === null ? null : ratio(restWrk, peerWrk);
+    // Less sensitive to other load on a shared machine than the rates: main-thread CPU per request.
+    const cpuPerRequestVsPeer = restWrk === null || peerWrk === null ? null
+      : Math.round((restWrk.serverMainThreadUsPerRequest / peerWrk.serverMainThreadUsPerRequest) * 10) / 10;
+    const figures = { bench: 'api', fsync, rest, restPaced: { ratePerSec: pacedRate, ...paced }, ws, restWrk, peerWrk, vsPeer,
+      cpuPerRequestVsPeer,
+      ledgerOk: ledger.ok, cpus: (await import('node:os')).cpus().length };
     console.log(json ? JSON.stringify(figures) : `ledger ok: ${ledger.ok}`);
   } finally {
-    await server.stop();
+    if (!serverStopped) await server.stop();
+    rmSync(workDir, { recursive: true, force: true });
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
