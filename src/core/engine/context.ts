@@ -13,6 +13,7 @@ import type { RejectReason } from './reject-codes.js';
 import type { CommandType } from './commands.js';
 import type { BalanceReason, InsuranceReason, OrderView } from './events.js';
 import { EventLog } from './event-log.js';
+import { OrderTable } from './order-table.js';
 import { Account, type Market, type OrderRecord, type Position } from './state.js';
 
 /** Limits that bound loops and memory (TigerBeetle style: every queue has a bound). */
@@ -39,7 +40,7 @@ export class EngineContext implements BookListener {
   /** The same accounts indexed by id (ids are dense counters), for O(1) lookups on hot paths. */
   private readonly accountsById: (Account | undefined)[] = [];
   /** Every live order by id (resting or waiting for a trigger). */
-  readonly liveOrders = new Map<number, OrderRecord>();
+  readonly liveOrders = new OrderTable();
   insuranceFundE8 = 0n;
   feePoolE8 = 0n;
   depositsE8 = 0n;

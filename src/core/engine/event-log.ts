@@ -117,6 +117,8 @@ const CHUNK_NUMS = 1 << 18;
 const CHUNK_BIGS = 1 << 16;
 /** Sealed chunks kept for reuse after a command (a cascade may need many; memory goes back). */
 const POOL_CHUNKS = 8;
+/** Stale string/huge-value slots a chunk may keep between commands. */
+const STALE_SLOTS_KEPT = 4096;
 
 type Markets = readonly { readonly instrument: Instrument }[];
 
@@ -129,6 +131,9 @@ export class EventChunk {
   readonly bigs: BigInt64Array;
   readonly strs: string[] = [];
   readonly hugeBigs: bigint[] = [];
+  /** Used length of strs and hugeBigs (slots past it are stale: truncating an array every command costs more). */
+  strLength = 0;
+  hugeLength = 0;
   numLength = 0;
   bigLength = 0;
   count = 0;
@@ -142,8 +147,11 @@ export class EventChunk {
     this.numLength = 0;
     this.bigLength = 0;
     this.count = 0;
-    this.strs.length = 0;
-    this.hugeBigs.length = 0;
+    // Small arrays keep their stale slots for reuse; a big one (a cascade's) lets its strings go.
+    if (this.strLength > STALE_SLOTS_KEPT) this.strs.length = 0;
+    if (this.hugeLength > STALE_SLOTS_KEPT) this.hugeBigs.length = 0;
+    this.strLength = 0;
+    this.hugeLength = 0;
   }
 
   /** Number of events of one type in the chunk (no decoding, no allocation). */
@@ -192,6 +200,8 @@ export class EventLog {
   private bigs: BigInt64Array;
   private strs: string[];
   private hugeBigs: bigint[];
+  private strLength = 0;
+  private hugeLength = 0;
   private numLength = 0;
   private bigLength = 0;
   private chunkCount = 0;
@@ -212,11 +222,18 @@ export class EventLog {
 
   /** Starts a new command's events: collecting, or streaming full chunks to `sink`. */
   reset(sink?: (chunk: EventChunk) => void): void {
-    for (const chunk of this.sealed) if (this.pool.length < POOL_CHUNKS && chunk.nums.length === CHUNK_NUMS) this.pool.push(chunk);
-    this.sealed.length = 0;
+    if (this.sealed.length > 0) {
+      for (const chunk of this.sealed) {
+        if (this.pool.length < POOL_CHUNKS && chunk.nums.length === CHUNK_NUMS) this.pool.push(chunk);
+      }
+      this.sealed.length = 0;
+    }
+    this.sealCurrent();
     this.current.clear();
     this.numLength = 0;
     this.bigLength = 0;
+    this.strLength = 0;
+    this.hugeLength = 0;
     this.chunkCount = 0;
     this.count = 0;
     this.sink = sink;
@@ -229,6 +246,11 @@ export class EventLog {
     this.sealCurrent();
     sink(this.current);
     this.current.clear();
+    this.numLength = 0;
+    this.bigLength = 0;
+    this.strLength = 0;
+    this.hugeLength = 0;
+    this.chunkCount = 0;
   }
 
   /** Every event since the last reset as the objects adapters consume (collecting mode). */
@@ -256,6 +278,8 @@ export class EventLog {
     const chunk = this.current;
     chunk.numLength = this.numLength;
     chunk.bigLength = this.bigLength;
+    chunk.strLength = this.strLength;
+    chunk.hugeLength = this.hugeLength;
     chunk.count = this.chunkCount;
   }
 
@@ -278,6 +302,8 @@ export class EventLog {
     this.hugeBigs = this.current.hugeBigs;
     this.numLength = 0;
     this.bigLength = 0;
+    this.strLength = 0;
+    this.hugeLength = 0;
     this.chunkCount = 0;
   }
 
@@ -299,7 +325,7 @@ export class EventLog {
       this.bigs[this.bigLength++] = value;
     } else {
       this.bigs[this.bigLength++] = ESCAPE;
-      this.hugeBigs.push(value);
+      this.hugeBigs[this.hugeLength++] = value;
     }
   }
 
@@ -353,7 +379,7 @@ export class EventLog {
     this.num(order.orderId);
     this.num(order.accountId);
     this.num(order.market);
-    this.strs.push(order.clientOrderId);
+    this.strs[this.strLength++] = order.clientOrderId;
     let fixed = order.eventBits;
     if (fixed < 0) fixed = order.eventBits = fixedOrderBits(order);
     this.num(fixed | (order.triggered ? PACK_TRIGGERED : 0) | (codeOf(STATUSES, order.status) << PACK_STATUS_SHIFT));
@@ -480,7 +506,11 @@ export class EventLog {
     this.num(code);
     this.num(accountId);
     this.num(orderId);
-    this.strs.push(commandType, msg, symbol, clientOrderId);
+    const strs = this.strs;
+    strs[this.strLength++] = commandType;
+    strs[this.strLength++] = msg;
+    strs[this.strLength++] = symbol;
+    strs[this.strLength++] = clientOrderId;
   }
 }
 
@@ -493,8 +523,8 @@ class ChunkReader {
   readAll(out: EngineEvent[]): void {
     const c = this.c;
     for (let i = 0; i < this.chunk.count; i++) out.push(this.read(c));
-    if (c.num !== this.chunk.numLength || c.big !== this.chunk.bigLength || c.str !== this.chunk.strs.length ||
-      c.huge !== this.chunk.hugeBigs.length) {
+    if (c.num !== this.chunk.numLength || c.big !== this.chunk.bigLength || c.str !== this.chunk.strLength ||
+      c.huge !== this.chunk.hugeLength) {
       throw new AssertionFailure('an event chunk decodes to its end');
     }
   }

@@ -64,9 +64,8 @@ export function liveOrderByClientId(ctx: EngineContext, account: Account, client
 
 /** Registers a live order (resting or conditional). */
 export function addLiveOrder(ctx: EngineContext, account: Account, order: OrderRecord): void {
-  const liveBefore = ctx.liveOrders.size;
-  ctx.liveOrders.set(order.orderId, order);
-  assert(ctx.liveOrders.size === liveBefore + 1 && !order.live, 'order id is new');
+  assert(!order.live, 'a live order joins once');
+  ctx.liveOrders.add(order);
   order.live = true;
   account.orders.add(order);
   if (!order.generatedClientId) account.clientOrderIds.set(order.clientOrderId, order);
@@ -77,7 +76,7 @@ export function addLiveOrder(ctx: EngineContext, account: Account, order: OrderR
 }
 
 function removeLiveOrder(ctx: EngineContext, account: Account, order: OrderRecord): void {
-  ctx.liveOrders.delete(order.orderId);
+  ctx.liveOrders.remove(order);
   order.live = false;
   account.orders.remove(order);
   if (!order.generatedClientId && account.clientOrderIds.get(order.clientOrderId) === order) {

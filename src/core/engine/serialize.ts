@@ -186,7 +186,7 @@ export function restoreState(ctx: EngineContext, bytes: Uint8Array): void {
     const order = readOrder(r);
     orders.set(order.orderId, order);
     const account = ctx.account(order.accountId);
-    ctx.liveOrders.set(order.orderId, order);
+    ctx.liveOrders.add(order);
     order.live = true;
     account.orders.add(order);
     order.generatedClientId = order.clientOrderId === generatedClientOrderId(order.orderId);
