@@ -5,6 +5,8 @@
  * instead of the rejected command must have the same stateHash).
  */
 import { describe, expect, it } from 'vitest';
+import { BUY, SELL } from '../../src/core/book/types.js';
+import { checkPercentPrice } from '../../src/core/engine/order-checks.js';
 import { BTCUSDT } from '../../src/core/instrument/catalog.js';
 import type { InstrumentSpec } from '../../src/core/instrument/instrument.js';
 import type { EngineEvent } from '../../src/core/engine/events.js';
@@ -346,6 +348,25 @@ describe('cancel, amend, client order ids', () => {
     const gtx = h.engine.openOrders(trader)[0]!.orderId;
     expect(codes(h.run({ type: 'AmendOrder', accountId: trader, symbol: 'BTCUSDT', orderId: gtx, clientOrderId: '',
       qtyLots: 1000, priceTicks: 500200 }))).toEqual([-5022]);
+  });
+});
+
+describe('PERCENT_PRICE bounds', () => {
+  it('accept a limit exactly at mark × 1.05 (buy) and mark × 0.95 (sell), and follow the mark', () => {
+    const { h, trader } = market();
+    expect(codes(h.order(trader, 'BTCUSDT', 'BUY', 'LIMIT', '0.01', { price: '52500' }))).toEqual([]);
+    expect(codes(h.order(trader, 'BTCUSDT', 'SELL', 'LIMIT', '0.01', { price: '47500' }))).toEqual([]);
+    // The bounds are cached per mark; whenever the mark moves they must follow it.
+    const btc = h.engine.market('BTCUSDT');
+    for (const mark of [600_000, 431_111, 500_000]) {
+      btc.markTicks = mark;
+      const maxBuy = Math.floor((mark * 105) / 100);
+      const minSell = Math.ceil((mark * 95) / 100);
+      expect(checkPercentPrice(btc, BUY, maxBuy)).toBeUndefined();
+      expect(checkPercentPrice(btc, BUY, maxBuy + 1)?.code).toBe(-4016);
+      expect(checkPercentPrice(btc, SELL, minSell)).toBeUndefined();
+      expect(checkPercentPrice(btc, SELL, minSell - 1)?.code).toBe(-4024);
+    }
   });
 });
 

@@ -61,11 +61,17 @@ export function capAtBankruptcy(ctx: EngineContext, account: Account, market: Ma
 
 /** PERCENT_PRICE against mark for a limit price; undefined when within the band. */
 export function checkPercentPrice(market: Market, side: Side, priceTicks: number): RejectReason | undefined {
-  const instrument = market.instrument;
-  const price = BigInt(priceTicks) * RATE_ONE;
-  const mark = BigInt(market.markTicks);
-  if (side === BUY && price > mark * instrument.percentUpE8) return REJECT.PRICE_ABOVE_MAX;
-  if (side === SELL && price < mark * instrument.percentDownE8) return REJECT.PRICE_BELOW_BAND;
+  // price × 1e8 > mark × up  ⟺  price > floor(mark × up / 1e8), and
+  // price × 1e8 < mark × down  ⟺  price < ceil(mark × down / 1e8): integer bounds, computed once per mark.
+  if (market.bandMarkTicks !== market.markTicks) {
+    const instrument = market.instrument;
+    const mark = BigInt(market.markTicks);
+    market.bandMaxBuyTicks = Number(divFloor(mark * instrument.percentUpE8, RATE_ONE));
+    market.bandMinSellTicks = Number(divCeil(mark * instrument.percentDownE8, RATE_ONE));
+    market.bandMarkTicks = market.markTicks;
+  }
+  if (side === BUY && priceTicks > market.bandMaxBuyTicks) return REJECT.PRICE_ABOVE_MAX;
+  if (side === SELL && priceTicks < market.bandMinSellTicks) return REJECT.PRICE_BELOW_BAND;
   return undefined;
 }
 

@@ -215,6 +215,10 @@ export class Account {
 export class Market {
   indexTicks = 0;
   markTicks = 0;
+  /** PERCENT_PRICE bounds for the mark they were computed at (a cache, not state; -1: none). */
+  bandMarkTicks = -1;
+  bandMaxBuyTicks = 0;
+  bandMinSellTicks = 0;
   lastTicks = 0;
   lastFundingRateE8: bigint;
   /** Basis samples (bestBid + bestAsk − 2 × index, in half-ticks) in a ring. */
