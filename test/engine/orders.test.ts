@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BUY, SELL } from '../../src/core/book/types.js';
-import { checkPercentPrice } from '../../src/core/engine/order-checks.js';
+import { checkPercentPrice, marketProtectionLimit } from '../../src/core/engine/order-checks.js';
 import { BTCUSDT } from '../../src/core/instrument/catalog.js';
 import type { InstrumentSpec } from '../../src/core/instrument/instrument.js';
 import type { EngineEvent } from '../../src/core/engine/events.js';
@@ -366,6 +366,22 @@ describe('PERCENT_PRICE bounds', () => {
       expect(checkPercentPrice(btc, BUY, maxBuy + 1)?.code).toBe(-4016);
       expect(checkPercentPrice(btc, SELL, minSell)).toBeUndefined();
       expect(checkPercentPrice(btc, SELL, minSell - 1)?.code).toBe(-4024);
+    }
+  });
+
+  it('market-protection limits follow the mark (cached per mark, both bounds, both sides)', () => {
+    const { h } = market();
+    const btc = h.engine.market('BTCUSDT');
+    for (const mark of [600_000, 431_111, 500_000, 9_999]) {
+      btc.markTicks = mark;
+      for (const liquidation of [false, true]) {
+        const bound = liquidation ? btc.instrument.liquidationTakeBoundE8 : btc.instrument.marketTakeBoundE8;
+        const buy = Number((BigInt(mark) * (100_000_000n + bound)) / 100_000_000n);
+        const sellExact = BigInt(mark) * (100_000_000n - bound);
+        const sell = Number(sellExact / 100_000_000n + (sellExact % 100_000_000n === 0n ? 0n : 1n));
+        expect(marketProtectionLimit(btc, BUY, liquidation)).toBe(Math.min(buy, btc.instrument.maxPriceTicks));
+        expect(marketProtectionLimit(btc, SELL, liquidation)).toBe(Math.max(sell, btc.instrument.minPriceTicks));
+      }
     }
   });
 });

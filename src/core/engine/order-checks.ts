@@ -27,15 +27,22 @@ const totals = new CrossTotals();
  * is marketTakeBound, or liquidationTakeBound for liquidation orders.
  */
 export function marketProtectionLimit(market: Market, side: Side, liquidation = false): number {
-  const instrument = market.instrument;
-  const mark = BigInt(market.markTicks);
-  const bound = liquidation ? instrument.liquidationTakeBoundE8 : instrument.marketTakeBoundE8;
-  if (side === BUY) {
-    const limit = Number(divFloor(mark * (RATE_ONE + bound), RATE_ONE));
-    return limit > instrument.maxPriceTicks ? instrument.maxPriceTicks : limit;
+  // Four limits per mark (side × bound), computed once per mark: every market order and every
+  // liquidation asks, and bigint products allocate.
+  if (market.protectionMarkTicks !== market.markTicks) {
+    const instrument = market.instrument;
+    const mark = BigInt(market.markTicks);
+    const limits = market.protectionLimits;
+    const bounds = [instrument.marketTakeBoundE8, instrument.liquidationTakeBoundE8];
+    for (let i = 0; i < 2; i++) {
+      const buy = Number(divFloor(mark * (RATE_ONE + bounds[i]!), RATE_ONE));
+      const sell = Number(divCeil(mark * (RATE_ONE - bounds[i]!), RATE_ONE));
+      limits[i * 2] = buy > instrument.maxPriceTicks ? instrument.maxPriceTicks : buy;
+      limits[i * 2 + 1] = sell < instrument.minPriceTicks ? instrument.minPriceTicks : sell;
+    }
+    market.protectionMarkTicks = market.markTicks;
   }
-  const limit = Number(divCeil(mark * (RATE_ONE - bound), RATE_ONE));
-  return limit < instrument.minPriceTicks ? instrument.minPriceTicks : limit;
+  return market.protectionLimits[(liquidation ? 2 : 0) + (side === BUY ? 0 : 1)]!;
 }
 
 /**

@@ -219,6 +219,9 @@ export class Market {
   bandMarkTicks = -1;
   bandMaxBuyTicks = 0;
   bandMinSellTicks = 0;
+  /** Market-protection limits (buy, sell; liquidation buy, sell) for the mark they were computed at (a cache). */
+  protectionMarkTicks = -1;
+  readonly protectionLimits = [0, 0, 0, 0];
   lastTicks = 0;
   lastFundingRateE8: bigint;
   /** Basis samples (bestBid + bestAsk − 2 × index, in half-ticks) in a ring. */
