@@ -81,6 +81,8 @@ export class Engine {
    * Applies one sequenced command and streams its events to `sink` in chunks as they are written
    * (the last chunk when the command ends). The sink reads each chunk during the call and keeps
    * nothing: chunks are reused. A cascade of any size then writes into the same few megabytes.
+   * A sink that throws leaves the command half applied: like a failed assertion, that is a crash
+   * (the process restarts from snapshot + journal).
    */
   applyStreaming(command: Command, sink: (chunk: EventChunk) => void): void {
     this.run(command, sink);

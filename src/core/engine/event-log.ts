@@ -115,6 +115,9 @@ function fixedOrderBits(order: OrderRecord): number {
 /** A chunk holds 2 MiB of numeric fields and 512 KiB of money fields (events never span chunks). */
 const CHUNK_NUMS = 1 << 18;
 const CHUNK_BIGS = 1 << 16;
+/** The first chunk of an engine is small (simulations and scratch replays build many engines). */
+const FIRST_CHUNK_NUMS = 1 << 12;
+const FIRST_CHUNK_BIGS = 1 << 10;
 /** Sealed chunks kept for reuse after a command (a cascade may need many; memory goes back). */
 const POOL_CHUNKS = 8;
 /** Stale string/huge-value slots a chunk may keep between commands. */
@@ -213,7 +216,7 @@ export class EventLog {
 
   /** `markets`: the engine's market list (read at write and decode time; it is filled after construction). */
   constructor(private readonly markets: Markets) {
-    this.current = new EventChunk(markets, CHUNK_NUMS, CHUNK_BIGS);
+    this.current = new EventChunk(markets, FIRST_CHUNK_NUMS, FIRST_CHUNK_BIGS);
     this.nums = this.current.nums;
     this.bigs = this.current.bigs;
     this.strs = this.current.strs;

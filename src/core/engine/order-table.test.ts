@@ -22,7 +22,7 @@ describe('OrderTable', () => {
       for (const [kind, value] of script) {
         if (kind < 6 || model.size === 0) {
           // Ids skip ahead by up to 20,000: several pages apart, as rejected/filled orders leave gaps.
-          nextId += kind < 3 ? 1 : value;
+          nextId += kind < 3 ? 1 : 1 + value;
           const added = order(nextId);
           table.add(added);
           model.set(nextId, added);
