@@ -292,6 +292,11 @@ export class EventLog {
     if (this.sink !== undefined && numFields <= CHUNK_NUMS && bigFields <= CHUNK_BIGS) {
       this.sink(this.current);
       this.current.clear();
+      // A command that fills the small first chunk streams on in full-size ones.
+      if (this.current.nums.length < CHUNK_NUMS) {
+        this.current = this.pool.pop() ?? new EventChunk(this.markets, CHUNK_NUMS, CHUNK_BIGS);
+        this.current.clear();
+      }
     } else {
       this.sealed.push(this.current);
       this.current = numFields <= CHUNK_NUMS && bigFields <= CHUNK_BIGS
