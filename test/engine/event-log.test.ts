@@ -8,8 +8,11 @@ import {
   createOrderBook, DEFAULT_INSTRUMENTS, Engine, type Command, type EngineEvent, type EngineEventType,
   type UnsequencedCommand,
 } from '../../src/core/index.js';
-import type { EventChunk } from '../../src/core/engine/event-log.js';
+import { EventLog, type EventChunk } from '../../src/core/engine/event-log.js';
 import { BTCUSDT } from '../../src/core/instrument/catalog.js';
+import { compileInstrument } from '../../src/core/instrument/instrument.js';
+
+const BTCUSDT_COMPILED = compileInstrument(BTCUSDT);
 import { Workload } from '../journal/support/workload.js';
 
 const START_MS = Date.UTC(2024, 0, 1);
@@ -146,6 +149,36 @@ describe('event log', () => {
     expect(viaStream).toEqual(events);
     expect(counts.get('Liquidation')).toBe(2_500);
     expect(b.engine.stateHash()).toBe(a.engine.stateHash());
+  });
+
+  it('gives an event larger than a chunk a chunk of its own, collected and streamed', () => {
+    const markets = [{ instrument: BTCUSDT_COMPILED }];
+    // 100,000 ADL fills: 300,011 numeric fields and 100,005 money fields, more than one chunk holds.
+    const adl = Array.from({ length: 100_000 }, (_, i) => ({ accountId: i + 2, qtyLots: 1 + (i % 7), priceTicks: 400_000 + i,
+      realizedPnlE8: BigInt(i) * -1_000n }));
+    const write = (log: EventLog): void => {
+      log.accountCreated(1, 0);
+      log.liquidation(1, 0, false, 'SELL', 9, 700_007, 700_007, 399_000, 400_000, -5n, 10n, 0, 0n, 0n, -3n, adl, START_MS);
+      log.indexPriceUpdated(0, 400_100);
+    };
+    const collecting = new EventLog(markets);
+    collecting.reset();
+    write(collecting);
+    const collected = collecting.decode();
+    const streaming = new EventLog(markets);
+    const viaStream: EngineEvent[] = [];
+    let chunks = 0;
+    streaming.reset((chunk) => {
+      chunks++;
+      chunk.decodeInto(viaStream);
+    });
+    write(streaming);
+    streaming.finishStream();
+    expect(collected.map((event) => event.type)).toEqual(['AccountCreated', 'Liquidation', 'IndexPriceUpdated']);
+    const liquidation = collected[1]!;
+    expect(liquidation.type === 'Liquidation' && liquidation.adl).toEqual(adl);
+    expect(viaStream).toEqual(collected);
+    expect(chunks).toBeGreaterThanOrEqual(2);
   });
 
   it('keeps money outside int64 exact', () => {

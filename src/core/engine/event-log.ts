@@ -289,21 +289,22 @@ export class EventLog {
   /** Moves to a fresh chunk that has room for one event of this size. */
   private nextChunk(numFields: number, bigFields: number): void {
     this.sealCurrent();
-    if (this.sink !== undefined && numFields <= CHUNK_NUMS && bigFields <= CHUNK_BIGS) {
-      this.sink(this.current);
+    // An event larger than a chunk (a liquidation with tens of thousands of ADL fills) gets a
+    // chunk of its own size.
+    const oversize = numFields > CHUNK_NUMS || bigFields > CHUNK_BIGS;
+    const fresh = (): EventChunk => oversize
+      ? new EventChunk(this.markets, Math.max(numFields, CHUNK_NUMS), Math.max(bigFields, CHUNK_BIGS))
+      : (this.pool.pop() ?? new EventChunk(this.markets, CHUNK_NUMS, CHUNK_BIGS));
+    if (this.sink !== undefined) {
+      if (this.chunkCount > 0) this.sink(this.current);
       this.current.clear();
-      // A command that fills the small first chunk streams on in full-size ones.
-      if (this.current.nums.length < CHUNK_NUMS) {
-        this.current = this.pool.pop() ?? new EventChunk(this.markets, CHUNK_NUMS, CHUNK_BIGS);
-        this.current.clear();
-      }
+      // Streaming reuses the chunk, unless it is the small first one or too small for this event.
+      if (oversize || this.current.nums.length < CHUNK_NUMS) this.current = fresh();
     } else {
       this.sealed.push(this.current);
-      this.current = numFields <= CHUNK_NUMS && bigFields <= CHUNK_BIGS
-        ? (this.pool.pop() ?? new EventChunk(this.markets, CHUNK_NUMS, CHUNK_BIGS))
-        : new EventChunk(this.markets, Math.max(numFields, CHUNK_NUMS), Math.max(bigFields, CHUNK_BIGS));
-      this.current.clear();
+      this.current = fresh();
     }
+    this.current.clear();
     this.nums = this.current.nums;
     this.bigs = this.current.bigs;
     this.strs = this.current.strs;
