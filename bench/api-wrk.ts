@@ -90,39 +90,44 @@ export function writeOrderFile(path: string, count: number, next: () => [0 | 1, 
   }
 }
 
-export interface WrkFigures {
+/** What every load phase reports, whichever tool drove it. */
+export interface LoadFigures {
   readonly requestsPerSec: number;
   readonly p50Ms: number;
   readonly p90Ms: number;
   readonly p99Ms: number;
   readonly maxMs: number;
-  /** Completed requests (wrk's count). */
+  /** Completed requests. */
   readonly requests: number;
-  /** Answers with status ≥ 400 (wrk's "Non-2xx or 3xx responses"). */
+  /** Answers that were not 2xx. */
   readonly non2xx: number;
-  /** Socket errors (connect + read + write + timeout). */
   readonly errors: number;
-  readonly socketErrors: { readonly connect: number; readonly read: number; readonly write: number; readonly timeout: number };
   readonly connections: number;
-  readonly threads: number;
   readonly durationS: number;
+  /** Share of one core used by the server process (all threads) and by its main thread alone. */
+  readonly serverCpu: number;
+  readonly serverMainThreadCpu: number;
+  /** Server CPU per request in µs: every thread, and the main thread alone. */
+  readonly serverCpuUsPerRequest: number;
+  readonly serverMainThreadUsPerRequest: number;
+  /**
+   * Cores used meanwhile by everything else on the machine (busy CPU from /proc/stat minus the
+   * server and the load generator): ~0 on an idle machine; on a shared one it says how much of the
+   * 2 cores the run did not have.
+   */
+  readonly otherCpu: number;
+}
+
+export interface WrkFigures extends LoadFigures {
+  /** Socket errors (connect + read + write + timeout); `errors` is their sum. */
+  readonly socketErrors: { readonly connect: number; readonly read: number; readonly write: number; readonly timeout: number };
+  readonly threads: number;
   /** Distinct pre-signed requests in the file, and how often a thread's slice started over. */
   readonly preSigned: number;
   readonly wraps: number;
-  /** Share of one core used by the server process (all threads) and by its main thread. */
-  readonly serverCpu: number;
-  readonly serverMainThreadCpu: number;
-  readonly serverCpuUsPerRequest: number;
-  readonly serverMainThreadUsPerRequest: number;
   /** Share of one core used by the wrk process during the load (its file loading excluded). */
   readonly wrkCpu: number;
   readonly wrkCpuUsPerRequest: number;
-  /**
-   * Cores used meanwhile by everything else on the machine (busy CPU from /proc/stat minus the
-   * server, wrk and this bench process): ~0 on an idle machine; on a shared one it says how much
-   * of the 2 cores the run did not have.
-   */
-  readonly otherCpu: number;
 }
 
 export interface WrkRun {

@@ -43,7 +43,10 @@ import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import WebSocket from 'ws';
 import { AdminClient, type CreatedAccount } from '../src/api/admin-client.js';
-import { findOnPath, machineBusySeconds, processCpuSeconds, startPeer, wrkLoad, writeOrderFile, type SampleResponse, type WrkFigures } from './api-wrk.js';
+import {
+  findOnPath, machineBusySeconds, processCpuSeconds, startPeer, wrkLoad, writeOrderFile, type LoadFigures, type SampleResponse,
+  type WrkFigures,
+} from './api-wrk.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -100,29 +103,11 @@ function signedBody(account: CreatedAccount, side: 'BUY' | 'SELL', id: number, n
   return `${payload}&signature=${createHmac('sha256', account.apiSecret).update(payload).digest('hex')}`;
 }
 
-interface RestFigures {
-  readonly requestsPerSec: number;
-  readonly p50Ms: number;
-  readonly p90Ms: number;
-  readonly p99Ms: number;
-  readonly maxMs: number;
-  readonly requests: number;
-  readonly non2xx: number;
-  readonly errors: number;
-  readonly connections: number;
-  readonly durationS: number;
+interface RestFigures extends LoadFigures {
   /** Binance error code → count, for non-2xx answers. */
   readonly errorCodes: Record<string, number>;
-  /** Share of one core used during the run by the server process and by this load generator. */
-  readonly serverCpu: number;
-  /** Share of one core used by the server's main thread alone (the single writer's thread). */
-  readonly serverMainThreadCpu: number;
-  /** Server CPU per request in µs: every thread, and the main thread alone. */
-  readonly serverCpuUsPerRequest: number;
-  readonly serverMainThreadUsPerRequest: number;
+  /** Share of one core used by this process (autocannon and the signing of every request). */
   readonly loadGeneratorCpu: number;
-  /** Cores used meanwhile by everything else on the machine (/proc/stat busy minus server and bench). */
-  readonly otherCpu: number;
 }
 
 async function orderLoad(url: string, accounts: [CreatedAccount, CreatedAccount], connections: number, durationS: number,

@@ -123,15 +123,15 @@ export class EngineContext implements BookListener {
     if (deltaE8 === 0n) return;
     account.crossWalletE8 += deltaE8;
     this.touch(account);
-    this.log.balanceChanged(account.accountId, -1, reason, symbol, deltaE8, account.crossWalletE8, refId);
+    this.log.balanceChanged(account.accountId, -1, reason, this.log.symbolCode(symbol), deltaE8, account.crossWalletE8, refId);
   }
 
   changeIsolatedWallet(account: Account, position: Position, deltaE8: bigint, reason: BalanceReason, refId: number): void {
     if (deltaE8 === 0n) return;
     position.isolatedWalletE8 += deltaE8;
     this.touch(account);
-    this.log.balanceChanged(account.accountId, position.market, reason, this.instrumentOf(position.market).symbol, deltaE8,
-      position.isolatedWalletE8, refId);
+    this.log.balanceChanged(account.accountId, position.market, reason, position.market, deltaE8, position.isolatedWalletE8,
+      refId);
   }
 
   /** Charges or credits the wallet that backs `position` (isolated wallet or cross wallet). */

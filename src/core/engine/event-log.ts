@@ -103,6 +103,12 @@ const PACK_STATUS_SHIFT = 21;
 /** Numeric fields after the type code, by type (Liquidation: 11 plus 3 per ADL fill). */
 const NUM_FIELDS: readonly number[] = [2, 5, 3, 16, 10, 5, 3, 3, 2, 5, 4, 11, 3];
 
+/** Index just past the event whose type code sits at `at` (Liquidation: 11 fields plus 3 per ADL fill). */
+function eventEnd(nums: Float64Array, at: number): number {
+  const code = nums[at]!;
+  return at + 1 + (code === T_LIQUIDATION ? 11 + 3 * nums[at + 11]! : NUM_FIELDS[code]!);
+}
+
 /** The packed bits of an order's fields that never change after creation. */
 function fixedOrderBits(order: OrderRecord): number {
   return (order.side === BUY ? 0 : PACK_SIDE) | (order.reduceOnly ? PACK_REDUCE_ONLY : 0) |
@@ -161,13 +167,8 @@ export class EventChunk {
   countOf(type: EngineEventType): number {
     const wanted = codeOf(EVENT_TYPES, type);
     const nums = this.nums;
-    let at = 0;
     let found = 0;
-    for (let i = 0; i < this.count; i++) {
-      const code = nums[at]!;
-      if (code === wanted) found++;
-      at += 1 + (code === T_LIQUIDATION ? 11 + 3 * nums[at + 11]! : NUM_FIELDS[code]!);
-    }
+    for (let i = 0, at = 0; i < this.count; i++, at = eventEnd(nums, at)) if (nums[at] === wanted) found++;
     return found;
   }
 
@@ -175,12 +176,7 @@ export class EventChunk {
   addTypeCounts(counts: Map<EngineEventType, number>): void {
     const perType = new Array<number>(EVENT_TYPES.length).fill(0);
     const nums = this.nums;
-    let at = 0;
-    for (let i = 0; i < this.count; i++) {
-      const code = nums[at]!;
-      perType[code]!++;
-      at += 1 + (code === T_LIQUIDATION ? 11 + 3 * nums[at + 11]! : NUM_FIELDS[code]!);
-    }
+    for (let i = 0, at = 0; i < this.count; i++, at = eventEnd(nums, at)) perType[nums[at]!]!++;
     for (let code = 0; code < perType.length; code++) {
       if (perType[code]! > 0) counts.set(EVENT_TYPES[code]!, (counts.get(EVENT_TYPES[code]!) ?? 0) + perType[code]!);
     }
@@ -223,6 +219,25 @@ export class EventLog {
     this.hugeBigs = this.current.hugeBigs;
   }
 
+  /**
+   * Clears `chunk` and writes into it from its start. The writer keeps the chunk's arrays and
+   * lengths in its own fields (every event write goes through them; they are synced back by
+   * sealCurrent).
+   */
+  private startChunk(chunk: EventChunk): void {
+    chunk.clear();
+    this.current = chunk;
+    this.nums = chunk.nums;
+    this.bigs = chunk.bigs;
+    this.strs = chunk.strs;
+    this.hugeBigs = chunk.hugeBigs;
+    this.numLength = 0;
+    this.bigLength = 0;
+    this.strLength = 0;
+    this.hugeLength = 0;
+    this.chunkCount = 0;
+  }
+
   /** Starts a new command's events: collecting, or streaming full chunks to `sink`. */
   reset(sink?: (chunk: EventChunk) => void): void {
     if (this.sealed.length > 0) {
@@ -232,12 +247,7 @@ export class EventLog {
       this.sealed.length = 0;
     }
     this.sealCurrent();
-    this.current.clear();
-    this.numLength = 0;
-    this.bigLength = 0;
-    this.strLength = 0;
-    this.hugeLength = 0;
-    this.chunkCount = 0;
+    this.startChunk(this.current);
     this.count = 0;
     this.sink = sink;
   }
@@ -248,12 +258,7 @@ export class EventLog {
     if (sink === undefined || this.chunkCount === 0) return;
     this.sealCurrent();
     sink(this.current);
-    this.current.clear();
-    this.numLength = 0;
-    this.bigLength = 0;
-    this.strLength = 0;
-    this.hugeLength = 0;
-    this.chunkCount = 0;
+    this.startChunk(this.current);
   }
 
   /** Every event since the last reset as the objects adapters consume (collecting mode). */
@@ -297,23 +302,12 @@ export class EventLog {
       : (this.pool.pop() ?? new EventChunk(this.markets, CHUNK_NUMS, CHUNK_BIGS));
     if (this.sink !== undefined) {
       if (this.chunkCount > 0) this.sink(this.current);
-      this.current.clear();
       // Streaming reuses the chunk, unless it is the small first one or too small for this event.
-      if (oversize || this.current.nums.length < CHUNK_NUMS) this.current = fresh();
+      this.startChunk(oversize || this.current.nums.length < CHUNK_NUMS ? fresh() : this.current);
     } else {
       this.sealed.push(this.current);
-      this.current = fresh();
+      this.startChunk(fresh());
     }
-    this.current.clear();
-    this.nums = this.current.nums;
-    this.bigs = this.current.bigs;
-    this.strs = this.current.strs;
-    this.hugeBigs = this.current.hugeBigs;
-    this.numLength = 0;
-    this.bigLength = 0;
-    this.strLength = 0;
-    this.hugeLength = 0;
-    this.chunkCount = 0;
   }
 
   private begin(type: number, numFields: number, bigFields: number): void {
@@ -339,7 +333,7 @@ export class EventLog {
   }
 
   /** -1 for '' (no symbol), else the market index of an instrument symbol. */
-  private symbolCode(symbol: string): number {
+  symbolCode(symbol: string): number {
     if (symbol === '') return -1;
     const markets = this.markets;
     for (let i = 0; i < markets.length; i++) if (markets[i]!.instrument.symbol === symbol) return i;
@@ -352,14 +346,14 @@ export class EventLog {
     this.num(parentAccountId);
   }
 
-  /** `isolatedMarket`: -1 for the cross wallet; `symbol`: '' or an instrument symbol. */
-  balanceChanged(accountId: number, isolatedMarket: number, reason: BalanceReason, symbol: string, deltaE8: bigint,
+  /** `isolatedMarket`: -1 for the cross wallet; `symbolMarket`: the market it relates to, -1 for none. */
+  balanceChanged(accountId: number, isolatedMarket: number, reason: BalanceReason, symbolMarket: number, deltaE8: bigint,
     balanceE8: bigint, refId: number): void {
     this.begin(T_BALANCE, 5, 2);
     this.num(accountId);
     this.num(isolatedMarket);
     this.num(codeOf(BALANCE_REASONS, reason));
-    this.num(this.symbolCode(symbol));
+    this.num(symbolMarket);
     this.num(refId);
     this.big(deltaE8);
     this.big(balanceE8);

@@ -22,27 +22,40 @@ import type { Account, Market, OrderRecord, Position } from './state.js';
 
 const totals = new CrossTotals();
 
+// Price limits that depend only on the mark, as integer ticks, computed once per mark (every
+// limit order, market order and liquidation asks, and bigint products allocate). Slots of
+// market.markLimits: market-protection buy/sell, liquidation-protection buy/sell, PERCENT_PRICE
+// highest buy / lowest sell.
+const PROTECT = 0;
+const PROTECT_LIQUIDATION = 2;
+const PERCENT_PRICE = 4;
+
+function markLimits(market: Market): readonly number[] {
+  if (market.markLimitsTicks === market.markTicks) return market.markLimits;
+  const instrument = market.instrument;
+  const mark = BigInt(market.markTicks);
+  const limits = market.markLimits;
+  // price ≤ floor(mark × up / 1e8) and price ≥ ceil(mark × down / 1e8) are exactly
+  // price × 1e8 ≤ mark × up and price × 1e8 ≥ mark × down for integer prices.
+  const put = (slot: number, upE8: bigint, downE8: bigint, clamp: boolean): void => {
+    const high = Number(divFloor(mark * upE8, RATE_ONE));
+    const low = Number(divCeil(mark * downE8, RATE_ONE));
+    limits[slot] = clamp && high > instrument.maxPriceTicks ? instrument.maxPriceTicks : high;
+    limits[slot + 1] = clamp && low < instrument.minPriceTicks ? instrument.minPriceTicks : low;
+  };
+  put(PROTECT, RATE_ONE + instrument.marketTakeBoundE8, RATE_ONE - instrument.marketTakeBoundE8, true);
+  put(PROTECT_LIQUIDATION, RATE_ONE + instrument.liquidationTakeBoundE8, RATE_ONE - instrument.liquidationTakeBoundE8, true);
+  put(PERCENT_PRICE, instrument.percentUpE8, instrument.percentDownE8, false);
+  market.markLimitsTicks = market.markTicks;
+  return limits;
+}
+
 /**
  * Worst price a market order may trade at: mark × (1 ± bound), inside the price limits. The bound
  * is marketTakeBound, or liquidationTakeBound for liquidation orders.
  */
 export function marketProtectionLimit(market: Market, side: Side, liquidation = false): number {
-  // Four limits per mark (side × bound), computed once per mark: every market order and every
-  // liquidation asks, and bigint products allocate.
-  if (market.protectionMarkTicks !== market.markTicks) {
-    const instrument = market.instrument;
-    const mark = BigInt(market.markTicks);
-    const limits = market.protectionLimits;
-    const bounds = [instrument.marketTakeBoundE8, instrument.liquidationTakeBoundE8];
-    for (let i = 0; i < 2; i++) {
-      const buy = Number(divFloor(mark * (RATE_ONE + bounds[i]!), RATE_ONE));
-      const sell = Number(divCeil(mark * (RATE_ONE - bounds[i]!), RATE_ONE));
-      limits[i * 2] = buy > instrument.maxPriceTicks ? instrument.maxPriceTicks : buy;
-      limits[i * 2 + 1] = sell < instrument.minPriceTicks ? instrument.minPriceTicks : sell;
-    }
-    market.protectionMarkTicks = market.markTicks;
-  }
-  return market.protectionLimits[(liquidation ? 2 : 0) + (side === BUY ? 0 : 1)]!;
+  return markLimits(market)[(liquidation ? PROTECT_LIQUIDATION : PROTECT) + (side === BUY ? 0 : 1)]!;
 }
 
 /**
@@ -68,17 +81,9 @@ export function capAtBankruptcy(ctx: EngineContext, account: Account, market: Ma
 
 /** PERCENT_PRICE against mark for a limit price; undefined when within the band. */
 export function checkPercentPrice(market: Market, side: Side, priceTicks: number): RejectReason | undefined {
-  // price × 1e8 > mark × up  ⟺  price > floor(mark × up / 1e8), and
-  // price × 1e8 < mark × down  ⟺  price < ceil(mark × down / 1e8): integer bounds, computed once per mark.
-  if (market.bandMarkTicks !== market.markTicks) {
-    const instrument = market.instrument;
-    const mark = BigInt(market.markTicks);
-    market.bandMaxBuyTicks = Number(divFloor(mark * instrument.percentUpE8, RATE_ONE));
-    market.bandMinSellTicks = Number(divCeil(mark * instrument.percentDownE8, RATE_ONE));
-    market.bandMarkTicks = market.markTicks;
-  }
-  if (side === BUY && priceTicks > market.bandMaxBuyTicks) return REJECT.PRICE_ABOVE_MAX;
-  if (side === SELL && priceTicks < market.bandMinSellTicks) return REJECT.PRICE_BELOW_BAND;
+  const limits = markLimits(market);
+  if (side === BUY && priceTicks > limits[PERCENT_PRICE]!) return REJECT.PRICE_ABOVE_MAX;
+  if (side === SELL && priceTicks < limits[PERCENT_PRICE + 1]!) return REJECT.PRICE_BELOW_BAND;
   return undefined;
 }
 
@@ -150,9 +155,7 @@ export function effectiveStp(stp: StpCode, isFok: boolean): StpCode {
 /** Stores the §1.2 inputs of an order's full quantity at `priceTicks`, used while it rests. */
 export function setOrderMarginInputs(market: Market, order: OrderRecord, priceTicks: number): void {
   const inputs = orderMarginInputs(market, order, notionalE8(market.instrument, priceTicks, order.origQtyLots));
-  order.marginNotionalE8 = inputs.imNotionalE8;
-  order.marginOpenLossE8 = inputs.openLossE8;
-  order.fullCostLeverage = 0;
+  order.setMarginInputs(inputs.imNotionalE8, inputs.openLossE8);
 }
 
 const inputsScratch: MarginInputs = { imNotionalE8: 0n, openLossE8: 0n };

@@ -11,19 +11,10 @@ import { BUY } from '../book/types.js';
 import { orderMarginOf, sideOrderMarginE8 } from './margin.js';
 import type { OrderRecord, Position } from './state.js';
 
-function fullCostE8(order: OrderRecord, leverage: number): bigint {
-  // Cached per leverage: a large resting order is re-priced on every fill against it.
-  if (order.fullCostLeverage !== leverage) {
-    order.fullCostE8 = divCeil(order.marginNotionalE8, BigInt(leverage)) + order.marginOpenLossE8;
-    order.fullCostLeverage = leverage;
-  }
-  return order.fullCostE8;
-}
-
 function remainingCostE8(order: OrderRecord, leverage: number): bigint {
   const remaining = order.remainingLots;
   if (remaining <= 0) return 0n;
-  const full = fullCostE8(order, leverage);
+  const full = order.fullCostAt(leverage);
   if (remaining === order.origQtyLots) return full;
   return divCeil(full * BigInt(remaining), BigInt(order.origQtyLots));
 }

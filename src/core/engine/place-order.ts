@@ -222,9 +222,7 @@ export function sendImmediate(
     if (inputs === undefined) {
       setOrderMarginInputs(market, order, isMarket ? market.markTicks : limitTicks);
     } else {
-      order.marginNotionalE8 = inputs.imNotionalE8;
-      order.marginOpenLossE8 = inputs.openLossE8;
-      order.fullCostLeverage = 0;
+      order.setMarginInputs(inputs.imNotionalE8, inputs.openLossE8);
     }
   }
   const outcome = executeTaker(ctx, market, order, {

@@ -282,9 +282,8 @@ function readOrder(r: ByteReader): OrderRecord {
   order.status = enumAt(STATUSES, r.u8(), 'status');
   order.triggered = r.bool();
   order.resting = r.bool();
-  order.marginNotionalE8 = r.big();
-  order.marginOpenLossE8 = r.big();
-  order.fullCostLeverage = 0;
+  const notionalE8 = r.big();
+  order.setMarginInputs(notionalE8, r.big());
   order.trailingActive = r.bool();
   order.trailingExtremeTicks = r.uint();
   return order;

@@ -5,6 +5,7 @@
  * snapshots preserve it; nothing iterates plain objects.
  */
 import { AssertionFailure } from '../assert.js';
+import { divCeil } from '../num/int.js';
 import type { OrderBook, Side } from '../book/types.js';
 import type { Instrument } from '../instrument/instrument.js';
 import type {
@@ -25,8 +26,8 @@ export class OrderRecord {
   /** Margin reserved for the remaining quantity (non-reduce-only resting orders only). */
   marginCostE8 = 0n;
   /** §1.2 inputs for the full original quantity: IM notional (assuming price for shorts), open loss. */
-  marginNotionalE8 = 0n;
-  marginOpenLossE8 = 0n;
+  private notionalInputE8 = 0n;
+  private openLossInputE8 = 0n;
   /** Trailing stop: activated flag and the best price seen since activation. */
   trailingActive = false;
   /** In ctx.liveOrders (a flag, so hot paths need no map lookup to ask). */
@@ -39,8 +40,8 @@ export class OrderRecord {
   trailingExtremeTicks = 0;
   updatedAtMs: number;
   /** Cache of the §1.2 cost of the full original quantity at leverage `fullCostLeverage` (0: stale). */
-  fullCostE8 = 0n;
-  fullCostLeverage = 0;
+  private fullCostE8 = 0n;
+  private fullCostLeverage = 0;
   /** The event log's packed code of the fields fixed at creation (a cache, not state; -1 until first used). */
   eventBits = -1;
 
@@ -71,6 +72,31 @@ export class OrderRecord {
 
   get remainingLots(): number {
     return this.origQtyLots - this.executedQtyLots;
+  }
+
+  get marginNotionalE8(): bigint {
+    return this.notionalInputE8;
+  }
+
+  get marginOpenLossE8(): bigint {
+    return this.openLossInputE8;
+  }
+
+  /** Sets the §1.2 inputs; the cached full cost goes stale with them. */
+  setMarginInputs(notionalE8: bigint, openLossE8: bigint): void {
+    this.notionalInputE8 = notionalE8;
+    this.openLossInputE8 = openLossE8;
+    this.fullCostLeverage = 0;
+  }
+
+  /** §1.2 cost of the full original quantity at `leverage`: IM notional / leverage (rounded up) + open loss. */
+  fullCostAt(leverage: number): bigint {
+    // Cached per leverage: a large resting order is re-priced on every fill against it.
+    if (this.fullCostLeverage !== leverage) {
+      this.fullCostE8 = divCeil(this.notionalInputE8, BigInt(leverage)) + this.openLossInputE8;
+      this.fullCostLeverage = leverage;
+    }
+    return this.fullCostE8;
   }
 }
 
@@ -215,13 +241,9 @@ export class Account {
 export class Market {
   indexTicks = 0;
   markTicks = 0;
-  /** PERCENT_PRICE bounds for the mark they were computed at (a cache, not state; -1: none). */
-  bandMarkTicks = -1;
-  bandMaxBuyTicks = 0;
-  bandMinSellTicks = 0;
-  /** Market-protection limits (buy, sell; liquidation buy, sell) for the mark they were computed at (a cache). */
-  protectionMarkTicks = -1;
-  readonly protectionLimits = [0, 0, 0, 0];
+  /** Price limits derived from the mark (protection and PERCENT_PRICE; order-checks.ts) and the mark they are for (a cache; -1: none). */
+  markLimitsTicks = -1;
+  readonly markLimits = [0, 0, 0, 0, 0, 0];
   lastTicks = 0;
   lastFundingRateE8: bigint;
   /** Basis samples (bestBid + bestAsk − 2 × index, in half-ticks) in a ring. */
