@@ -11,6 +11,8 @@
 import { cpSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AssertionFailure, DEFAULT_INSTRUMENTS, type Command, type EngineEvent, type UnsequencedCommand } from '../../src/core/index.js';
 import {
@@ -141,6 +143,26 @@ describe('exactly-once', () => {
     }
     expect(venue.engine.lastSeq).toBe(lastSeq);
     expect(venue.engine.stateHash()).toBe(hash);
+  });
+
+  it('keeps no request text alive through a remembered key (a key sliced from a body holds the whole body)', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const venue = await open({ outcomeCacheSize: 0 });
+    const account = (await venue.submit({ type: 'CreateAccount', parentAccountId: 0 })).events[0] as { accountId: number };
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 200; i++) {
+      // What the API does: the key embeds a client order id parsed out of a (here 500 KB) request body.
+      const body = `newClientOrderId=client-order-${i.toString().padStart(8, '0')}&${'x'.repeat(500_000 + i)}`;
+      const clientOrderId = body.slice('newClientOrderId='.length, body.indexOf('&'));
+      await venue.submit({ type: 'Deposit', accountId: account.accountId, amountE8: 1n }, { idempotencyKey: `order:1:${clientOrderId}` });
+    }
+    gc();
+    // 200 retained bodies would be ~100 MB (a plain Map keyed by such slices keeps them all); the
+    // keys alone are ~10 KB. The window copies keys out of the string they came in.
+    expect(venue.stats().windowKeys).toBe(200);
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(20_000_000);
   });
 
   it('answers a duplicate of a command still in flight once the original is durable', async () => {

@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IdempotencyWindow } from '../../src/journal/index.js';
+import { windowKeyHash } from '../../src/journal/idempotency-window.js';
 
 /** The obvious model: an array of entries, trimmed from the front. */
 function model(entries: { key: string; seq: number; atMs: number }[], maxKeys: number, maxAgeMs: number) {
@@ -51,6 +52,54 @@ describe('idempotency window', () => {
         }
         expect(IdempotencyWindow.restore(window.serialize(), options).serialize()).toEqual(window.serialize());
       }), { numRuns: 300 });
+  });
+
+  it('matches the model with repeated keys (the newest answers), any characters, and short and long keys', () => {
+    // Well-formed text: snapshots and journal records carry keys as UTF-8, as the venue's keys are.
+    const keyText = fc.oneof(fc.constantFrom('', 'a', 'b', 'order:1:x', 'é€😀'), fc.string({ unit: 'grapheme', maxLength: 40 }),
+      fc.string({ maxLength: 3000 }));
+    fc.assert(fc.property(fc.array(fc.tuple(keyText, fc.integer({ min: 0, max: 30 })), { maxLength: 300 }),
+      fc.integer({ min: 1, max: 80 }), fc.integer({ min: 0, max: 400 }), fc.nat(), (steps, maxKeys, maxAgeMs, cut) => {
+        const options = { maxKeys, maxAgeMs };
+        let atMs = 5_000;
+        const entries = steps.map(([key, gap], index) => ({ key, seq: index + 1, atMs: (atMs += gap) }));
+        let window = new IdempotencyWindow(options);
+        const split = entries.length === 0 ? 0 : cut % entries.length;
+        entries.forEach((entry, index) => {
+          if (index === split) window = IdempotencyWindow.restore(window.serialize(), options);
+          window.advance(entry.atMs);
+          window.add(entry.key, entry.seq, entry.atMs, entry.seq * 3);
+        });
+        const live = model(entries, maxKeys, maxAgeMs);
+        expect(window.size).toBe(live.length);
+        const newest = new Map(live.map((entry) => [entry.key, entry]));
+        for (const { key } of entries) {
+          const expected = newest.get(key);
+          expect(window.get(key)).toEqual(expected === undefined ? undefined
+            : { seq: expected.seq, atMs: expected.atMs, bodyCrc: expected.seq * 3 });
+        }
+        expect(IdempotencyWindow.restore(window.serialize(), options).serialize()).toEqual(window.serialize());
+      }), { numRuns: 300 });
+  });
+
+  it('keeps two different keys with the same hash apart', () => {
+    const byHash = new Map<number, string>();
+    let pair: [string, string] | undefined;
+    for (let i = 0; pair === undefined; i++) {
+      const key = `order:${i}:collide`;
+      const other = byHash.get(windowKeyHash(key));
+      if (other !== undefined) pair = [other, key];
+      byHash.set(windowKeyHash(key), key);
+    }
+    const window = new IdempotencyWindow({ maxKeys: 10, maxAgeMs: 1_000_000 });
+    window.add(pair[0], 1, 1, 11);
+    expect(window.get(pair[1])).toBeUndefined();
+    window.add(pair[1], 2, 2, 22);
+    expect(window.get(pair[0])).toEqual({ seq: 1, atMs: 1, bodyCrc: 11 });
+    expect(window.get(pair[1])).toEqual({ seq: 2, atMs: 2, bodyCrc: 22 });
+    for (let i = 3; i <= 11; i++) window.add(`filler-${i}`, i, i, 0);
+    expect(window.get(pair[0])).toBeUndefined();
+    expect(window.get(pair[1])?.seq).toBe(2);
   });
 
   it('evicts by count across many compactions', () => {
