@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { BTCUSDT, ETHUSDT } from '../instrument/catalog.js';
 import { bracketFor, compileInstrument } from '../instrument/instrument.js';
 import { RATE_ONE } from '../instrument/units.js';
-import { bankruptcyPrice, liquidationPrice, maintenanceMarginForNotional, orderCostE8 } from './margin.js';
+import { bankruptcyPrice, liquidationPrice, maintenanceMarginForNotional, orderCostE8, scanLiquidation } from './margin.js';
 
 const instruments = [compileInstrument(BTCUSDT), compileInstrument(ETHUSDT)];
 
@@ -22,6 +22,51 @@ describe('margin properties', () => {
         expect(maintenanceMarginForNotional(instrument, notional + increase))
           .toBeGreaterThanOrEqual(maintenanceMarginForNotional(instrument, notional));
       }), { numRuns: 2000 });
+  });
+
+  it('the liquidation price walk from the entry bracket equals the scan from the lowest bracket', () => {
+    // Backing from deep negative (a loss elsewhere) to far beyond the notional, sizes across every
+    // bracket, and costs off the entry price (a position built at several prices).
+    fc.assert(fc.property(
+      fc.constantFrom(...instruments), fc.integer({ min: 1, max: 50_000_000 }), fc.boolean(),
+      fc.integer({ min: 1, max: 4_000_000 }), fc.oneof(fc.bigInt(-(10n ** 19n), 10n ** 20n), fc.integer({ min: -2_000, max: 3_000 })),
+      (instrument, lots, isLong, entryTicks, backingSpec) => {
+        const k = instrument.quotePerTickLotE8;
+        const size = isLong ? lots : -lots;
+        const cost = BigInt(size) * BigInt(entryTicks) * k;
+        // Either any amount, or a share of the entry notional (-200% … +300%, in 0.1% steps).
+        const backing = typeof backingSpec === 'bigint' ? backingSpec : (BigInt(lots) * BigInt(entryTicks) * k * BigInt(backingSpec)) / 1000n;
+        const s = BigInt(size);
+        expect(liquidationPrice(instrument, size, cost, backing))
+          .toEqual(scanLiquidation(instrument, s, s < 0n ? -s : s, k, cost, backing));
+      }), { numRuns: 20_000 });
+  });
+
+  it('a liquidation price exactly on a bracket boundary is the lower bracket\'s solution, as the scan gives it', () => {
+    let checked = 0;
+    for (const instrument of instruments) {
+      const k = instrument.quotePerTickLotE8;
+      for (const bracket of instrument.brackets.slice(0, -1)) {
+        const q = bracket.capE8 / k; // |s| × p at the boundary
+        if (q * k !== bracket.capE8) continue;
+        for (const absLots of [1n, 10n, 100n, 1000n]) {
+          if (q % absLots !== 0n) continue;
+          const priceTicks = q / absLots;
+          for (const isLong of [true, false]) {
+            const s = isLong ? absLots : -absLots;
+            const entryTicks = isLong ? priceTicks + priceTicks / 10n + 1n : priceTicks - priceTicks / 10n - 1n;
+            const cost = s * entryTicks * k;
+            // W + UPnL(p) = MM(p) at the boundary price p.
+            const backing = maintenanceMarginForNotional(instrument, bracket.capE8) - (s * priceTicks * k - cost);
+            const price = liquidationPrice(instrument, Number(s), cost, backing);
+            expect(price).toEqual(scanLiquidation(instrument, s, absLots, k, cost, backing));
+            expect(price!.num).toBe(priceTicks * price!.den);
+            checked++;
+          }
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
   });
 
   it('equity equals maintenance margin exactly at the liquidation price', () => {

@@ -143,16 +143,78 @@ export function liquidationPrice(
   const s = BigInt(sizeLots);
   const absS = s < 0n ? -s : s;
   const k = instrument.quotePerTickLotE8;
+  const brackets = instrument.brackets;
+  // A long: den > 0 in every bracket and num falls as cum rises, so when the lowest bracket has no
+  // positive solution none has (the common over-collateralised long ends here, not after a scan).
+  if (sizeLots > 0 && costE8 - brackets[0]!.cumE8 - backingE8 <= 0n && longShortcutHolds(instrument)) return undefined;
+  // Walk from the bracket of the entry notional. MM(notional) is convex (MMR rises with the
+  // bracket, cum keeps it continuous), so each bracket's line lies under it and meets it on the
+  // bracket: a bracket above the true liquidation notional solves below its own floor, one below
+  // solves above its cap. The true root is unique (margin − MM is monotonic in the price), so the
+  // walk is monotonic and ends on it; a boundary root is consistent in two brackets and the lower
+  // one is returned, as the scan from the lowest bracket returns it.
+  let index = bracketIndexFor(brackets, costE8 < 0n ? -costE8 : costE8);
+  let direction = 0;
+  for (;;) {
+    const bracket = brackets[index]!;
+    const fraction = solveLiquidation(bracket, s, absS, k, costE8, backingE8);
+    if (fraction === undefined) break;
+    const scaledNotional = absS * k * fraction.num;
+    const step = scaledNotional < bracket.floorE8 * fraction.den ? -1 : scaledNotional > bracket.capE8 * fraction.den ? 1 : 0;
+    if (step === 0) {
+      let found = fraction;
+      for (let lowerIndex = index - 1; lowerIndex >= 0; lowerIndex--) {
+        const lower = solveLiquidation(brackets[lowerIndex]!, s, absS, k, costE8, backingE8);
+        if (lower === undefined || !consistent(brackets[lowerIndex]!, absS, k, lower)) break;
+        found = lower;
+      }
+      return found;
+    }
+    if (direction === -step) break;
+    direction = step;
+    index += step;
+    if (index < 0 || index >= brackets.length) break;
+  }
+  return scanLiquidation(instrument, s, absS, k, costE8, backingE8);
+}
+
+function consistent(bracket: Bracket, absS: bigint, k: bigint, fraction: PriceFraction): boolean {
+  const scaledNotional = absS * k * fraction.num;
+  return scaledNotional >= bracket.floorE8 * fraction.den && scaledNotional <= bracket.capE8 * fraction.den;
+}
+
+/** Index of the bracket holding `notionalE8` (the last one beyond every cap). */
+function bracketIndexFor(brackets: readonly Bracket[], notionalE8: bigint): number {
+  for (let i = 0; i < brackets.length; i++) if (notionalE8 < brackets[i]!.capE8) return i;
+  return brackets.length - 1;
+}
+
+const shortcutCache = new WeakMap<Instrument, boolean>();
+
+/** Cum never falls from one bracket to the next and every MMR is below 100% (true of every valid table). */
+function longShortcutHolds(instrument: Instrument): boolean {
+  let holds = shortcutCache.get(instrument);
+  if (holds === undefined) {
+    const brackets = instrument.brackets;
+    holds = brackets.every((bracket, i) => bracket.mmrE8 < RATE_ONE && (i === 0 || bracket.cumE8 >= brackets[i - 1]!.cumE8));
+    shortcutCache.set(instrument, holds);
+  }
+  return holds;
+}
+
+/**
+ * The definition, bracket by bracket from the lowest: the first consistent solution, else the
+ * first solution at all. The walk above falls back to it when a bracket has no solution.
+ */
+export function scanLiquidation(
+  instrument: Instrument, s: bigint, absS: bigint, k: bigint, costE8: bigint, backingE8: bigint,
+): PriceFraction | undefined {
   let fallback: PriceFraction | undefined;
   for (const bracket of instrument.brackets) {
     const fraction = solveLiquidation(bracket, s, absS, k, costE8, backingE8);
     if (fraction === undefined) continue;
     fallback ??= fraction;
-    // Consistency: floor ≤ |s| × k × p ≤ cap, compared exactly by cross-multiplication.
-    const scaledNotional = absS * k * fraction.num;
-    if (scaledNotional >= bracket.floorE8 * fraction.den && scaledNotional <= bracket.capE8 * fraction.den) {
-      return fraction;
-    }
+    if (consistent(bracket, absS, k, fraction)) return fraction;
   }
   return fallback;
 }
