@@ -147,21 +147,25 @@ export function liquidationPrice(
   // A long: den > 0 in every bracket and num falls as cum rises, so when the lowest bracket has no
   // positive solution none has (the common over-collateralised long ends here, not after a scan).
   if (sizeLots > 0 && costE8 - brackets[0]!.cumE8 - backingE8 <= 0n && longShortcutHolds(instrument)) return undefined;
-  // Walk from the bracket of the entry notional. MM(notional) is convex (MMR rises with the
+  // Search from the bracket of the entry notional. MM(notional) is convex (MMR rises with the
   // bracket, cum keeps it continuous), so each bracket's line lies under it and meets it on the
   // bracket: a bracket above the true liquidation notional solves below its own floor, one below
-  // solves above its cap. The true root is unique (margin − MM is monotonic in the price), so the
-  // walk is monotonic and ends on it; a boundary root is consistent in two brackets and the lower
-  // one is returned, as the scan from the lowest bracket returns it.
+  // solves above its cap. The root is unique (margin − MM is monotonic in the price), so this
+  // tells which way it lies and a bisection finds it; a root on a boundary is consistent in two
+  // brackets and the lower one's solution is returned, as the scan from the lowest returns it.
+  let low = 0;
+  let high = brackets.length - 1;
   let index = bracketIndexFor(brackets, costE8 < 0n ? -costE8 : costE8);
-  let direction = 0;
-  for (;;) {
+  while (low <= high) {
     const bracket = brackets[index]!;
     const fraction = solveLiquidation(bracket, s, absS, k, costE8, backingE8);
-    if (fraction === undefined) break;
+    if (fraction === undefined) return scanLiquidation(instrument, s, absS, k, costE8, backingE8);
     const scaledNotional = absS * k * fraction.num;
-    const step = scaledNotional < bracket.floorE8 * fraction.den ? -1 : scaledNotional > bracket.capE8 * fraction.den ? 1 : 0;
-    if (step === 0) {
+    if (scaledNotional < bracket.floorE8 * fraction.den) {
+      high = index - 1;
+    } else if (scaledNotional > bracket.capE8 * fraction.den) {
+      low = index + 1;
+    } else {
       let found = fraction;
       for (let lowerIndex = index - 1; lowerIndex >= 0; lowerIndex--) {
         const lower = solveLiquidation(brackets[lowerIndex]!, s, absS, k, costE8, backingE8);
@@ -170,12 +174,15 @@ export function liquidationPrice(
       }
       return found;
     }
-    if (direction === -step) break;
-    direction = step;
-    index += step;
-    if (index < 0 || index >= brackets.length) break;
+    index = (low + high) >> 1;
   }
-  return scanLiquidation(instrument, s, absS, k, costE8, backingE8);
+  // No bracket holds the root (it lies beyond the last cap): the scan's answer is then its first
+  // solution at all.
+  for (const bracket of brackets) {
+    const fraction = solveLiquidation(bracket, s, absS, k, costE8, backingE8);
+    if (fraction !== undefined) return fraction;
+  }
+  return undefined;
 }
 
 function consistent(bracket: Bracket, absS: bigint, k: bigint, fraction: PriceFraction): boolean {
