@@ -33,7 +33,6 @@ import { Engine } from '../src/core/engine/engine.js';
 import type { EngineEvent, EngineEventType } from '../src/core/engine/events.js';
 import type { EventChunk } from '../src/core/engine/event-log.js';
 import { maintenanceMarginE8, unrealizedPnlE8 } from '../src/core/engine/margin.js';
-import type { Position } from '../src/core/engine/state.js';
 import { BTCUSDT } from '../src/core/instrument/catalog.js';
 
 const START_MS = Date.UTC(2021, 4, 19, 12);
@@ -258,14 +257,13 @@ async function streamedCascade(pairs: number, json: boolean): Promise<StreamedCa
   driver.apply({ ...ORDER, accountId: backstop.accountId, side: 'BUY', qtyLots: market.longOpenInterestLots,
     priceTicks: (GAP_PRICE_TICKS * 99) / 100 });
   // find: the engine's index walk vs the peer's full scan, for the mark the next instant will set.
-  const candidates: Position[] = [];
   const findStart = process.hrtime.bigint();
-  market.liquidations.collectAtRisk(GAP_PRICE_TICKS, candidates);
+  const candidates = market.liquidations.collectAccountsAtRisk(GAP_PRICE_TICKS).slice();
   const findMs = Number(process.hrtime.bigint() - findStart) / 1e6;
   const scanStart = process.hrtime.bigint();
   const expected = scanAll(driver, GAP_PRICE_TICKS);
   const scanMs = Number(process.hrtime.bigint() - scanStart) / 1e6;
-  const candidateAccounts = new Set(candidates.map((position) => position.accountId));
+  const candidateAccounts = new Set(candidates);
   const missed = [...expected].filter((id) => !candidateAccounts.has(id)).length;
   // The same engine state again, for the second way of taking the cascade's events (and a
   // determinism check: both copies must end in the same state).

@@ -25,7 +25,7 @@ import { divCeil, divFloor, divFloorInt, divTrunc } from '../num/int.js';
 import type { EngineContext } from './context.js';
 import { settle } from './settle.js';
 import { processTriggers } from './triggers.js';
-import type { Market, Position } from './state.js';
+import type { Market } from './state.js';
 
 /** Premium samples are kept at 1e-12 so the average loses nothing before the final rounding. */
 const PREMIUM_ONE = 1_000_000_000_000n;
@@ -153,13 +153,11 @@ function medianOf(a: bigint, b: bigint, c: bigint): bigint {
  * instant re-files each under a fresh key and checks it exactly, liquidating where due.
  */
 function checkAtRisk(ctx: EngineContext, market: Market): void {
-  const candidates: Position[] = [];
-  market.liquidations.collectAtRisk(market.markTicks, candidates);
-  if (candidates.length === 0) return;
-  // One market holds one position per account, so the ids are distinct.
-  const ids = new Int32Array(candidates.length);
-  for (let i = 0; i < candidates.length; i++) ids[i] = candidates[i]!.accountId;
-  ids.sort();
+  const found = market.liquidations.collectAccountsAtRisk(market.markTicks);
+  if (found.length === 0) return;
+  // One market holds one position per account, so the ids are distinct. Copied: touching accounts
+  // runs nothing that walks the index again, but the buffer is the index's to reuse.
+  const ids = found.slice().sort();
   for (let i = 0; i < ids.length; i++) ctx.touch(ctx.account(ids[i]!));
 }
 

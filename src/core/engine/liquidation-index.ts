@@ -57,7 +57,12 @@ export class LiquidationIndex {
   private bucketOf = new Int32Array(1024);
   private sideOf = new Uint8Array(1024);
   private keyOf = new Float64Array(1024);
+  /** Account of each filed position: a walk collects ids into a typed array, no object pointers. */
+  private accountOf = new Int32Array(1024);
   private freeSlots: number[] = [];
+  /** Reused output of collectAccountsAtRisk. */
+  private found = new Int32Array(1024);
+  private foundCount = 0;
   private count = 0;
 
   constructor(readonly maxPriceTicks: number) {
@@ -121,15 +126,22 @@ export class LiquidationIndex {
     return position.liquidationSlot === NONE ? -1 : this.keyOf[position.liquidationSlot]!;
   }
 
-  /** Appends every long whose key ≥ markTicks and every short whose key ≤ markTicks to `out`. */
-  collectAtRisk(markTicks: number, out: Position[]): void {
+  /**
+   * The accounts of every long whose key ≥ markTicks and every short whose key ≤ markTicks, in
+   * index order (a view of a buffer the next call reuses). Ids, not positions: storing hundreds of
+   * thousands of object pointers into a fresh array pays V8's write barrier on each, which while
+   * the collector marks (it often is, with a million positions) doubled the walk.
+   */
+  collectAccountsAtRisk(markTicks: number): Int32Array {
     const clamped = markTicks > this.maxPriceTicks ? this.maxPriceTicks : markTicks < 1 ? 1 : markTicks;
     const bucket = clamped >>> this.bucketShift;
-    this.collectRange(SIDE_LONG, bucket, this.bucketCount - 1, clamped, out);
-    this.collectRange(SIDE_SHORT, 0, bucket, clamped, out);
+    this.foundCount = 0;
+    this.collectRange(SIDE_LONG, bucket, this.bucketCount - 1, clamped);
+    this.collectRange(SIDE_SHORT, 0, bucket, clamped);
+    return this.found.subarray(0, this.foundCount);
   }
 
-  private collectRange(side: 0 | 1, fromBucket: number, toBucket: number, markTicks: number, out: Position[]): void {
+  private collectRange(side: 0 | 1, fromBucket: number, toBucket: number, markTicks: number): void {
     const ladder = this.ladders[side];
     const fromWord = fromBucket >>> 5;
     const toWord = toBucket >>> 5;
@@ -146,16 +158,22 @@ export class LiquidationIndex {
           bits &= bits - 1;
           const bucket = (word << 5) | low;
           if (bucket < fromBucket || bucket > toBucket) continue;
-          this.collectBucket(ladder.heads[bucket]!, side, markTicks, out);
+          this.collectBucket(ladder.heads[bucket]!, side, markTicks);
         }
       }
     }
   }
 
-  private collectBucket(head: number, side: 0 | 1, markTicks: number, out: Position[]): void {
+  private collectBucket(head: number, side: 0 | 1, markTicks: number): void {
     for (let slot = head; slot !== NONE; slot = this.next[slot]!) {
       const key = this.keyOf[slot]!;
-      if (side === SIDE_LONG ? key >= markTicks : key <= markTicks) out.push(this.slots[slot]!);
+      if (side === SIDE_LONG ? key < markTicks : key > markTicks) continue;
+      if (this.foundCount === this.found.length) {
+        const grown = new Int32Array(this.found.length * 2);
+        grown.set(this.found);
+        this.found = grown;
+      }
+      this.found[this.foundCount++] = this.accountOf[slot]!;
     }
   }
 
@@ -167,6 +185,7 @@ export class LiquidationIndex {
       if (slot >= this.next.length) this.grow();
     }
     this.slots[slot] = position;
+    this.accountOf[slot] = position.accountId;
     position.liquidationSlot = slot;
     this.count++;
     return slot;
@@ -188,6 +207,7 @@ export class LiquidationIndex {
     const keys = new Float64Array(capacity);
     keys.set(this.keyOf);
     this.keyOf = keys;
+    this.accountOf = grow32(this.accountOf);
   }
 
   /**
@@ -216,6 +236,7 @@ export class LiquidationIndex {
             for (let slot = head; slot !== NONE; slot = this.next[slot]!) {
               assert(this.bucketOf[slot] === bucket && this.sideOf[slot] === side, 'slot filed in its bucket');
               assert(this.slots[slot]?.liquidationSlot === slot, 'slot back-reference');
+              assert(this.accountOf[slot] === this.slots[slot]!.accountId, 'slot account');
               seen++;
             }
           }
