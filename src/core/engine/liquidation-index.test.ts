@@ -37,7 +37,9 @@ describe('liquidation index', () => {
       }
       index.checkIntegrity();
       expect(index.size).toBe(filed.size);
-      for (const mark of marks) {
+      // Also marks exactly at, just below and just above filed keys (the inclusive boundary).
+      const boundaries = [...filed.values()].slice(0, 6).flatMap((entry) => [entry.key - 1, entry.key, entry.key + 1]);
+      for (const mark of [...marks, ...boundaries]) {
         const expected = [...filed].filter(([, entry]) => (entry.isLong ? entry.key >= mark : entry.key <= mark))
           .map(([accountId]) => accountId).sort((a, b) => a - b);
         const found = [...index.collectAccountsAtRisk(mark)].sort((a, b) => a - b);
