@@ -39,10 +39,12 @@ describe('liquidation index', () => {
       expect(index.size).toBe(filed.size);
       // Also marks exactly at, just below and just above filed keys (the inclusive boundary).
       const boundaries = [...filed.values()].slice(0, 6).flatMap((entry) => [entry.key - 1, entry.key, entry.key + 1]);
-      for (const mark of [...marks, ...boundaries]) {
+      for (const rawMark of [...marks, ...boundaries]) {
+        // Marks, like keys, are taken within [1, max ticks].
+        const mark = Math.min(MAX_TICKS, Math.max(1, rawMark));
         const expected = [...filed].filter(([, entry]) => (entry.isLong ? entry.key >= mark : entry.key <= mark))
           .map(([accountId]) => accountId).sort((a, b) => a - b);
-        const found = [...index.collectAccountsAtRisk(mark)].sort((a, b) => a - b);
+        const found = [...index.collectAccountsAtRisk(rawMark)].sort((a, b) => a - b);
         expect(found).toEqual(expected);
       }
     }), { numRuns: 60 });
