@@ -67,25 +67,71 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * when recovery decodes tens of millions of records.
  */
 export function decodeUtf8(bytes: Uint8Array): string {
-  if (bytes.length <= 64) {
+  return decodeUtf8At(bytes, 0, bytes.length);
+}
+
+/** Char codes of the string being built (reused: no array per string). */
+const asciiCodes: number[] = [];
+
+/** decodeUtf8 of `bytes[start, end)`, read in place (no view allocated for the common short ASCII case). */
+export function decodeUtf8At(bytes: Uint8Array, start: number, end: number): string {
+  const length = end - start;
+  if (length <= 64) {
     let ascii = true;
-    for (let i = 0; i < bytes.length; i++) {
+    for (let i = start; i < end; i++) {
       if (bytes[i]! >= 0x80) {
         ascii = false;
         break;
       }
     }
-    if (ascii) return String.fromCharCode.apply(null, bytes as unknown as number[]);
+    if (ascii) {
+      asciiCodes.length = length;
+      for (let i = 0; i < length; i++) asciiCodes[i] = bytes[start + i]!;
+      return String.fromCharCode.apply(null, asciiCodes);
+    }
   }
   try {
-    return utf8.decode(bytes);
+    return utf8.decode(bytes.subarray(start, end));
   } catch {
     throw new CodecError('invalid UTF-8 in a string');
   }
 }
 
 function readString(r: ByteReader): string {
-  return decodeUtf8(r.bytes(r.uint()));
+  const length = r.uint();
+  const at = r.skip(length);
+  return decodeUtf8At(r.source, at, at + length);
+}
+
+function isAsciiRange(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (bytes[i]! >= 0x80) return false;
+  return true;
+}
+
+/** Symbols seen so far: a journal names a handful, so each record reuses one instead of building it. */
+const knownSymbols: string[] = [];
+const MAX_KNOWN_SYMBOLS = 64;
+
+/** readString for symbols: the same string, taken from knownSymbols when its bytes match one. */
+function readSymbol(r: ByteReader): string {
+  const length = r.uint();
+  const at = r.skip(length);
+  const bytes = r.source;
+  for (const symbol of knownSymbols) {
+    if (symbol.length !== length) continue;
+    let same = true;
+    for (let i = 0; i < length; i++) {
+      if (symbol.charCodeAt(i) !== bytes[at + i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return symbol;
+  }
+  const symbol = decodeUtf8At(bytes, at, at + length);
+  // Only pure-ASCII symbols are cached (their bytes are their char codes, which the match relies on).
+  if (knownSymbols.length < MAX_KNOWN_SYMBOLS && isAsciiRange(bytes, at, at + length)) knownSymbols.push(symbol);
+  return symbol;
 }
 
 type Fields = Record<string, unknown>;
@@ -267,29 +313,29 @@ export function readCommandBody(r: ByteReader, seq: number, atMs: number): Comma
     case 'Transfer':
       return { type, seq, atMs, fromAccountId: readNumber(r), toAccountId: readNumber(r), amountE8: r.big() };
     case 'FundInsurance': return { type, seq, atMs, amountE8: r.big() };
-    case 'SetLeverage': return { type, seq, atMs, accountId: readNumber(r), symbol: readString(r), leverage: readNumber(r) };
+    case 'SetLeverage': return { type, seq, atMs, accountId: readNumber(r), symbol: readSymbol(r), leverage: readNumber(r) };
     case 'SetMarginType':
-      return { type, seq, atMs, accountId: readNumber(r), symbol: readString(r), marginType: readEnum(r, MARGIN_TYPES) };
+      return { type, seq, atMs, accountId: readNumber(r), symbol: readSymbol(r), marginType: readEnum(r, MARGIN_TYPES) };
     case 'AdjustIsolatedMargin':
-      return { type, seq, atMs, accountId: readNumber(r), symbol: readString(r), amountE8: r.big() };
+      return { type, seq, atMs, accountId: readNumber(r), symbol: readSymbol(r), amountE8: r.big() };
     case 'PlaceOrder': return readPlaceOrder(r, seq, atMs);
     case 'CancelOrder':
-      return { type, seq, atMs, accountId: readNumber(r), symbol: readString(r), orderId: readNumber(r), clientOrderId: readString(r) };
+      return { type, seq, atMs, accountId: readNumber(r), symbol: readSymbol(r), orderId: readNumber(r), clientOrderId: readString(r) };
     case 'CancelAllOrders':
-      return { type, seq, atMs, accountId: readNumber(r), symbol: readString(r), scope: readEnum(r, SCOPES) };
+      return { type, seq, atMs, accountId: readNumber(r), symbol: readSymbol(r), scope: readEnum(r, SCOPES) };
     case 'AmendOrder':
       return {
-        type, seq, atMs, accountId: readNumber(r), symbol: readString(r), orderId: readNumber(r), clientOrderId: readString(r),
+        type, seq, atMs, accountId: readNumber(r), symbol: readSymbol(r), orderId: readNumber(r), clientOrderId: readString(r),
         qtyLots: readNumber(r), priceTicks: readNumber(r),
       };
-    case 'SetIndexPrice': return { type, seq, atMs, symbol: readString(r), priceTicks: readNumber(r) };
+    case 'SetIndexPrice': return { type, seq, atMs, symbol: readSymbol(r), priceTicks: readNumber(r) };
     case 'Tick': return { type, seq, atMs };
   }
 }
 
 function readPlaceOrder(r: ByteReader, seq: number, atMs: number): Command {
   const accountId = readNumber(r);
-  const symbol = readString(r);
+  const symbol = readSymbol(r);
   const side = readEnum(r, SIDES);
   const orderType = readEnum(r, ORDER_TYPES);
   const timeInForce = readEnum(r, TIME_IN_FORCE);

@@ -15,7 +15,7 @@
  * computed, which keeps the corruption scan (journal/segment-scan) linear.
  */
 import { AssertionFailure, ByteReader, ByteWriter, type Command, type UnsequencedCommand } from '../core/index.js';
-import { CodecError, decodeUtf8, isShortAscii, readCommandBody, writeCommandBody } from './command-codec.js';
+import { CodecError, decodeUtf8, decodeUtf8At, isShortAscii, readCommandBody, writeCommandBody } from './command-codec.js';
 import { crc32c } from './crc32c.js';
 
 export const SEGMENT_MAGIC = 'PERPXJNL';
@@ -156,12 +156,13 @@ class DecodedRecord implements JournalRecord {
  * a format mismatch, never a torn write).
  */
 export function decodePayload(bytes: Uint8Array, payloadStart: number, payloadEnd: number): JournalRecord {
-  const r = new ByteReader(bytes.subarray(payloadStart, payloadEnd));
+  const r = new ByteReader(bytes, payloadStart, payloadEnd);
   try {
     const seq = r.uint();
     const atMs = r.uint();
     const keyLength = r.uint();
-    const idempotencyKey = keyLength === 0 ? undefined : decodeUtf8(r.bytes(keyLength - 1));
+    const keyAt = keyLength === 0 ? 0 : r.skip(keyLength - 1);
+    const idempotencyKey = keyLength === 0 ? undefined : decodeUtf8At(bytes, keyAt, keyAt + keyLength - 1);
     const bodyStart = payloadStart + r.position;
     const command = readCommandBody(r, seq, atMs);
     if (r.remaining !== 0) throw new CodecError(`${r.remaining} trailing bytes in record ${seq}`);

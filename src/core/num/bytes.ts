@@ -128,24 +128,35 @@ export class ByteWriter {
 }
 
 export class ByteReader {
-  private offset = 0;
+  private offset: number;
+  private readonly end: number;
 
-  constructor(private readonly buffer: Uint8Array) {}
-
-  get remaining(): number {
-    return this.buffer.length - this.offset;
+  /** Reads `buffer[start, end)` (default: all of it) without copying or viewing it. */
+  constructor(private readonly buffer: Uint8Array, private readonly start = 0, end = buffer.length) {
+    this.offset = start;
+    this.end = end;
   }
 
+  get remaining(): number {
+    return this.end - this.offset;
+  }
+
+  /** Bytes read so far. */
   get position(): number {
-    return this.offset;
+    return this.offset - this.start;
+  }
+
+  /** The underlying buffer, for readers that decode a range in place (see skip). */
+  get source(): Uint8Array {
+    return this.buffer;
   }
 
   private fail(what: string): never {
-    throw new AssertionFailure(`corrupt encoding: ${what} at byte ${this.offset}`);
+    throw new AssertionFailure(`corrupt encoding: ${what} at byte ${this.offset - this.start}`);
   }
 
   u8(): number {
-    if (this.offset >= this.buffer.length) this.fail('unexpected end');
+    if (this.offset >= this.end) this.fail('unexpected end');
     return this.buffer[this.offset++]!;
   }
 
@@ -176,7 +187,7 @@ export class ByteReader {
     const start = this.offset;
     let small = 0;
     let scale = 1;
-    for (let i = 0; i < 7 && this.offset < this.buffer.length; i++) {
+    for (let i = 0; i < 7 && this.offset < this.end; i++) {
       const byte = this.buffer[this.offset++]!;
       small += (byte & 0x7f) * scale;
       if ((byte & 0x80) === 0) {
@@ -213,9 +224,15 @@ export class ByteReader {
   }
 
   bytes(length: number): Uint8Array {
+    const at = this.skip(length);
+    return this.buffer.subarray(at, at + length);
+  }
+
+  /** Steps over `length` bytes and returns where they start in `source` (no view allocated). */
+  skip(length: number): number {
     if (length > this.remaining) this.fail('bytes beyond end');
-    const out = this.buffer.subarray(this.offset, this.offset + length);
+    const at = this.offset;
     this.offset += length;
-    return out;
+    return at;
   }
 }
