@@ -8,7 +8,7 @@
 import type { ApiContext } from '../context.js';
 import { E } from '../errors.js';
 import type { Params } from '../params.js';
-import { extractSignature, replayKey, verifySignature } from './hmac.js';
+import { extractSignature, verifySignature } from './hmac.js';
 import { API_KEY_RE, type ApiKeyRecord, type Permission } from './keys.js';
 
 export type Security = 'NONE' | 'USER_STREAM' | 'USER_DATA' | 'TRADE';
@@ -55,7 +55,7 @@ export function verifySigned(ctx: ApiContext, record: ApiKeyRecord, params: Para
   const recvWindow = params.uint('recvWindow', { min: 1, max: MAX_RECV_WINDOW_MS }) ?? DEFAULT_RECV_WINDOW_MS;
   if (timestamp >= nowMs + 1000) throw E.timestampAhead();
   if (nowMs - timestamp > recvWindow) throw E.timestampOutside();
-  if (replayScope !== undefined && !ctx.replay.admit(replayScope + replayKey(signed.signature), timestamp + recvWindow + 1000, nowMs)) {
+  if (replayScope !== undefined && !ctx.replay.admit(replayScope, signed.signature, timestamp + recvWindow + 1000, nowMs)) {
     throw E.replayed();
   }
 }
