@@ -124,7 +124,7 @@ export class IdempotencyWindow {
     const mask = this.seqs.length - 1;
     for (let n = 0; n < this.count; n++) {
       const position = (this.head + n) & mask;
-      w.string(this.keyAt(position));
+      this.writeKey(w, position);
       w.uint(this.seqs[position]! - seq);
       w.uint(this.times[position]! - atMs);
       w.uint(this.crcs[position]!);
@@ -187,6 +187,33 @@ export class IdempotencyWindow {
     const start = this.keyStarts[position]!;
     for (let i = 0; i < key.length; i++) if (chars[(start + i) & mask] !== key.charCodeAt(i)) return false;
     return true;
+  }
+
+  /** The key as ByteWriter.string writes it (UTF-8 with its length), from the ring without a string when ASCII. */
+  private writeKey(w: ByteWriter, position: number): void {
+    const chars = this.chars;
+    const mask = chars.length - 1;
+    const start = this.keyStarts[position]!;
+    const length = this.keyLengths[position]!;
+    let ascii = true;
+    for (let i = 0; i < length; i++) {
+      if (chars[(start + i) & mask]! >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    if (!ascii) {
+      w.string(this.keyAt(position));
+      return;
+    }
+    w.uint(length);
+    const end = start + length;
+    if (end <= chars.length) {
+      w.asciiUnits(chars, start, end);
+    } else {
+      w.asciiUnits(chars, start, chars.length);
+      w.asciiUnits(chars, 0, end - chars.length);
+    }
   }
 
   private keyAt(position: number): string {

@@ -106,6 +106,16 @@ export class ByteWriter {
     this.length = at;
   }
 
+  /** Code units `units[start, end)` known to be ASCII, one byte each (no length prefix). */
+  asciiUnits(units: Uint16Array, start: number, end: number): void {
+    const length = end - start;
+    this.ensure(length);
+    const buffer = this.buffer;
+    let at = this.length;
+    for (let i = start; i < end; i++) buffer[at++] = units[i]!;
+    this.length = at;
+  }
+
   bytes(value: Uint8Array): void {
     this.ensure(value.length);
     this.buffer.set(value, this.length);
