@@ -82,6 +82,20 @@ describe('idempotency window', () => {
       }), { numRuns: 300 });
   });
 
+  it('serializes keys that wrap around the end of its character ring', () => {
+    const options = { maxKeys: 3, maxAgeMs: 1_000_000 };
+    const window = new IdempotencyWindow(options);
+    const key = (i: number): string => `${i}:`.padEnd(5_000 + (i % 7) * 333, String.fromCharCode(97 + (i % 26)));
+    for (let i = 0; i < 60; i++) {
+      window.add(key(i), i + 1, i, i);
+      // A window built fresh from the same live keys lays them out from offset 0, without wrapping.
+      const fresh = new IdempotencyWindow(options);
+      for (let j = Math.max(0, i - 2); j <= i; j++) fresh.add(key(j), j + 1, j, j);
+      expect(window.serialize()).toEqual(fresh.serialize());
+      expect(IdempotencyWindow.restore(window.serialize(), options).get(key(i))).toEqual({ seq: i + 1, atMs: i, bodyCrc: i });
+    }
+  });
+
   it('keeps two different keys with the same hash apart', () => {
     const byHash = new Map<number, string>();
     let pair: [string, string] | undefined;
