@@ -17,6 +17,7 @@
  * character, in a few large buffers.
  */
 import { ByteReader, ByteWriter } from '../core/index.js';
+import { probeDeleteSlot, probeInsert, probeSlotOf } from '../core/num/probe-table.js';
 
 export interface IdempotencyWindowOptions {
   /** Keys kept at most (default 1,000,000). */
@@ -102,8 +103,8 @@ export class IdempotencyWindow {
     this.charsUsed += key.length;
     // The new entry is not in the table yet, so find() sees only an older twin, if any.
     const twin = this.find(key, hash);
-    if (twin >= 0) this.table[this.slotOf(twin)] = position + 1;
-    else this.insertSlot(hash, position);
+    if (twin >= 0) this.table[probeSlotOf(this.table, hash, twin)] = position + 1;
+    else probeInsert(this.table, hash, position);
     this.count++;
     while (this.count > this.options.maxKeys) this.evictOldest();
   }
@@ -230,55 +231,16 @@ export class IdempotencyWindow {
     return key;
   }
 
-  /** The table slot that points at `position` (which must be in the table). */
-  private slotOf(position: number): number {
-    const table = this.table;
-    const mask = table.length - 1;
-    for (let slot = this.hashes[position]! & mask; ; slot = (slot + 1) & mask) {
-      if (table[slot] === position + 1) return slot;
-      if (table[slot] === EMPTY) throw new Error('idempotency window: entry missing from its table');
-    }
-  }
-
-  private insertSlot(hash: number, position: number): void {
-    const table = this.table;
-    const mask = table.length - 1;
-    let slot = hash & mask;
-    while (table[slot] !== EMPTY) slot = (slot + 1) & mask;
-    table[slot] = position + 1;
-  }
-
   private evictOldest(): void {
     const position = this.head;
     // An older twin of a re-added key is not in the table (the newer entry took its slot).
-    const table = this.table;
-    const mask = table.length - 1;
-    let slot = this.hashes[position]! & mask;
-    while (table[slot] !== EMPTY && table[slot] !== position + 1) slot = (slot + 1) & mask;
-    if (table[slot] !== EMPTY) this.deleteSlot(slot);
+    const slot = probeSlotOf(this.table, this.hashes[position]!, position);
+    if (slot >= 0) probeDeleteSlot(this.table, slot, this.hashes);
     const length = this.keyLengths[position]!;
     this.charHead = (this.charHead + length) & (this.chars.length - 1);
     this.charsUsed -= length;
     this.head = (this.head + 1) & (this.seqs.length - 1);
     this.count--;
-  }
-
-  /** Backward-shift deletion: later entries of the probe run move up so no lookup stops early. */
-  private deleteSlot(emptied: number): void {
-    const table = this.table;
-    const mask = table.length - 1;
-    let hole = emptied;
-    for (let slot = (hole + 1) & mask; table[slot] !== EMPTY; slot = (slot + 1) & mask) {
-      const home = this.hashes[table[slot]! - 1]! & mask;
-      // Move the entry into the hole unless its home lies cyclically in (hole, slot].
-      const distanceToSlot = (slot - home) & mask;
-      const distanceToHole = (hole - home) & mask;
-      if (distanceToHole < distanceToSlot) {
-        table[hole] = table[slot]!;
-        hole = slot;
-      }
-    }
-    table[hole] = EMPTY;
   }
 
   private growEntries(): void {
@@ -298,7 +260,7 @@ export class IdempotencyWindow {
     this.head = 0;
     // Rebuild the table at twice the entry capacity; a re-added key's older twin stays out of it.
     this.table = new Int32Array(length * 2);
-    for (let n = this.count - 1; n >= 0; n--) if (!this.hasNewerTwin(n)) this.insertSlot(this.hashes[n]!, n);
+    for (let n = this.count - 1; n >= 0; n--) if (!this.hasNewerTwin(n)) probeInsert(this.table, this.hashes[n]!, n);
   }
 
   /** While rebuilding the table newest first: is the key at `position` already in it (a newer twin)? */

@@ -12,6 +12,8 @@
  * each young-generation collection of the API thread, and those collections set its tail latency.
  */
 
+import { probeDeleteSlot, probeInsert, probeSlotOf } from '../../core/num/probe-table.js';
+
 const BUCKET_MS = 1000;
 const SIGNATURE_BYTES = 32;
 const INITIAL_ENTRIES = 1024;
@@ -72,7 +74,7 @@ export class ReplayGuard {
     this.signatures.set(sig, entry * SIGNATURE_BYTES);
     this.scopeOf[entry] = scopeId;
     this.hashOf[entry] = hash;
-    this.insertSlot(hash, entry);
+    probeInsert(this.table, hash, entry);
     const bucketKey = Math.ceil(expiresAtMs / BUCKET_MS);
     let bucket = this.buckets.get(bucketKey);
     if (bucket === undefined) {
@@ -131,32 +133,14 @@ export class ReplayGuard {
     this.table = new Int32Array(capacity * 2);
     for (let slot = 0; slot < old.length; slot++) {
       const value = old[slot]!;
-      if (value !== 0) this.insertSlot(this.hashOf[value - 1]!, value - 1);
+      if (value !== 0) probeInsert(this.table, this.hashOf[value - 1]!, value - 1);
     }
-  }
-
-  private insertSlot(hash: number, entry: number): void {
-    const table = this.table;
-    const mask = table.length - 1;
-    let slot = hash & mask;
-    while (table[slot] !== 0) slot = (slot + 1) & mask;
-    table[slot] = entry + 1;
   }
 
   private forget(entry: number): void {
-    const table = this.table;
-    const mask = table.length - 1;
-    let hole = this.hashOf[entry]! & mask;
-    while (table[hole] !== entry + 1) hole = (hole + 1) & mask;
-    // Backward-shift deletion: later members of the probe run move up so no lookup stops early.
-    for (let slot = (hole + 1) & mask; table[slot] !== 0; slot = (slot + 1) & mask) {
-      const home = this.hashOf[table[slot]! - 1]! & mask;
-      if (((hole - home) & mask) < ((slot - home) & mask)) {
-        table[hole] = table[slot]!;
-        hole = slot;
-      }
-    }
-    table[hole] = 0;
+    const slot = probeSlotOf(this.table, this.hashOf[entry]!, entry);
+    if (slot < 0) throw new Error('replay guard: a live entry is missing from its table');
+    probeDeleteSlot(this.table, slot, this.hashOf);
     this.free.push(entry);
     this.count--;
   }
