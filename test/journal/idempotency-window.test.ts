@@ -30,56 +30,47 @@ const stream = fc.array(fc.tuple(fc.integer({ min: 0, max: 50 }), fc.integer({ m
     });
   });
 
+/**
+ * Feeds `entries` (restoring from serialize() before entry `cut` mod length), then checks every key
+ * against the model: the newest live entry answers for it, or none when it left the window.
+ */
+function checkAgainstModel(entries: { key: string; seq: number; atMs: number }[], maxKeys: number, maxAgeMs: number,
+  cut: number): void {
+  const options = { maxKeys, maxAgeMs };
+  let window = new IdempotencyWindow(options);
+  const split = entries.length === 0 ? 0 : cut % entries.length;
+  entries.forEach((entry, index) => {
+    if (index === split) window = IdempotencyWindow.restore(window.serialize(), options);
+    window.advance(entry.atMs);
+    window.add(entry.key, entry.seq, entry.atMs, entry.seq * 7);
+  });
+  const live = model(entries, maxKeys, maxAgeMs);
+  expect(window.size).toBe(live.length);
+  const newest = new Map(live.map((entry) => [entry.key, entry]));
+  for (const { key } of entries) {
+    const expected = newest.get(key);
+    expect(window.get(key)).toEqual(expected === undefined ? undefined
+      : { seq: expected.seq, atMs: expected.atMs, bodyCrc: expected.seq * 7 });
+  }
+  expect(IdempotencyWindow.restore(window.serialize(), options).serialize()).toEqual(window.serialize());
+}
+
 describe('idempotency window', () => {
   it('matches the model for any bounds, and survives serialize/restore at any point', () => {
     fc.assert(fc.property(stream, fc.integer({ min: 1, max: 60 }), fc.integer({ min: 0, max: 300 }), fc.nat(),
-      (entries, maxKeys, maxAgeMs, cut) => {
-        const options = { maxKeys, maxAgeMs };
-        let window = new IdempotencyWindow(options);
-        const split = entries.length === 0 ? 0 : cut % entries.length;
-        entries.forEach((entry, index) => {
-          if (index === split) window = IdempotencyWindow.restore(window.serialize(), options);
-          window.advance(entry.atMs);
-          window.add(entry.key, entry.seq, entry.atMs, entry.seq * 7);
-        });
-        const expected = model(entries, maxKeys, maxAgeMs);
-        expect(window.size).toBe(expected.length);
-        const present = new Set(expected.map((entry) => entry.key));
-        for (const entry of entries) {
-          const found = window.get(entry.key);
-          if (present.has(entry.key)) expect(found).toEqual({ seq: entry.seq, atMs: entry.atMs, bodyCrc: entry.seq * 7 });
-          else expect(found).toBeUndefined();
-        }
-        expect(IdempotencyWindow.restore(window.serialize(), options).serialize()).toEqual(window.serialize());
-      }), { numRuns: 300 });
+      checkAgainstModel), { numRuns: 300 });
   });
 
   it('matches the model with repeated keys (the newest answers), any characters, and short and long keys', () => {
     // Well-formed text: snapshots and journal records carry keys as UTF-8, as the venue's keys are.
     const keyText = fc.oneof(fc.constantFrom('', 'a', 'b', 'order:1:x', 'é€😀'), fc.string({ unit: 'grapheme', maxLength: 40 }),
       fc.string({ maxLength: 3000 }));
-    fc.assert(fc.property(fc.array(fc.tuple(keyText, fc.integer({ min: 0, max: 30 })), { maxLength: 300 }),
-      fc.integer({ min: 1, max: 80 }), fc.integer({ min: 0, max: 400 }), fc.nat(), (steps, maxKeys, maxAgeMs, cut) => {
-        const options = { maxKeys, maxAgeMs };
-        let atMs = 5_000;
-        const entries = steps.map(([key, gap], index) => ({ key, seq: index + 1, atMs: (atMs += gap) }));
-        let window = new IdempotencyWindow(options);
-        const split = entries.length === 0 ? 0 : cut % entries.length;
-        entries.forEach((entry, index) => {
-          if (index === split) window = IdempotencyWindow.restore(window.serialize(), options);
-          window.advance(entry.atMs);
-          window.add(entry.key, entry.seq, entry.atMs, entry.seq * 3);
-        });
-        const live = model(entries, maxKeys, maxAgeMs);
-        expect(window.size).toBe(live.length);
-        const newest = new Map(live.map((entry) => [entry.key, entry]));
-        for (const { key } of entries) {
-          const expected = newest.get(key);
-          expect(window.get(key)).toEqual(expected === undefined ? undefined
-            : { seq: expected.seq, atMs: expected.atMs, bodyCrc: expected.seq * 3 });
-        }
-        expect(IdempotencyWindow.restore(window.serialize(), options).serialize()).toEqual(window.serialize());
-      }), { numRuns: 300 });
+    const entries = fc.array(fc.tuple(keyText, fc.integer({ min: 0, max: 30 })), { maxLength: 300 }).map((steps) => {
+      let atMs = 5_000;
+      return steps.map(([key, gap], index) => ({ key, seq: index + 1, atMs: (atMs += gap) }));
+    });
+    fc.assert(fc.property(entries, fc.integer({ min: 1, max: 80 }), fc.integer({ min: 0, max: 400 }), fc.nat(), checkAgainstModel),
+      { numRuns: 300 });
   });
 
   it('serializes keys that wrap around the end of its character ring', () => {
