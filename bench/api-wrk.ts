@@ -264,13 +264,20 @@ export interface Peer {
   stop(): Promise<void>;
 }
 
-/** Spawns the peer as its own process with the node flags the perpx server gets. */
-export async function startPeer(workDir: string, sample: SampleResponse): Promise<Peer> {
-  const script = join(workDir, 'peer.mjs');
-  writeFileSync(script, PEER_SOURCE);
-  const child = spawn(process.execPath, ['--max-semi-space-size=64', script], {
-    env: { ...process.env, PERPX_PEER_RESPONSE: JSON.stringify(sample) }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** A child process serving HTTP, started by spawnListening. */
+export interface ListeningProcess {
+  readonly url: string;
+  readonly child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * Spawns `node <args>` and waits for its "listening on <url>" line on stdout (stderr is kept for
+ * the error when it exits first). stop() sends SIGTERM and waits for the exit.
+ */
+export async function spawnListening(label: string, args: readonly string[],
+  options: { readonly cwd?: string; readonly env: NodeJS.ProcessEnv }): Promise<ListeningProcess> {
+  const child = spawn(process.execPath, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
   const url = await new Promise<string>((done, fail) => {
@@ -279,13 +286,22 @@ export async function startPeer(workDir: string, sample: SampleResponse): Promis
       const match = /listening on (http:\/\/\S+)/.exec(output);
       if (match !== null) done(match[1]!);
     });
-    child.once('exit', (code) => fail(new Error(`peer exited (${code}): ${output}`)));
+    child.once('exit', (code) => fail(new Error(`${label} exited (${code}): ${output}`)));
   });
   return {
-    url, pid: child.pid!,
+    url, child,
     stop: () => new Promise<void>((done) => {
       child.once('exit', () => done());
       child.kill('SIGTERM');
     }),
   };
+}
+
+/** Spawns the peer as its own process with the node flags the perpx server gets. */
+export async function startPeer(workDir: string, sample: SampleResponse): Promise<Peer> {
+  const script = join(workDir, 'peer.mjs');
+  writeFileSync(script, PEER_SOURCE);
+  const peer = await spawnListening('peer', ['--max-semi-space-size=64', script],
+    { env: { ...process.env, PERPX_PEER_RESPONSE: JSON.stringify(sample) } });
+  return { url: peer.url, pid: peer.child.pid!, stop: () => peer.stop() };
 }

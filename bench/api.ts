@@ -35,7 +35,7 @@
  * (--profile writes a V8 CPU profile of the server process to DIR.)
  * With --json the last stdout line is one JSON object with every figure.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,7 +44,8 @@ import autocannon from 'autocannon';
 import WebSocket from 'ws';
 import { AdminClient, type CreatedAccount } from '../src/api/admin-client.js';
 import {
-  findOnPath, machineBusySeconds, processCpuSeconds, startPeer, wrkLoad, writeOrderFile, type LoadFigures, type SampleResponse,
+  findOnPath, machineBusySeconds, processCpuSeconds, spawnListening, startPeer, wrkLoad, writeOrderFile, type ListeningProcess,
+  type LoadFigures, type SampleResponse,
   type WrkFigures,
 } from './api-wrk.js';
 
@@ -58,11 +59,7 @@ function option(argv: string[], name: string, fallback: number): number {
   return value;
 }
 
-interface Server {
-  readonly url: string;
-  readonly child: ChildProcess;
-  stop(): Promise<void>;
-}
+type Server = ListeningProcess;
 
 async function startServer(dataDir: string, fsync: boolean, profileDir: string | undefined): Promise<Server> {
   // The server runs exactly as `npm start` runs it: compiled JavaScript (built first) with the same
@@ -73,25 +70,7 @@ async function startServer(dataDir: string, fsync: boolean, profileDir: string |
     join(ROOT, 'bin/perpx.js'), 'serve', '--port', '0', '--data-dir', dataDir,
     '--rate-limit-weight', '1000000000', '--rate-limit-orders-10s', '1000000000', '--rate-limit-orders-1m', '1000000000',
     ...(fsync ? [] : ['--no-fsync'])];
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, PERPX_ADMIN_TOKEN: 'bench-token' },
-    stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  const url = await new Promise<string>((done, fail) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match !== null) done(match[1]!);
-    });
-    child.once('exit', (code) => fail(new Error(`server exited (${code}): ${output}`)));
-  });
-  return {
-    url, child,
-    stop: () => new Promise<void>((done) => {
-      child.once('exit', () => done());
-      child.kill('SIGTERM');
-    }),
-  };
+  return spawnListening('server', args, { cwd: ROOT, env: { ...process.env, PERPX_ADMIN_TOKEN: 'bench-token' } });
 }
 
 /** The 4-step account/side cycle every load phase follows, indexed by request id % 4. */

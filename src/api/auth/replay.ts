@@ -13,6 +13,7 @@
  */
 
 import { probeDeleteSlot, probeInsert, probeSlotOf } from '../../core/num/probe-table.js';
+import { grownTo } from '../../core/num/typed-arrays.js';
 
 const BUCKET_MS = 1000;
 const SIGNATURE_BYTES = 32;
@@ -26,7 +27,6 @@ function hexValue(code: number): number {
 }
 
 export class ReplayGuard {
-  private capacity = INITIAL_ENTRIES;
   private signatures = new Uint8Array(INITIAL_ENTRIES * SIGNATURE_BYTES);
   private scopeOf = new Int32Array(INITIAL_ENTRIES);
   private hashOf = new Uint32Array(INITIAL_ENTRIES);
@@ -112,22 +112,15 @@ export class ReplayGuard {
     this.count++;
     const reused = this.free.pop();
     if (reused !== undefined) return reused;
-    if (this.used === this.capacity) this.grow();
+    if (this.used === this.scopeOf.length) this.grow();
     return this.used++;
   }
 
   private grow(): void {
-    const capacity = this.capacity * 2;
-    const signatures = new Uint8Array(capacity * SIGNATURE_BYTES);
-    signatures.set(this.signatures);
-    this.signatures = signatures;
-    const scopes = new Int32Array(capacity);
-    scopes.set(this.scopeOf);
-    this.scopeOf = scopes;
-    const hashes = new Uint32Array(capacity);
-    hashes.set(this.hashOf);
-    this.hashOf = hashes;
-    this.capacity = capacity;
+    const capacity = this.scopeOf.length * 2;
+    this.signatures = grownTo(this.signatures, capacity * SIGNATURE_BYTES);
+    this.scopeOf = grownTo(this.scopeOf, capacity);
+    this.hashOf = grownTo(this.hashOf, capacity);
     // Rebuild the table from the live entries (a freed entry is in no bucket and no slot).
     const old = this.table;
     this.table = new Int32Array(capacity * 2);

@@ -16,6 +16,7 @@
  * and a new band. No mark change ever scans accounts that are not at risk.
  */
 import { assert } from '../assert.js';
+import { grownTo } from '../num/typed-arrays.js';
 import type { Position } from './state.js';
 
 const SIDE_LONG = 0;
@@ -168,11 +169,7 @@ export class LiquidationIndex {
     for (let slot = head; slot !== NONE; slot = this.next[slot]!) {
       const key = this.keyOf[slot]!;
       if (side === SIDE_LONG ? key < markTicks : key > markTicks) continue;
-      if (this.foundCount === this.found.length) {
-        const grown = new Int32Array(this.found.length * 2);
-        grown.set(this.found);
-        this.found = grown;
-      }
+      if (this.foundCount === this.found.length) this.found = grownTo(this.found, this.found.length * 2);
       this.found[this.foundCount++] = this.accountOf[slot]!;
     }
   }
@@ -193,21 +190,12 @@ export class LiquidationIndex {
 
   private grow(): void {
     const capacity = this.next.length * 2;
-    const grow32 = (old: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
-      const next = new Int32Array(capacity);
-      next.set(old);
-      return next;
-    };
-    this.next = grow32(this.next);
-    this.prev = grow32(this.prev);
-    this.bucketOf = grow32(this.bucketOf);
-    const sides = new Uint8Array(capacity);
-    sides.set(this.sideOf);
-    this.sideOf = sides;
-    const keys = new Float64Array(capacity);
-    keys.set(this.keyOf);
-    this.keyOf = keys;
-    this.accountOf = grow32(this.accountOf);
+    this.next = grownTo(this.next, capacity);
+    this.prev = grownTo(this.prev, capacity);
+    this.bucketOf = grownTo(this.bucketOf, capacity);
+    this.sideOf = grownTo(this.sideOf, capacity);
+    this.keyOf = grownTo(this.keyOf, capacity);
+    this.accountOf = grownTo(this.accountOf, capacity);
   }
 
   /**

@@ -155,7 +155,7 @@ export function liquidationPrice(
   // brackets and the lower one's solution is returned, as the scan from the lowest returns it.
   let low = 0;
   let high = brackets.length - 1;
-  let index = bracketIndexFor(brackets, costE8 < 0n ? -costE8 : costE8);
+  let index = bracketFor(instrument, costE8 < 0n ? -costE8 : costE8).bracket - 1; // brackets are numbered from 1
   while (low <= high) {
     const bracket = brackets[index]!;
     const fraction = solveLiquidation(bracket, s, absS, k, costE8, backingE8);
@@ -188,12 +188,6 @@ export function liquidationPrice(
 function consistent(bracket: Bracket, absS: bigint, k: bigint, fraction: PriceFraction): boolean {
   const scaledNotional = absS * k * fraction.num;
   return scaledNotional >= bracket.floorE8 * fraction.den && scaledNotional <= bracket.capE8 * fraction.den;
-}
-
-/** Index of the bracket holding `notionalE8` (the last one beyond every cap). */
-function bracketIndexFor(brackets: readonly Bracket[], notionalE8: bigint): number {
-  for (let i = 0; i < brackets.length; i++) if (notionalE8 < brackets[i]!.capE8) return i;
-  return brackets.length - 1;
 }
 
 const shortcutCache = new WeakMap<Instrument, boolean>();

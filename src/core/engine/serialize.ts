@@ -18,7 +18,7 @@ import { ORDER_TYPES, STP_MODES, TIME_IN_FORCE, WORKING_TYPES } from './codes.js
 import type { EngineContext } from './context.js';
 import type { OrderStatusName } from './events.js';
 import { reserveOrder } from './order-margin.js';
-import { generatedClientOrderId } from './order-lifecycle.js';
+import { addLiveOrder, generatedClientOrderId } from './order-lifecycle.js';
 import { positionOf } from './positions.js';
 import { refreshLiquidationKeys } from './settle.js';
 import { OrderRecord, Position, type Account } from './state.js';
@@ -185,19 +185,10 @@ export function restoreState(ctx: EngineContext, bytes: Uint8Array): void {
   for (let i = 0; i < orderCount; i++) {
     const order = readOrder(r);
     orders.set(order.orderId, order);
-    const account = ctx.account(order.accountId);
-    ctx.liveOrders.add(order);
-    order.live = true;
-    account.orders.add(order);
     order.generatedClientId = order.clientOrderId === generatedClientOrderId(order.orderId);
-    if (!order.generatedClientId) account.clientOrderIds.set(order.clientOrderId, order);
-    if (order.reduceOnly) account.reduceOnlyOrders++;
-    const position = positionOf(ctx, account, order.market);
-    if (order.conditional && !order.triggered) {
-      position.algoOrderCount++;
-      if (order.orderType !== 'TRAILING_STOP_MARKET') ctx.markets[order.market]!.triggers.add(order);
-    } else {
-      position.openOrderCount++;
+    addLiveOrder(ctx, ctx.account(order.accountId), order);
+    if (order.conditional && !order.triggered && order.orderType !== 'TRAILING_STOP_MARKET') {
+      ctx.markets[order.market]!.triggers.add(order);
     }
   }
   for (const market of ctx.markets) {
