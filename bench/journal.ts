@@ -16,7 +16,9 @@
  *    limits, ~2 % market orders, ~3 % index moves, plus amends, cancel-alls, deposits and a Tick
  *    every 3,000 commands; every command has an idempotency key; 2,800 commands per second of
  *    command time (10M ≈ 1 hour, so mark samples and funding run as they would live). Measured: read + checksum + decode only, and the full
- *    replay through a fresh engine (what recovery from seq 1 costs).
+ *    replay through a fresh engine (what recovery from seq 1 costs). Before the full replay, the
+ *    first 1,000,000 commands are replayed once more with each apply timed, to show where the
+ *    engine's time goes by kind of command.
  * 3. Recovery as the venue does it on that journal: snapshot taken at N − 100,000 during the
  *    replay, then openDurableVenue (snapshot load, tail replay, window rebuild, invariant check).
  * 4. Snapshot of 1,000,000 accounts with positions (built by commands: each account buys 0.002
@@ -32,7 +34,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import {
-  createOrderBook, DEFAULT_INSTRUMENTS, Engine, type OrderSideName, type UnsequencedCommand,
+  createOrderBook, DEFAULT_INSTRUMENTS, Engine, type Command, type OrderSideName, type UnsequencedCommand,
 } from '../src/core/index.js';
 import {
   encodeRecord, IdempotencyWindow, listSegments, openDurableVenue, readJournal, readSnapshotFile, recover, segmentFileName,
@@ -339,6 +341,56 @@ interface ReplayFigures {
   fullReplayPerSec: number;
   recovery: { snapshotSeq: number; replayedCommands: number; ms: number; truncatedBytes: number };
   finalStateHash: string;
+  /** Where the engine's share goes: the first commands of the journal, each timed, by kind. */
+  byKind: ReplayKindFigures;
+}
+
+/** Per kind of command: count, engine µs per command, events per command, share of the engine time. */
+type ReplayKindFigures = Record<string, { commands: number; usPerCommand: number; eventsPerCommand: number; timeShare: number }>;
+
+/** Commands timed one by one for the by-kind breakdown (a prefix of the journal: the mix is stationary). */
+const BY_KIND_COMMANDS = 1_000_000;
+
+/**
+ * The kind of a replayed command for the breakdown: its type, and for orders their type and time
+ * in force and whether they traded (a resting limit and a crossing one cost very different work).
+ */
+function replayKindOf(command: Command, traded: boolean): string {
+  if (command.type !== 'PlaceOrder') return command.type;
+  return `PlaceOrder ${command.orderType} ${command.timeInForce}${traded ? ' (traded)' : ''}`;
+}
+
+/**
+ * Replays the first `count` commands through a fresh engine, timing each apply (two clock reads
+ * per command add ~0.1 µs each, so the sum exceeds an untimed replay slightly).
+ */
+async function replayByKind(segments: Awaited<ReturnType<typeof listSegments>>, count: number): Promise<ReplayKindFigures> {
+  const engine = new Engine({ instruments: DEFAULT_INSTRUMENTS, bookFactory: createOrderBook });
+  const kinds = new Map<string, { commands: number; ms: number; events: number }>();
+  let totalMs = 0;
+  await readJournal(segments, {
+    fromSeq: 1, toSeq: count,
+    onRecord: (record) => {
+      const started = performance.now();
+      const log = engine.applyToEventLog(record.command);
+      const ms = performance.now() - started;
+      const kind = replayKindOf(record.command, record.command.type === 'PlaceOrder' && log.countOf('Trade') > 0);
+      let entry = kinds.get(kind);
+      if (entry === undefined) kinds.set(kind, entry = { commands: 0, ms: 0, events: 0 });
+      entry.commands++;
+      entry.ms += ms;
+      entry.events += log.count;
+      totalMs += ms;
+    },
+  });
+  const figures: ReplayKindFigures = {};
+  for (const [kind, entry] of [...kinds].sort((a, b) => b[1].ms - a[1].ms)) {
+    figures[kind] = {
+      commands: entry.commands, usPerCommand: Math.round((entry.ms * 1000 / entry.commands) * 100) / 100,
+      eventsPerCommand: Math.round((entry.events / entry.commands) * 10) / 10, timeShare: Math.round((entry.ms / totalMs) * 1000) / 1000,
+    };
+  }
+  return figures;
 }
 
 async function benchReplay(commands: number, fresh: boolean, log: (line: string) => void): Promise<ReplayFigures> {
@@ -365,6 +417,15 @@ async function benchReplay(commands: number, fresh: boolean, log: (line: string)
   progress.stop();
   log(`read + CRC + decode ${decoded.toLocaleString('en-US')} records (${(journalBytes / 2 ** 20).toFixed(0)} MiB, ${segments.length} segments): ` +
     `${(decodeOnlyMs / 1000).toFixed(2)} s, ${Math.round(decoded / (decodeOnlyMs / 1000)).toLocaleString('en-US')} records/s`);
+
+  // Where the engine's time goes, by kind of command, on a prefix of the same journal.
+  const byKindCommands = Math.min(BY_KIND_COMMANDS, commands);
+  const byKind = await replayByKind(segments, byKindCommands);
+  log(`engine time by kind of command (first ${byKindCommands.toLocaleString('en-US')} commands, each timed):`);
+  for (const [kind, figure] of Object.entries(byKind)) {
+    log(`  ${kind.padEnd(34)} ${String(figure.commands).padStart(9)} × ${figure.usPerCommand.toFixed(2).padStart(6)} µs ` +
+      `(${figure.eventsPerCommand.toFixed(1)} events) = ${(figure.timeShare * 100).toFixed(1).padStart(5)} %`);
+  }
 
   // Full replay through a fresh engine, as recovery from seq 1 does; snapshot at N − 100k on the way.
   const snapshotSeq = Math.max(1, commands - Math.min(100_000, Math.floor(commands / 10)));
@@ -402,7 +463,7 @@ async function benchReplay(commands: number, fresh: boolean, log: (line: string)
   return {
     commands, journalBytes, segments: segments.length, generatedMs: generatedMs === undefined ? undefined : Math.round(generatedMs),
     decodeOnlyMs: Math.round(decodeOnlyMs), decodeOnlyPerSec: Math.round(decoded / (decodeOnlyMs / 1000)), fullReplayMs: Math.round(fullReplayMs),
-    fullReplayPerSec: Math.round(full.replayedCommands / (fullReplayMs / 1000)), recovery, finalStateHash,
+    fullReplayPerSec: Math.round(full.replayedCommands / (fullReplayMs / 1000)), recovery, finalStateHash, byKind,
   };
 }
 
