@@ -45,8 +45,7 @@ import WebSocket from 'ws';
 import { AdminClient, type CreatedAccount } from '../src/api/admin-client.js';
 import {
   findOnPath, machineBusySeconds, processCpuSeconds, spawnListening, startPeer, wrkLoad, writeOrderFile, type ListeningProcess,
-  type LoadFigures, type SampleResponse,
-  type WrkFigures,
+  type LoadFigures, type SampleResponse, type WrkFigures,
 } from './api-wrk.js';
 
 const ROOT = resolve(import.meta.dirname, '..');

@@ -76,19 +76,10 @@ const asciiCodes: number[] = [];
 /** decodeUtf8 of `bytes[start, end)`, read in place (no view allocated for the common short ASCII case). */
 export function decodeUtf8At(bytes: Uint8Array, start: number, end: number): string {
   const length = end - start;
-  if (length <= 64) {
-    let ascii = true;
-    for (let i = start; i < end; i++) {
-      if (bytes[i]! >= 0x80) {
-        ascii = false;
-        break;
-      }
-    }
-    if (ascii) {
-      asciiCodes.length = length;
-      for (let i = 0; i < length; i++) asciiCodes[i] = bytes[start + i]!;
-      return String.fromCharCode.apply(null, asciiCodes);
-    }
+  if (length <= 64 && isAsciiRange(bytes, start, end)) {
+    asciiCodes.length = length;
+    for (let i = 0; i < length; i++) asciiCodes[i] = bytes[start + i]!;
+    return String.fromCharCode.apply(null, asciiCodes);
   }
   try {
     return utf8.decode(bytes.subarray(start, end));
@@ -97,10 +88,14 @@ export function decodeUtf8At(bytes: Uint8Array, start: number, end: number): str
   }
 }
 
-function readString(r: ByteReader): string {
-  const length = r.uint();
+/** The next `length` bytes of `r` as UTF-8, decoded in place. */
+export function readUtf8(r: ByteReader, length: number): string {
   const at = r.skip(length);
   return decodeUtf8At(r.source, at, at + length);
+}
+
+function readString(r: ByteReader): string {
+  return readUtf8(r, r.uint());
 }
 
 function isAsciiRange(bytes: Uint8Array, start: number, end: number): boolean {

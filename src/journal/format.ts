@@ -15,7 +15,7 @@
  * computed, which keeps the corruption scan (journal/segment-scan) linear.
  */
 import { AssertionFailure, ByteReader, ByteWriter, type Command, type UnsequencedCommand } from '../core/index.js';
-import { CodecError, decodeUtf8, decodeUtf8At, isShortAscii, readCommandBody, writeCommandBody } from './command-codec.js';
+import { CodecError, decodeUtf8, isShortAscii, readCommandBody, readUtf8, writeCommandBody } from './command-codec.js';
 import { crc32c } from './crc32c.js';
 
 export const SEGMENT_MAGIC = 'PERPXJNL';
@@ -161,8 +161,7 @@ export function decodePayload(bytes: Uint8Array, payloadStart: number, payloadEn
     const seq = r.uint();
     const atMs = r.uint();
     const keyLength = r.uint();
-    const keyAt = keyLength === 0 ? 0 : r.skip(keyLength - 1);
-    const idempotencyKey = keyLength === 0 ? undefined : decodeUtf8At(bytes, keyAt, keyAt + keyLength - 1);
+    const idempotencyKey = keyLength === 0 ? undefined : readUtf8(r, keyLength - 1);
     const bodyStart = payloadStart + r.position;
     const command = readCommandBody(r, seq, atMs);
     if (r.remaining !== 0) throw new CodecError(`${r.remaining} trailing bytes in record ${seq}`);

@@ -8,6 +8,7 @@
  *   Readers must re-read the array fields after each call because growth replaces them.
  * - Fill events carry reason 0; expiry events carry makerRemainingLots 0.
  */
+import { grownTo } from '../num/typed-arrays.js';
 import { EVENT_FILL, EVENT_MAKER_EXPIRED, type BookEvents } from './types.js';
 
 const DEFAULT_EVENT_CAPACITY = 64;
@@ -70,31 +71,13 @@ export class BookEventsBuffer implements BookEvents {
   // Kept out of the push methods so they stay small enough to inline.
   private grow(): void {
     const capacity = this.capacity * 2;
-    this.kind = growU8(this.kind, capacity);
-    this.reason = growU8(this.reason, capacity);
-    this.makerOrderId = growF64(this.makerOrderId, capacity);
-    this.makerOwner = growI32(this.makerOwner, capacity);
-    this.priceTicks = growF64(this.priceTicks, capacity);
-    this.qtyLots = growF64(this.qtyLots, capacity);
-    this.makerRemainingLots = growF64(this.makerRemainingLots, capacity);
+    this.kind = grownTo(this.kind, capacity);
+    this.reason = grownTo(this.reason, capacity);
+    this.makerOrderId = grownTo(this.makerOrderId, capacity);
+    this.makerOwner = grownTo(this.makerOwner, capacity);
+    this.priceTicks = grownTo(this.priceTicks, capacity);
+    this.qtyLots = grownTo(this.qtyLots, capacity);
+    this.makerRemainingLots = grownTo(this.makerRemainingLots, capacity);
     this.capacity = capacity;
   }
-}
-
-export function growU8(old: Uint8Array, length: number): Uint8Array {
-  const next = new Uint8Array(length);
-  next.set(old);
-  return next;
-}
-
-export function growI32(old: Int32Array, length: number): Int32Array {
-  const next = new Int32Array(length);
-  next.set(old);
-  return next;
-}
-
-export function growF64(old: Float64Array, length: number): Float64Array {
-  const next = new Float64Array(length);
-  next.set(old);
-  return next;
 }

@@ -17,7 +17,8 @@
  * Hot paths use only constant assertion messages, so a passing assertion allocates nothing.
  */
 import { assert, AssertionFailure } from '../assert.js';
-import { BookEventsBuffer, growF64, growI32, growU8 } from './book-events.js';
+import { grownTo } from '../num/typed-arrays.js';
+import { BookEventsBuffer } from './book-events.js';
 import { OrderIdIndex } from './order-id-index.js';
 import { OwnerTally } from './owner-tally.js';
 import { PriceLadder } from './price-ladder.js';
@@ -299,14 +300,14 @@ export class FastOrderBook implements OrderBook {
     const capacity = this.capacity * 2;
     assert(capacity < 1 << 30, 'order book capacity exhausted');
     const length = capacity + 1;
-    this.idBySlot = growF64(this.idBySlot, length);
-    this.ownerBySlot = growI32(this.ownerBySlot, length);
-    this.priceBySlot = growI32(this.priceBySlot, length);
-    this.remainingBySlot = growF64(this.remainingBySlot, length);
-    this.prevBySlot = growI32(this.prevBySlot, length);
-    this.nextBySlot = growI32(this.nextBySlot, length);
-    this.sideBySlot = growU8(this.sideBySlot, length);
-    this.flagsBySlot = growU8(this.flagsBySlot, length);
+    this.idBySlot = grownTo(this.idBySlot, length);
+    this.ownerBySlot = grownTo(this.ownerBySlot, length);
+    this.priceBySlot = grownTo(this.priceBySlot, length);
+    this.remainingBySlot = grownTo(this.remainingBySlot, length);
+    this.prevBySlot = grownTo(this.prevBySlot, length);
+    this.nextBySlot = grownTo(this.nextBySlot, length);
+    this.sideBySlot = grownTo(this.sideBySlot, length);
+    this.flagsBySlot = grownTo(this.flagsBySlot, length);
     this.capacity = capacity;
   }
 

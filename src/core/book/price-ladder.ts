@@ -17,7 +17,7 @@
  * - `best` is the highest non-empty price for bids, the lowest for asks, -1 when empty.
  */
 import { AssertionFailure } from '../assert.js';
-import { growF64, growI32 } from './book-events.js';
+import { grownTo } from '../num/typed-arrays.js';
 import { LevelBitmap } from './level-bitmap.js';
 
 export const PAGE_BITS = 10;
@@ -122,13 +122,13 @@ export class PriceLadder {
   private growPages(): void {
     const pages = this.pageCapacity * 2;
     const levels = pages << PAGE_BITS;
-    this.headSlot = growI32(this.headSlot, levels);
-    this.tailSlot = growI32(this.tailSlot, levels);
-    this.orderCount = growI32(this.orderCount, levels);
-    this.totalLots = growF64(this.totalLots, levels);
-    this.liveLevelsByPage = growI32(this.liveLevelsByPage, pages);
-    this.chunkByPage = growI32(this.chunkByPage, pages);
-    this.freePages = growI32(this.freePages, pages);
+    this.headSlot = grownTo(this.headSlot, levels);
+    this.tailSlot = grownTo(this.tailSlot, levels);
+    this.orderCount = grownTo(this.orderCount, levels);
+    this.totalLots = grownTo(this.totalLots, levels);
+    this.liveLevelsByPage = grownTo(this.liveLevelsByPage, pages);
+    this.chunkByPage = grownTo(this.chunkByPage, pages);
+    this.freePages = grownTo(this.freePages, pages);
     this.pageCapacity = pages;
   }
 

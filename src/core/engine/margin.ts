@@ -144,9 +144,10 @@ export function liquidationPrice(
   const absS = s < 0n ? -s : s;
   const k = instrument.quotePerTickLotE8;
   const brackets = instrument.brackets;
-  // A long: den > 0 in every bracket and num falls as cum rises, so when the lowest bracket has no
-  // positive solution none has (the common over-collateralised long ends here, not after a scan).
-  if (sizeLots > 0 && costE8 - brackets[0]!.cumE8 - backingE8 <= 0n && longShortcutHolds(instrument)) return undefined;
+  // A long: den > 0 in every bracket (compileInstrument asserts every MMR < 1) and num falls as cum
+  // rises (it asserts MMR never falls and cum chains, so cum never falls), so when the lowest
+  // bracket has no positive solution none has: the common over-collateralised long ends here.
+  if (sizeLots > 0 && costE8 - brackets[0]!.cumE8 - backingE8 <= 0n) return undefined;
   // Search from the bracket of the entry notional. MM(notional) is convex (MMR rises with the
   // bracket, cum keeps it continuous), so each bracket's line lies under it and meets it on the
   // bracket: a bracket above the true liquidation notional solves below its own floor, one below
@@ -176,31 +177,13 @@ export function liquidationPrice(
     }
     index = (low + high) >> 1;
   }
-  // No bracket holds the root (it lies beyond the last cap): the scan's answer is then its first
-  // solution at all.
-  for (const bracket of brackets) {
-    const fraction = solveLiquidation(bracket, s, absS, k, costE8, backingE8);
-    if (fraction !== undefined) return fraction;
-  }
-  return undefined;
+  // No bracket holds the root (it lies beyond the last cap): the scan's answer, its first solution.
+  return scanLiquidation(instrument, s, absS, k, costE8, backingE8);
 }
 
 function consistent(bracket: Bracket, absS: bigint, k: bigint, fraction: PriceFraction): boolean {
   const scaledNotional = absS * k * fraction.num;
   return scaledNotional >= bracket.floorE8 * fraction.den && scaledNotional <= bracket.capE8 * fraction.den;
-}
-
-const shortcutCache = new WeakMap<Instrument, boolean>();
-
-/** Cum never falls from one bracket to the next and every MMR is below 100% (true of every valid table). */
-function longShortcutHolds(instrument: Instrument): boolean {
-  let holds = shortcutCache.get(instrument);
-  if (holds === undefined) {
-    const brackets = instrument.brackets;
-    holds = brackets.every((bracket, i) => bracket.mmrE8 < RATE_ONE && (i === 0 || bracket.cumE8 >= brackets[i - 1]!.cumE8));
-    shortcutCache.set(instrument, holds);
-  }
-  return holds;
 }
 
 /**
