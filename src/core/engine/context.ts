@@ -14,6 +14,7 @@ import type { CommandType } from './commands.js';
 import type { BalanceReason, InsuranceReason, OrderView } from './events.js';
 import { EventLog } from './event-log.js';
 import { OrderTable } from './order-table.js';
+import { EngineScratch } from './scratch.js';
 import { Account, type Market, type OrderRecord, type Position } from './state.js';
 
 /** Limits that bound loops and memory (TigerBeetle style: every queue has a bound). */
@@ -58,6 +59,8 @@ export class EngineContext implements BookListener {
   readonly log: EventLog;
   /** Accounts whose margin may have changed in this command. */
   readonly touched: Account[] = [];
+  /** Reusable work objects (one engine's own; see scratch.ts). */
+  readonly scratch = new EngineScratch();
   private touchGeneration = 1;
 
   constructor(
