@@ -24,7 +24,8 @@ const TRADER_DEPOSIT = '150';
 const LEVERAGE = 100;
 const QUOTE_LOTS = 50_000;
 const QUOTE_HALF_SPREAD_TICKS = 5;
-const MARK_TOLERANCE_TICKS = 10;
+/** The mark is "there" within 1/5000 of the index (a few ticks of funding basis remain). */
+const MARK_TOLERANCE_DIVISOR = 5000;
 /** How long a step waits for the mark to reach the new index, and how often it looks. */
 const MARK_WAIT_MS = 8_000;
 const MARK_POLL_MS = 100;
@@ -106,7 +107,7 @@ class StoryRun {
     await this.run({ type: 'SetIndexPrice', symbol: SYMBOL, priceTicks: mid });
     const deadline = this.ctx.now() + MARK_WAIT_MS;
     // The mark follows the index at the mark cadence; a few ticks of basis may remain.
-    while (Math.abs(this.ctx.engine.market(SYMBOL).markTicks - mid) > MARK_TOLERANCE_TICKS && this.ctx.now() < deadline) {
+    while (Math.abs(this.ctx.engine.market(SYMBOL).markTicks - mid) * MARK_TOLERANCE_DIVISOR > mid && this.ctx.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, MARK_POLL_MS));
     }
     for (const [side, priceTicks] of [['BUY', mid - QUOTE_HALF_SPREAD_TICKS], ['SELL', mid + QUOTE_HALF_SPREAD_TICKS]] as const) {

@@ -53,7 +53,7 @@ export function loadSymbols(): Promise<SymbolInfo[]> {
 export class MarketState {
   readonly connection = signal<SocketState>('CONNECTING');
   readonly bookState = signal<BookState>('CONNECTING');
-  readonly book = signal<{ bids: Level[]; asks: Level[]; lastUpdateId: number }>({ bids: [], asks: [], lastUpdateId: 0 });
+  readonly book = signal<{ bids: Level[]; asks: Level[]; lastUpdateId: number; resyncs: number }>({ bids: [], asks: [], lastUpdateId: 0, resyncs: 0 });
   readonly trades = signal<TapeTrade[]>([]);
   readonly candles = signal<Candle[]>([]);
   readonly markLine = signal<{ time: number; value: string }[]>([]);
@@ -96,7 +96,7 @@ export class MarketState {
       if (this.dirtyBook) {
         this.dirtyBook = false;
         this.bookState.value = this.depthBook.state;
-        this.book.value = { ...this.depthBook.top(BOOK_ROWS * 4), lastUpdateId: this.depthBook.lastUpdateId };
+        this.book.value = { ...this.depthBook.top(BOOK_ROWS * 4), lastUpdateId: this.depthBook.lastUpdateId, resyncs: this.depthBook.resyncs };
       }
     });
   }

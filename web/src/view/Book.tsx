@@ -84,7 +84,7 @@ export function OrderBook(props: { market: MarketState; pickPrice: Signal<string
   const state = props.market.bookState.value;
   return (
     <section class="panel book" aria-label="Order book" data-testid="order-book" data-connection={state}
-      data-seq={String(props.market.book.value.lastUpdateId)}>
+      data-seq={String(props.market.book.value.lastUpdateId)} data-resyncs={String(props.market.book.value.resyncs)}>
       <header class="panel-head">
         <h2>Order book</h2>
         <span class={`badge ${state.toLowerCase()}`} role="status" aria-live="polite">{state}</span>
