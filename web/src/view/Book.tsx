@@ -76,7 +76,7 @@ function DepthChart(props: { market: MarketState }): JSX.Element {
       chart.remove();
     };
   }, [props.market]);
-  return <div ref={host} class="depth-chart" role="img" aria-label="Depth chart: cumulative bid and ask size by price" />;
+  return <div ref={host} class="depth-chart" role="group" aria-label="Depth chart: cumulative bid and ask size by price" />;
 }
 
 export function OrderBook(props: { market: MarketState; pickPrice: Signal<string> }): JSX.Element {

@@ -101,6 +101,6 @@ export function PriceChart(props: { market: MarketState; account: AccountState |
       chart.remove();
     };
   }, [props.market, props.account]);
-  return <div ref={host} class="chart" data-testid="price-chart" role="img"
+  return <div ref={host} class="chart" data-testid="price-chart" role="group"
     aria-label={`${props.market.info.symbol} one-minute candles with mark and index price, entry and liquidation lines`} />;
 }

@@ -52,7 +52,7 @@ export function TradesTape(props: { market: MarketState }): JSX.Element {
   return (
     <section class="panel tape" aria-label="Recent trades">
       <header class="panel-head"><h2>Recent trades</h2></header>
-      <div class="table-wrap">
+      <div class="table-wrap" tabIndex={0} role="region" aria-label="Recent trades list">
         <table data-testid="trades-tape">
           <caption class="sr-only">Recent trades: price, size, time</caption>
           <thead><tr><th scope="col" class="num">Price</th><th scope="col" class="num">Size</th><th scope="col" class="num">Time</th></tr></thead>

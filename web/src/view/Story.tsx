@@ -28,7 +28,7 @@ function StoryChart(props: { log: LogEntry[] }): JSX.Element {
     chart.timeScale().fitContent();
     return () => chart.remove();
   }, [props.log]);
-  return <div ref={host} class="chart story-chart" role="img" aria-label="Mark price and liquidation price at each step" />;
+  return <div ref={host} class="chart story-chart" role="group" aria-label="Mark price and liquidation price at each step" />;
 }
 
 export function StoryPage(): JSX.Element {

@@ -78,7 +78,7 @@ function Timeline(props: { report: Report }): JSX.Element {
     chart.timeScale().fitContent();
     return () => chart.remove();
   }, [props.report]);
-  return <div ref={host} class="chart why-chart" data-testid="why-chart" role="img"
+  return <div ref={host} class="chart why-chart" data-testid="why-chart" role="group"
     aria-label="Timeline up to the liquidation: mark and liquidation price, equity and maintenance margin, margin ratio" />;
 }
 

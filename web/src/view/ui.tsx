@@ -36,7 +36,8 @@ export interface Column<R> {
 export function Table<R>(props: { caption: string; columns: readonly Column<R>[]; rows: readonly R[]; rowKey: (row: R) => string | number;
   empty: string; testId?: string }): JSX.Element {
   return (
-    <div class="table-wrap">
+    // Focusable so a table wider than the screen can be scrolled with the keyboard.
+    <div class="table-wrap" tabIndex={0} role="region" aria-label={props.caption}>
       <table data-testid={props.testId}>
         <caption class="sr-only">{props.caption}</caption>
         <thead><tr>{props.columns.map((column) => <th scope="col" class={column.numeric === true ? 'num' : ''}>{column.title}</th>)}</tr></thead>
