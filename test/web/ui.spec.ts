@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// (Code in page.evaluate/addInitScript runs in the browser.)
 /**
  * Frozen-state screenshots (committed baselines), accessibility (axe: zero serious or critical
  * violations), the mobile layout at 375 px, and keyboard use. The venue is fresh and its data fixed;

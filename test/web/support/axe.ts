@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// (Code in page.evaluate/addInitScript runs in the browser.)
 /** Runs axe-core (injected from node_modules, no network) on the page; returns serious and critical violations. */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -10,7 +10,8 @@ import { signedFetch, startServerProcess, type ServerProcess } from '../../api/s
 export type { ServerProcess };
 
 export async function startVenue(args: string[] = []): Promise<ServerProcess> {
-  const server = await startServerProcess(['--no-fsync', '--tick-interval-ms', '200', ...args]);
+  // Browser tests reload the terminal many times a minute; the per-IP weight limit is not what they test.
+  const server = await startServerProcess(['--no-fsync', '--tick-interval-ms', '200', '--rate-limit-weight', '1000000', ...args]);
   await server.admin.fundInsurance('1000000');
   await server.admin.setIndexPrice('BTCUSDT', '60000');
   await server.admin.setIndexPrice('ETHUSDT', '3000');

@@ -47,6 +47,8 @@ export function loadSymbols(): Promise<SymbolInfo[]> {
     return { symbol: raw.symbol, tickSize, stepSize, minQty: filter('LOT_SIZE')?.minQty ?? stepSize,
       minNotional: filter('MIN_NOTIONAL')?.notional ?? '0', priceDecimals: decimalsOf(tickSize), qtyDecimals: decimalsOf(stepSize) };
   }));
+  // A failed load is not remembered: the next caller tries again.
+  symbolsCache.catch(() => { symbolsCache = undefined; });
   return symbolsCache;
 }
 
@@ -69,6 +71,7 @@ export class MarketState {
   private dirtyBook = false;
   private readonly timers: number[] = [];
   private disposed = false;
+  private opened = false;
 
   constructor(readonly info: SymbolInfo) {
     const lower = info.symbol.toLowerCase();
@@ -79,11 +82,17 @@ export class MarketState {
         this.connection.value = state;
         if (state === 'CLOSED') this.depthBook.markStale();
       },
-      open: () => this.depthBook.restart(this.depthBook.state === 'CONNECTING' ? 'CONNECTING' : 'RESYNC'),
+      // The first snapshot is already on its way (below); every reconnect rebuilds from a new one.
+      open: () => {
+        if (this.opened) this.depthBook.restart('RESYNC');
+        this.opened = true;
+      },
       message: (stream, data) => this.onMessage(stream, data),
     });
     this.socket.subscribe([`${lower}@depth@100ms`, `${lower}@aggTrade`, `${lower}@markPrice@1s`, `${lower}@kline_1m`,
       `${lower}@ticker`, `${lower}@forceOrder`]);
+    // Fetched while the socket connects; a snapshot older than the first diff is detected and refetched.
+    this.depthBook.restart('CONNECTING');
     void this.loadHistory();
     this.timers.push(window.setInterval(() => void this.loadOpenInterest(), OI_POLL_MS));
   }
