@@ -34,6 +34,7 @@ test('the story liquidates the 100x trader and the why page explains it @heavy',
   await expect(page.getByTestId('why-saved')).toContainText('more margin');
   await expect(page.getByTestId('surviving-leverage')).toHaveText(/^\d+x$/);
   await expect(page.getByTestId('why-chart').locator('canvas').first()).toBeVisible();
+  await page.screenshot({ path: '.tmp/why.png', fullPage: true });
 
   // Another account's report is invisible to an account (-9004, as a missing one).
   const stranger = await account(server);

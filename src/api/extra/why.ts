@@ -153,7 +153,8 @@ export class WhyBuilder {
     const fromMs = Math.max(points[0]?.timeMs ?? event.atMs, event.atMs - LOOKBACK_MS);
     const endMs = Math.min(ctx.now(), event.atMs + FOLLOW_MS);
     const symbols = [...new Set([event.symbol, ...state.positions.keys(), ...points.map((point) => point.symbol)])].filter((s) => s !== '');
-    const paths = new Map(symbols.map((symbol) => [symbol, this.path(symbol, fromMs, endMs, symbol === event.symbol ? long : true)]));
+    // A minute of path before the window, so the first point already has a mark.
+    const paths = new Map(symbols.map((symbol) => [symbol, this.path(symbol, fromMs - 60_000, endMs, symbol === event.symbol ? long : true)]));
     const cursors = new Map(symbols.map((symbol) => [symbol, 0]));
     const marks = new Map<string, number>();
     const times = [...new Set([...paths.get(event.symbol)!.map((sample) => sample.atMs), ...points.map((point) => point.timeMs), event.atMs])]
@@ -171,6 +172,7 @@ export class WhyBuilder {
         cursors.set(symbol, cursor);
         if (cursor > 0) marks.set(symbol, path[cursor - 1]!.markTicks);
       }
+      if (!marks.has(event.symbol)) continue; // no mark known yet: nothing to measure
       if (atMs < event.atMs) {
         while (pointIndex < points.length && points[pointIndex]!.timeMs <= atMs) state = this.apply(state, points[pointIndex++]!);
       } else {
@@ -194,7 +196,8 @@ export class WhyBuilder {
       }
     }
     const capital = this.capital(event.marginType, state, event.symbol);
-    const survivor = this.maxSurvivingLeverage(instrument, long, capital, frozen ?? state, event.symbol, paths.get(event.symbol)!);
+    const survivor = this.maxSurvivingLeverage(instrument, long, capital, frozen ?? state, event.symbol,
+      paths.get(event.symbol)!.filter((sample) => sample.atMs >= fromMs));
     const orders = ctx.store.orders(event.accountId, event.symbol, { startTime: fromMs, endTime: event.atMs, limit: 200 });
     return {
       liquidation: liquidationSummary(ctx, row),
