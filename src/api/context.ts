@@ -12,6 +12,7 @@ import { E } from './errors.js';
 import type { KlineModel } from './read-models/klines.js';
 import type { MarketModel } from './read-models/market.js';
 import type { ReadStore } from './read-models/store.js';
+import type { SessionStore } from './web/sessions.js';
 import type { ListenKeys } from './ws/listen-keys.js';
 
 /** 'manual', 'sim' or 'replay:<csv>'. */
@@ -28,6 +29,8 @@ export interface ApiContext {
   readonly replay: ReplayGuard;
   readonly limiter: RateLimiter;
   readonly listenKeys: ListenKeys;
+  /** Browser sessions (web UI login), an alternative to HMAC keys for the same routes. */
+  readonly sessions: SessionStore;
   readonly adminToken: string;
   readonly priceSource: PriceSource;
   readonly now: () => number;

@@ -17,6 +17,7 @@ import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './auth/rate-l
 import { ReplayGuard } from './auth/replay.js';
 import type { ApiContext, PriceSource } from './context.js';
 import { ApiError, E } from './errors.js';
+import { registerExtras } from './extra/index.js';
 import { KlineModel } from './read-models/klines.js';
 import { MarketModel } from './read-models/market.js';
 import { Projector } from './read-models/projector.js';
@@ -29,6 +30,8 @@ import { registerMarketRoutes } from './rest/market-routes.js';
 import type { RouteHost } from './rest/route.js';
 import { registerTradeRoutes } from './rest/trade-routes.js';
 import { registerUserStreamRoutes } from './rest/user-stream-routes.js';
+import { SessionStore } from './web/sessions.js';
+import { DEFAULT_WEB_ROOT } from './web/static.js';
 import { WsHub } from './ws/hub.js';
 import { ListenKeys } from './ws/listen-keys.js';
 
@@ -57,6 +60,8 @@ export interface ServerOptions {
    * measured ~10 µs more CPU per order in total than 100 ms).
    */
   readonly readModelFlushMs?: number;
+  /** The built web UI served at / (default dist/web). */
+  readonly webRoot?: string;
 }
 
 export interface RunningServer {
@@ -103,6 +108,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     replay: new ReplayGuard(),
     limiter: new RateLimiter({ ...DEFAULT_RATE_LIMITS, ...options.rateLimits }),
     listenKeys: new ListenKeys(),
+    sessions: new SessionStore(),
     adminToken: options.adminToken,
     priceSource: options.priceSource ?? 'manual',
     now,
@@ -140,6 +146,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   registerAlgoRoutes(routes, ctx);
   registerUserStreamRoutes(routes, ctx);
   registerAdminRoutes(app, ctx);
+  const extras = registerExtras(routes, ctx, { dataDir: options.dataDir, webRoot: options.webRoot ?? DEFAULT_WEB_ROOT });
   app.server.on('upgrade', (request, socket, head) => hub.handleUpgrade(request, socket, head));
 
   await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8080 });
@@ -154,6 +161,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (closed) return;
       closed = true;
       hub.close();
+      extras.close();
       await app.close();
       projector.stop();
       store.close();

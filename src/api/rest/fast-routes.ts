@@ -12,6 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { normalizeIp } from '../auth/authenticate.js';
 import type { ApiContext } from '../context.js';
 import { E } from '../errors.js';
+import { sessionCredentials } from '../web/sessions.js';
 import { runRoute, type RouteResponse, type RouteSpec } from './route.js';
 
 /**
@@ -90,7 +91,7 @@ export class FastRoutes {
   private run(entry: Entry, req: IncomingMessage, res: ServerResponse, rawQuery: string, rawBody: string): void {
     const key = req.headers['x-mbx-apikey'];
     void runRoute(entry.ctx, entry.spec, normalizeIp(req.socket.remoteAddress ?? ''), typeof key === 'string' ? key : undefined,
-      rawQuery, rawBody).then((out) => send(res, out), (error: unknown) => send(res, faultResponse(error)));
+      rawQuery, rawBody, sessionCredentials(req.headers)).then((out) => send(res, out), (error: unknown) => send(res, faultResponse(error)));
   }
 }
 

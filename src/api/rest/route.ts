@@ -15,6 +15,7 @@ import {
   authenticateKey, checkPermission, normalizeIp, verifySigned, type Security,
 } from '../auth/authenticate.js';
 import type { ApiKeyRecord } from '../auth/keys.js';
+import { sessionApiKey, sessionCredentials, type SessionCredentials } from '../web/sessions.js';
 import type { ApiContext } from '../context.js';
 import { ApiError, E } from '../errors.js';
 import { Params } from '../params.js';
@@ -72,9 +73,13 @@ function replayScopeOf(spec: RouteSpec): string {
   return scope;
 }
 
-/** Runs the pipeline for one request; never throws (faults come back in `fault`). */
+/**
+ * Runs the pipeline for one request; never throws (faults come back in `fault`). A browser session
+ * (`session`, web/sessions.ts) stands in for the API key header when none is sent: it resolves to
+ * its account's key, and its CSRF check replaces the signature; everything else is the same.
+ */
 export async function runRoute(ctx: ApiContext, spec: RouteSpec, ip: string, apiKeyHeader: string | undefined,
-  rawQuery: string, rawBody: string): Promise<RouteResponse> {
+  rawQuery: string, rawBody: string, session?: SessionCredentials): Promise<RouteResponse> {
   const out: RouteResponse = { status: 200, body: '', usedWeight: -1, orders10s: -1, orders1m: -1, fault: undefined };
   const nowMs = ctx.now();
   try {
@@ -84,15 +89,18 @@ export async function runRoute(ctx: ApiContext, spec: RouteSpec, ip: string, api
       params = Params.fromRaw(rawQuery, rawBody);
       weight = spec.weight(params);
     }
-    const knownKey = apiKeyHeader !== undefined && ctx.keys.get(apiKeyHeader) !== undefined ? apiKeyHeader : undefined;
+    const sessionKey = apiKeyHeader === undefined ? sessionApiKey(ctx.sessions, session, nowMs) : undefined;
+    const keyHeader = apiKeyHeader ?? sessionKey;
+    const knownKey = keyHeader !== undefined && ctx.keys.get(keyHeader) !== undefined ? keyHeader : undefined;
     const usage = ctx.limiter.weigh(ip, knownKey, weight, nowMs);
     out.usedWeight = usage.used;
     if (usage.over) throw E.tooManyRequests(ctx.limiter.limits.weightPerMinute);
     params ??= Params.fromRaw(rawQuery, rawBody);
     let key: ApiKeyRecord | undefined;
     if (spec.security !== 'NONE') {
-      key = authenticateKey(ctx, apiKeyHeader, ip);
-      if (spec.security !== 'USER_STREAM') {
+      key = authenticateKey(ctx, keyHeader, ip);
+      if (sessionKey !== undefined) ctx.sessions.authorize(session!, spec.method, nowMs);
+      else if (spec.security !== 'USER_STREAM') {
         verifySigned(ctx, key, params, rawQuery, rawBody, nowMs, spec.method === 'GET' ? undefined : replayScopeOf(spec));
       }
       checkPermission(key, spec.security);
@@ -124,7 +132,7 @@ function fastifyHandler(ctx: ApiContext, spec: RouteSpec) {
     const q = url.indexOf('?');
     const headerKey = request.headers['x-mbx-apikey'];
     const out = await runRoute(ctx, spec, normalizeIp(request.ip), typeof headerKey === 'string' ? headerKey : undefined,
-      q < 0 ? '' : url.slice(q + 1), typeof request.body === 'string' ? request.body : '');
+      q < 0 ? '' : url.slice(q + 1), typeof request.body === 'string' ? request.body : '', sessionCredentials(request.headers));
     if (out.usedWeight >= 0) reply.header('X-MBX-USED-WEIGHT-1M', String(out.usedWeight));
     if (out.orders10s >= 0) {
       reply.header('X-MBX-ORDER-COUNT-10S', String(out.orders10s));

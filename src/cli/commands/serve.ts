@@ -132,6 +132,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   }
   console.log(`perpx API listening on ${server.url} (data ${dataDir}, price source ${priceSource}, seq ${venue.engine.lastSeq})`);
   console.log(`admin token (${source}): ${source === 'PERPX_ADMIN_TOKEN' ? '<from environment>' : token}`);
+  console.log(`web UI: ${server.url}/ (log in with an account's API key and secret, or with the admin token as the operator)`);
   if (options.demo === true) {
     const accounts = await demoAccounts(server.url, token, dataDir, priceSource === 'manual');
     for (const account of accounts) {
