@@ -10,6 +10,7 @@ export * from './engine/commands.js';
 export * from './engine/events.js';
 export { Engine, type EngineConfig, type BookFactory } from './engine/engine.js';
 export { EventChunk, EventLog } from './engine/event-log.js';
+export * from './schema/enums.js';
 export { REJECT, type RejectReason } from './engine/reject-codes.js';
 export type {
   AccountView, PositionRiskView, OrderPreview, OrderPreviewInput, DepthLevel, LedgerView, MarketView,

@@ -29,7 +29,7 @@ import {
   DEFAULT_INSTRUMENTS, type Command, type Engine, type EngineEvent, type InstrumentSpec, type UnsequencedCommand,
 } from '../core/index.js';
 import type { CommandOutcome, CommitListener, CommittedEntry, SubmitOptions, Venue } from '../venue/venue.js';
-import { encodeCommandBody } from './command-codec.js';
+import { encodeCommandBody } from '../wire/index.js';
 import { crc32c } from './crc32c.js';
 import {
   IdempotencyConflictError, JournalFailedError, VenueClosedError,

@@ -147,7 +147,7 @@ export class EngineContext implements BookListener {
     if (deltaE8 === 0n) return;
     this.insuranceFundE8 += deltaE8;
     assert(this.insuranceFundE8 >= 0n, 'insurance fund never goes negative');
-    this.log.insuranceFundChanged(reason, symbol, accountId, deltaE8, this.insuranceFundE8);
+    this.log.insuranceFundChanged(reason, this.log.symbolCode(symbol), accountId, deltaE8, this.insuranceFundE8);
   }
 
   // ---- Views --------------------------------------------------------------------------------

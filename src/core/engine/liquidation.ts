@@ -198,7 +198,7 @@ function liquidateStep(
   if (position.isolated && position.sizeLots === 0) {
     releaseIsolatedRemainder(ctx, account, position, orderId);
   }
-  ctx.log.liquidation(account.accountId, market.marketIndex, position.isolated, side === BUY ? 'BUY' : 'SELL', orderId,
+  ctx.log.liquidation(account.accountId, market.marketIndex, position.isolated ? 'ISOLATED' : 'CROSSED', side === BUY ? 'BUY' : 'SELL', orderId,
     sizeBefore, lots, bankruptcyTicks, market.markTicks, marginBalanceE8, maintenanceE8, bookFilled, bookNotional, fee,
     ctx.insuranceFundE8 - fundBefore, adl, atMs);
 }

@@ -136,6 +136,40 @@ export class Position {
 }
 
 /**
+ * An account's positions (one record per market it has used), kept in market-index order, so
+ * every walk over them (risk checks, liquidation order, snapshots, the state hash) has one
+ * canonical order whatever order the account first used its markets in. Records are never removed.
+ */
+export class AccountPositions {
+  private readonly byMarket: (Position | undefined)[] = [];
+  private readonly inOrder: Position[] = [];
+
+  get(market: number): Position | undefined {
+    return this.byMarket[market];
+  }
+
+  /** Files `position` under its market (a record already filed there is left as it is). */
+  set(market: number, position: Position): void {
+    const current = this.byMarket[market];
+    if (current === position) return;
+    if (current !== undefined) throw new AssertionFailure(`account ${position.accountId} has one position record per market`);
+    this.byMarket[market] = position;
+    let at = this.inOrder.length;
+    while (at > 0 && this.inOrder[at - 1]!.market > market) at--;
+    this.inOrder.splice(at, 0, position);
+  }
+
+  /** Every record in market-index order (the array itself: do not modify it). */
+  values(): readonly Position[] {
+    return this.inOrder;
+  }
+
+  get size(): number {
+    return this.inOrder.length;
+  }
+}
+
+/**
  * An account's live orders as an intrusive list in insertion order: adding and removing an order
  * allocates nothing (a per-account Map rehashed its table on every few orders, and the tables
  * outlived young-generation collections).
@@ -218,8 +252,8 @@ export class Account {
   crossWalletE8 = 0n;
   depositedE8 = 0n;
   withdrawnE8 = 0n;
-  /** Per market index; created on first use (settings or trading). */
-  readonly positions = new Map<number, Position>();
+  /** Per market index; created on first use (settings or trading); walked in market order. */
+  readonly positions = new AccountPositions();
   /** Live orders in insertion order. */
   readonly orders = new AccountOrders();
   /** clientOrderId → orderId for live orders whose client id the client chose. */
@@ -254,7 +288,6 @@ export class Market {
   /** Premium samples of the current funding interval: Σ i·P_i (premium scale) and Σ i. */
   premiumWeightedSum = 0n;
   premiumWeightSum = 0n;
-  premiumSampleCount = 0;
   /** Next instants at which time-driven work is due (ms since epoch); 0 until the first index price. */
   nextMarkMs = 0;
   nextPremiumMs = 0;
