@@ -121,7 +121,7 @@ function logSlots(kind: FieldKind): { nums: number; bigs: number } {
   switch (kind.kind) {
     case 'money': return { nums: 0, bigs: 1 };
     case 'text': return { nums: 0, bigs: 0 };
-    case 'order': return { nums: 12, bigs: 1 };
+    case 'order': return { nums: 13, bigs: 1 };
     case 'list': return { nums: 1, bigs: 0 };
     case 'num': case 'symbol': case 'flag': case 'choice': return { nums: 1, bigs: 0 };
   }

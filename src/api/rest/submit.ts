@@ -32,7 +32,7 @@ function venueError(error: unknown): unknown {
 }
 
 export function rejectionOf(events: readonly EngineEvent[]): RejectedEvent | undefined {
-  for (const event of events) if (event.type === 'Rejected') return event;
+  for (const event of events) if (event.type === 'Rejected' && event.origin === 'COMMAND') return event;
   return undefined;
 }
 

@@ -28,7 +28,7 @@ export async function placeOrder(ctx: ApiContext, params: Params, accountId: num
   const outcome = await submit(ctx, { type: 'PlaceOrder', ...fields }, key);
   throwIfRejected(outcome);
   const view = finalOrderView(outcome.events, accountId,
-    (candidate) => candidate.clientOrderId === fields.clientOrderId && !candidate.liquidation);
+    (candidate) => candidate.clientOrderId === fields.clientOrderId && candidate.origin === 'USER');
   if (view === undefined) throw E.unknown();
   return { instrument, view };
 }
@@ -160,7 +160,7 @@ export function registerTradeRoutes(app: RouteHost, ctx: ApiContext): void {
     handler: ({ params, accountId }) => {
       const instrument = optionalSymbol(ctx, params);
       return ctx.engine.openOrders(accountId, instrument?.symbol)
-        .filter((view) => !(view.conditional && !view.triggered) && !view.liquidation)
+        .filter((view) => !(view.conditional && !view.triggered) && view.origin === 'USER')
         .sort((a, b) => a.orderId - b.orderId)
         .map((view) => orderJson(ctx.instruments.get(view.symbol)!, view));
     },

@@ -6,7 +6,7 @@
  * order is written again at every fill.
  */
 import { BUY } from '../book/types.js';
-import { ORDER_STATUSES, ORDER_TYPES, STP_MODES, TIME_IN_FORCE, WORKING_TYPES } from '../schema/enums.js';
+import { ORDER_ORIGINS, ORDER_STATUSES, ORDER_TYPES, STP_MODES, TIME_IN_FORCE, WORKING_TYPES } from '../schema/enums.js';
 import { codeOf, nameOf, type ChunkCursor, type EventBuffer } from './event-buffer.js';
 import type { OrderView } from './generated/events.js';
 import type { OrderRecord } from './state.js';
@@ -18,23 +18,23 @@ const PACK_CLOSE_POSITION = 4;
 const PACK_PRICE_PROTECT = 8;
 const PACK_CONDITIONAL = 16;
 const PACK_TRIGGERED = 32;
-const PACK_LIQUIDATION = 64;
 const PACK_TYPE_SHIFT = 8;
 const PACK_TIF_SHIFT = 12;
 const PACK_WORKING_SHIFT = 16;
 const PACK_STP_SHIFT = 18;
 const PACK_STATUS_SHIFT = 21;
+const PACK_ORIGIN_SHIFT = 24;
 
 /** The packed bits of an order's fields that never change after creation. */
 function fixedOrderBits(order: OrderRecord): number {
   return (order.side === BUY ? 0 : PACK_SIDE) | (order.reduceOnly ? PACK_REDUCE_ONLY : 0) |
     (order.closePosition ? PACK_CLOSE_POSITION : 0) | (order.priceProtect ? PACK_PRICE_PROTECT : 0) |
-    (order.conditional ? PACK_CONDITIONAL : 0) | (order.liquidation ? PACK_LIQUIDATION : 0) |
+    (order.conditional ? PACK_CONDITIONAL : 0) | (codeOf(ORDER_ORIGINS, order.origin) << PACK_ORIGIN_SHIFT) |
     (codeOf(ORDER_TYPES, order.orderType) << PACK_TYPE_SHIFT) | (codeOf(TIME_IN_FORCE, order.timeInForce) << PACK_TIF_SHIFT) |
     (codeOf(WORKING_TYPES, order.workingType) << PACK_WORKING_SHIFT) | (codeOf(STP_MODES, order.stpMode) << PACK_STP_SHIFT);
 }
 
-/** 12 numbers, 1 money value, 1 string. */
+/** 13 numbers, 1 money value, 1 string. */
 export function writeOrderView(log: EventBuffer, order: OrderRecord): void {
   log.num(order.orderId);
   log.num(order.accountId);
@@ -52,6 +52,7 @@ export function writeOrderView(log: EventBuffer, order: OrderRecord): void {
   log.num(order.callbackRateBps);
   log.num(order.createdAtMs);
   log.num(order.updatedAtMs);
+  log.num(order.causeId);
 }
 
 export function readOrderView(c: ChunkCursor): OrderView {
@@ -69,6 +70,7 @@ export function readOrderView(c: ChunkCursor): OrderView {
   const callbackRateBps = c.num();
   const createdAtMs = c.num();
   const updatedAtMs = c.num();
+  const causeId = c.num();
   return {
     orderId, accountId, symbol, clientOrderId,
     side: (packed & PACK_SIDE) === 0 ? 'BUY' : 'SELL',
@@ -84,6 +86,7 @@ export function readOrderView(c: ChunkCursor): OrderView {
     conditional: (packed & PACK_CONDITIONAL) !== 0,
     triggered: (packed & PACK_TRIGGERED) !== 0,
     createdAtMs, updatedAtMs,
-    liquidation: (packed & PACK_LIQUIDATION) !== 0,
+    origin: nameOf(ORDER_ORIGINS, (packed >> PACK_ORIGIN_SHIFT) & 7),
+    causeId,
   };
 }

@@ -17,6 +17,7 @@ import type {
   OrderTypeName, StpModeName, TimeInForceName, WorkingTypeName,
 } from './commands.js';
 import { ORDER_STATUSES, ORDER_TYPES, STP_MODES, TIME_IN_FORCE, WORKING_TYPES } from './codes.js';
+import { ORDER_ORIGINS, type OrderOriginName } from '../schema/enums.js';
 import type { EngineContext } from './context.js';
 import type { OrderStatusName } from './events.js';
 import { reserveOrder } from './order-margin.js';
@@ -108,12 +109,12 @@ const accountsSection: StateSection = {
 
 const ordersSection: StateSection = {
   name: 'orders',
-  version: 1,
+  version: 2,
   write(ctx, w) {
     writeOrders(ctx, w);
   },
-  read(ctx, r) {
-    readOrders(ctx, r);
+  read(ctx, r, version) {
+    readOrders(ctx, r, version);
   },
 };
 
@@ -181,7 +182,7 @@ function restoreVersion1(ctx: EngineContext, r: ByteReader): void {
   readMarkets(ctx, r, true);
   const accountCount = r.uint();
   for (let i = 0; i < accountCount; i++) readAccount(r, ctx);
-  readOrders(ctx, r);
+  readOrders(ctx, r, 1);
 }
 
 function readLedger(ctx: EngineContext, r: ByteReader): void {
@@ -278,7 +279,8 @@ function writeOrder(w: ByteWriter, order: OrderRecord): void {
   w.bool(order.priceProtect);
   w.u8(STP_MODES.indexOf(order.stpMode));
   w.bool(order.conditional);
-  w.bool(order.liquidation);
+  w.u8(ORDER_ORIGINS.indexOf(order.origin));
+  w.uint(order.causeId);
   w.uint(order.createdAtMs);
   w.uint(order.updatedAtMs);
   w.u8(ORDER_STATUSES.indexOf(order.status));
@@ -296,11 +298,11 @@ function enumAt<T>(values: readonly T[], index: number, what: string): T {
   return value;
 }
 
-function readOrders(ctx: EngineContext, r: ByteReader): void {
+function readOrders(ctx: EngineContext, r: ByteReader, ordersVersion: number): void {
   const orderCount = r.uint();
   const orders = new Map<number, OrderRecord>();
   for (let i = 0; i < orderCount; i++) {
-    const order = readOrder(r);
+    const order = readOrder(r, ordersVersion);
     orders.set(order.orderId, order);
     order.generatedClientId = order.clientOrderId === generatedClientOrderId(order.orderId);
     addLiveOrder(ctx, ctx.account(order.accountId), order);
@@ -355,7 +357,7 @@ function readAccount(r: ByteReader, ctx: EngineContext): void {
   }
 }
 
-function readOrder(r: ByteReader): OrderRecord {
+function readOrder(r: ByteReader, ordersVersion: number): OrderRecord {
   const orderId = r.uint();
   const accountId = r.uint();
   const market = r.uint();
@@ -377,11 +379,15 @@ function readOrder(r: ByteReader): OrderRecord {
   const priceProtect = r.bool();
   const stpMode = enumAt<StpModeName>(STP_MODES, r.u8(), 'stp mode');
   const conditional = r.bool();
-  const liquidation = r.bool();
+  // Orders section 1 had a liquidation flag where version 2 has the origin and its cause.
+  const origin = ordersVersion === 1 ? (r.bool() ? 'LIQUIDATION' : 'USER') : enumAt<OrderOriginName>(ORDER_ORIGINS, r.u8(), 'origin');
+  const causeId = ordersVersion === 1 ? 0 : r.uint();
   const createdAtMs = r.uint();
-  const order = new OrderRecord(orderId, accountId, market, clientOrderId, sideCode, orderType, timeInForce,
-    origQty, price, stop, activation, callback, reduceOnly, closePosition, workingType, priceProtect, stpMode,
-    conditional, liquidation, createdAtMs);
+  const order = new OrderRecord({
+    orderId, accountId, market, clientOrderId, side: sideCode, orderType, timeInForce, qtyLots: origQty, priceTicks: price,
+    stopPriceTicks: stop, activationPriceTicks: activation, callbackRateBps: callback, reduceOnly, closePosition, workingType,
+    priceProtect, stpMode, conditional, origin, causeId, createdAtMs,
+  });
   order.executedQtyLots = executed;
   order.cumQuoteE8 = cumQuote;
   order.updatedAtMs = r.uint();

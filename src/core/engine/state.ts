@@ -9,11 +9,38 @@ import { divCeil } from '../num/int.js';
 import type { OrderBook, Side } from '../book/types.js';
 import type { Instrument } from '../instrument/instrument.js';
 import type {
-  OrderTypeName, StpModeName, TimeInForceName, WorkingTypeName,
-} from './commands.js';
+  OrderOriginName, OrderTypeName, StpModeName, TimeInForceName, WorkingTypeName,
+} from '../schema/enums.js';
 import type { OrderStatusName } from './events.js';
 import type { LiquidationIndex } from './liquidation-index.js';
 import type { TriggerIndex } from './trigger-index.js';
+
+/** Everything an order is created with (the fields that never change, and the first quantity and price). */
+export interface OrderSpec {
+  readonly orderId: number;
+  readonly accountId: number;
+  readonly market: number;
+  readonly clientOrderId: string;
+  readonly side: Side;
+  readonly orderType: OrderTypeName;
+  readonly timeInForce: TimeInForceName;
+  readonly qtyLots: number;
+  readonly priceTicks: number;
+  readonly stopPriceTicks: number;
+  readonly activationPriceTicks: number;
+  readonly callbackRateBps: number;
+  readonly reduceOnly: boolean;
+  readonly closePosition: boolean;
+  readonly workingType: WorkingTypeName;
+  readonly priceProtect: boolean;
+  readonly stpMode: StpModeName;
+  readonly conditional: boolean;
+  /** USER, or the engine rule that made it (see ORDER_ORIGINS). */
+  readonly origin: OrderOriginName;
+  /** What caused an engine-made order (a copied trade's id, a liquidated account); 0 for USER. */
+  readonly causeId: number;
+  readonly createdAtMs: number;
+}
 
 /** A live order (resting in the book or waiting for its trigger). Done orders leave the state. */
 export class OrderRecord {
@@ -45,29 +72,56 @@ export class OrderRecord {
   /** The event log's packed code of the fields fixed at creation (a cache, not state; -1 until first used). */
   eventBits = -1;
 
-  constructor(
-    readonly orderId: number,
-    readonly accountId: number,
-    readonly market: number,
-    readonly clientOrderId: string,
-    readonly side: Side,
-    readonly orderType: OrderTypeName,
-    readonly timeInForce: TimeInForceName,
-    public origQtyLots: number,
-    public priceTicks: number,
-    readonly stopPriceTicks: number,
-    readonly activationPriceTicks: number,
-    readonly callbackRateBps: number,
-    readonly reduceOnly: boolean,
-    readonly closePosition: boolean,
-    readonly workingType: WorkingTypeName,
-    readonly priceProtect: boolean,
-    readonly stpMode: StpModeName,
-    readonly conditional: boolean,
-    readonly liquidation: boolean,
-    readonly createdAtMs: number,
-  ) {
-    this.updatedAtMs = createdAtMs;
+  readonly orderId: number;
+  readonly accountId: number;
+  readonly market: number;
+  readonly clientOrderId: string;
+  readonly side: Side;
+  readonly orderType: OrderTypeName;
+  readonly timeInForce: TimeInForceName;
+  origQtyLots: number;
+  priceTicks: number;
+  readonly stopPriceTicks: number;
+  readonly activationPriceTicks: number;
+  readonly callbackRateBps: number;
+  readonly reduceOnly: boolean;
+  readonly closePosition: boolean;
+  readonly workingType: WorkingTypeName;
+  readonly priceProtect: boolean;
+  readonly stpMode: StpModeName;
+  readonly conditional: boolean;
+  readonly origin: OrderOriginName;
+  readonly causeId: number;
+  readonly createdAtMs: number;
+
+  constructor(spec: OrderSpec) {
+    this.orderId = spec.orderId;
+    this.accountId = spec.accountId;
+    this.market = spec.market;
+    this.clientOrderId = spec.clientOrderId;
+    this.side = spec.side;
+    this.orderType = spec.orderType;
+    this.timeInForce = spec.timeInForce;
+    this.origQtyLots = spec.qtyLots;
+    this.priceTicks = spec.priceTicks;
+    this.stopPriceTicks = spec.stopPriceTicks;
+    this.activationPriceTicks = spec.activationPriceTicks;
+    this.callbackRateBps = spec.callbackRateBps;
+    this.reduceOnly = spec.reduceOnly;
+    this.closePosition = spec.closePosition;
+    this.workingType = spec.workingType;
+    this.priceProtect = spec.priceProtect;
+    this.stpMode = spec.stpMode;
+    this.conditional = spec.conditional;
+    this.origin = spec.origin;
+    this.causeId = spec.causeId;
+    this.createdAtMs = spec.createdAtMs;
+    this.updatedAtMs = spec.createdAtMs;
+  }
+
+  /** Engine-made orders (liquidations, copies, close-outs) are not the account's own. */
+  get engineMade(): boolean {
+    return this.origin !== 'USER';
   }
 
   get remainingLots(): number {

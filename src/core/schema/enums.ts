@@ -24,6 +24,14 @@ export const BALANCE_REASONS = [
   'ISOLATED_MARGIN', 'ADL',
 ] as const;
 export const INSURANCE_REASONS = ['FUND', 'LIQUIDATION_FEE', 'DEFICIT', 'FUNDING_RESIDUE'] as const;
+/**
+ * Who made an order: the account itself (USER), or the engine on its behalf: a liquidation
+ * ("autoclose"), a copied order of a lead's trade (COPY), or a close-out by a rule (CLOSE_OUT:
+ * a sponsor's loss limit, a retail margin close-out). Engine-made orders carry a cause reference.
+ */
+export const ORDER_ORIGINS = ['USER', 'LIQUIDATION', 'COPY', 'CLOSE_OUT'] as const;
+/** A Rejected event is the command's own refusal (COMMAND) or one of work the command caused (ENGINE). */
+export const REJECT_ORIGINS = ['COMMAND', 'ENGINE'] as const;
 /** 'NORMAL' book trade, 'LIQUIDATION' (taker is a liquidation order), 'ADL' (off-book). */
 export const TRADE_KINDS = ['NORMAL', 'LIQUIDATION', 'ADL'] as const;
 
@@ -40,6 +48,8 @@ export type OrderEndReason = (typeof ORDER_END_REASONS)[number];
 export type BalanceReason = (typeof BALANCE_REASONS)[number];
 export type InsuranceReason = (typeof INSURANCE_REASONS)[number];
 export type TradeKindName = (typeof TRADE_KINDS)[number];
+export type OrderOriginName = (typeof ORDER_ORIGINS)[number];
+export type RejectOriginName = (typeof REJECT_ORIGINS)[number];
 
 /** The TypeScript type name of each table (the code generator names fields' types with it). */
 export const ENUM_TYPE_NAMES: Readonly<Record<string, string>> = {
@@ -56,4 +66,6 @@ export const ENUM_TYPE_NAMES: Readonly<Record<string, string>> = {
   BALANCE_REASONS: 'BalanceReason',
   INSURANCE_REASONS: 'InsuranceReason',
   TRADE_KINDS: 'TradeKindName',
+  ORDER_ORIGINS: 'OrderOriginName',
+  REJECT_ORIGINS: 'RejectOriginName',
 };

@@ -12,8 +12,8 @@
  * `order` field as the live OrderRecord; everything else as it reads.
  */
 import {
-  BALANCE_REASONS, EXECUTION_TYPES, INSURANCE_REASONS, MARGIN_TYPES, ORDER_END_REASONS, ORDER_STATUSES, ORDER_TYPES, SIDES,
-  STP_MODES, TIME_IN_FORCE, TRADE_KINDS, WORKING_TYPES,
+  BALANCE_REASONS, EXECUTION_TYPES, INSURANCE_REASONS, MARGIN_TYPES, ORDER_END_REASONS, ORDER_ORIGINS, ORDER_STATUSES, ORDER_TYPES,
+  REJECT_ORIGINS, SIDES, STP_MODES, TIME_IN_FORCE, TRADE_KINDS, WORKING_TYPES,
 } from './enums.js';
 import { choice, flag, list, money, num, order, symbol, text, type Declarations, type Fields } from './kinds.js';
 
@@ -46,7 +46,8 @@ export const ORDER_VIEW = {
   triggered: flag('True once a conditional order has triggered.'),
   createdAtMs: num(),
   updatedAtMs: num(),
-  liquidation: flag('Liquidation ("autoclose") and ADL orders are engine-made.'),
+  origin: choice('ORDER_ORIGINS', ORDER_ORIGINS, 'USER, or the engine rule that made the order (LIQUIDATION orders are Binance\'s "autoclose").'),
+  causeId: num('For an engine-made order, what caused it (a copied trade\'s id, the liquidated account); 0 otherwise.'),
 } as const satisfies Fields;
 
 export const EVENTS = {
@@ -180,6 +181,7 @@ export const EVENTS = {
       symbol: text('As the command named it (it may not be a symbol at all).'),
       clientOrderId: text(),
       orderId: num(),
+      origin: choice('REJECT_ORIGINS', REJECT_ORIGINS, 'COMMAND: the command itself was refused; ENGINE: work it caused (an engine-made order) was.'),
     },
   },
 } as const satisfies Declarations;
