@@ -78,8 +78,11 @@ async function startServer(dataDir: string, fsync: boolean, profileDir: string |
 const PLAN: readonly (readonly [0 | 1, 'BUY' | 'SELL'])[] = [[0, 'BUY'], [1, 'SELL'], [0, 'SELL'], [1, 'BUY']];
 
 function signedBody(account: CreatedAccount, side: 'BUY' | 'SELL', id: number, nowMs: number): string {
+  // Self-trade prevention pinned to NONE, the default before Binance's EXPIRE_MAKER was adopted: with
+  // 64 connections an account's own orders cross at times, and the workload must stay the one the
+  // earlier figures measured.
   const payload = `symbol=BTCUSDT&side=${side}&type=LIMIT&timeInForce=GTC&quantity=0.001&price=60000` +
-    `&newClientOrderId=b${id}&timestamp=${nowMs}&recvWindow=60000`;
+    `&selfTradePreventionMode=NONE&newClientOrderId=b${id}&timestamp=${nowMs}&recvWindow=60000`;
   return `${payload}&signature=${createHmac('sha256', account.apiSecret).update(payload).digest('hex')}`;
 }
 
