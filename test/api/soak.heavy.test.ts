@@ -11,7 +11,7 @@
  *
  * Checked: every good request answered (no 5xx, no connection failure, no rate limit), the
  * reader never cut off, the server's resident memory bounded, and the operator ledger's auditor
- * clean at the end.
+ * clean at the end. The test process itself holds up to ~1,000 sockets at a time.
  */
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
