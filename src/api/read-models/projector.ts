@@ -181,6 +181,8 @@ export class Projector {
         case 'LeverageChanged':
         case 'MarginTypeChanged':
         case 'Rejected':
+        case 'AccountPolicyChanged':
+        case 'JurisdictionPolicyChanged':
           break;
       }
     }

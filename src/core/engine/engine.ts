@@ -26,6 +26,7 @@ import {
 } from './queries.js';
 import { LiquidationIndex } from './liquidation-index.js';
 import { placeOrder } from './place-order.js';
+import { setAccountPolicy, setJurisdictionPolicy, startCoolOff, subAccountTransfer } from './policy.js';
 import { REJECT } from './reject-codes.js';
 import { settle } from './settle.js';
 import { restoreState, serializeState, stateHashOf } from './serialize.js';
@@ -128,6 +129,10 @@ export class Engine {
       case 'AmendOrder': return amendOrder(ctx, command);
       case 'SetIndexPrice': return setIndexPrice(ctx, command);
       case 'Tick': return;
+      case 'SetAccountPolicy': return setAccountPolicy(ctx, command);
+      case 'StartCoolOff': return startCoolOff(ctx, command);
+      case 'SetJurisdictionPolicy': return setJurisdictionPolicy(ctx, command);
+      case 'SubAccountTransfer': return subAccountTransfer(ctx, command);
       default: return assertNever(command, 'command');
     }
   }

@@ -9,7 +9,7 @@ import { divCeil } from '../num/int.js';
 import type { OrderBook, Side } from '../book/types.js';
 import type { Instrument } from '../instrument/instrument.js';
 import type {
-  OrderOriginName, OrderTypeName, StpModeName, TimeInForceName, WorkingTypeName,
+  AccountStatusName, OrderOriginName, OrderTypeName, StpModeName, TimeInForceName, WorkingTypeName,
 } from '../schema/enums.js';
 import type { OrderStatusName } from './events.js';
 import type { LiquidationIndex } from './liquidation-index.js';
@@ -318,11 +318,34 @@ export class Account {
   crossPositionCount = 0;
   /** Generation stamp for the per-command touched-accounts list. */
   touchedGeneration = 0;
+  /** The policy gate's account state (policy.ts), set by journaled commands. */
+  readonly policy = new AccountPolicy();
 
   constructor(
     readonly accountId: number,
     readonly parentAccountId: number,
   ) {}
+}
+
+/** An account's standing for the policy gate (policy.ts). */
+export class AccountPolicy {
+  status: AccountStatusName = 'ACTIVE';
+  /** Highest leverage allowed (0: only the brackets limit it). */
+  leverageCap = 0;
+  /** ISO 3166 code of the holder ('' when unknown). */
+  jurisdiction = '';
+  /** Trading is locked until this engine time (0: not cooling off). */
+  coolOffUntilMs = 0;
+  /** The rule or decision behind the standing, shown to the account. */
+  source = '';
+}
+
+/** A jurisdiction's dated policy (set by SetJurisdictionPolicy). */
+export interface JurisdictionRule {
+  readonly status: AccountStatusName;
+  readonly leverageCap: number;
+  readonly effectiveFromMs: number;
+  readonly source: string;
 }
 
 /** Per-symbol market state. */

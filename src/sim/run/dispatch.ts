@@ -16,12 +16,14 @@ export function eventAccountId(event: EngineEvent): number {
     case 'MarginTypeChanged':
     case 'Liquidation':
     case 'Rejected':
+    case 'AccountPolicyChanged':
       return event.accountId;
     case 'InsuranceFundChanged':
     case 'Trade':
     case 'IndexPriceUpdated':
     case 'MarkPriceUpdated':
     case 'FundingSettled':
+    case 'JurisdictionPolicyChanged':
       return 0;
   }
 }

@@ -126,6 +126,8 @@ export class Recorder {
       case 'MarginTypeChanged':
       case 'MarkPriceUpdated':
       case 'OrderUpdate':
+      case 'AccountPolicyChanged':
+      case 'JurisdictionPolicyChanged':
         return;
     }
   }
