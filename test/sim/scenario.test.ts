@@ -34,8 +34,8 @@ describe('scenario files', () => {
     const agents = createAgents(loaded.spec, instrument);
     expect(agents.length).toBeGreaterThan(3);
     expect(new Set(agents.map((a) => a.name)).size).toBe(agents.length);
-    const dataFile = loaded.spec.data.file;
-    if (dataFile === undefined || hasData(dataFile)) {
+    const dataFiles = loaded.spec.data.file === undefined ? [] : [loaded.spec.data.file].flat();
+    if (dataFiles.every((dataFile) => hasData(dataFile))) {
       const data = resolveData(loaded, instrument);
       expect(data.candles.length).toBeGreaterThan(100);
     }

@@ -35,6 +35,8 @@ function group<T extends string, P extends z.ZodType>(type: T, params: P) {
     count: z.number().int().min(1).max(100_000).default(1),
     /** Capital per agent in USDT: a number, or [min, max] drawn log-uniformly. */
     capitalUsdt: capital,
+    /** When the group starts: with the warm-up (open interest built over the preceding days) or at the replay start. */
+    from: z.enum(['warmup', 'replay']).default('replay'),
     marginType: z.enum(['ISOLATED', 'CROSSED']).optional(),
     params: params,
   }).strict();
@@ -81,9 +83,15 @@ const syntheticSchema = z.object({
 }).strict();
 
 const dataSchema = z.object({
-  /** Candle CSV: absolute, relative to the scenario, the working directory or the data directory. */
-  file: z.string().min(1).optional(),
+  /**
+   * Candle CSV: absolute, relative to the scenario, the working directory or the data directory. A list
+   * joins files in time: each next file continues after the previous one's last candle (a 5-minute file
+   * that stops, then an hourly one).
+   */
+  file: z.union([z.string().min(1), z.array(z.string().min(1)).min(1).max(8)]).optional(),
   window: z.object({ start: instant.optional(), end: instant.optional() }).strict().optional(),
+  /** Rescale the index to this file's closes (hourly USDT spot for a 1-minute USD index): see scenario/index-data.ts. */
+  rescaleTo: z.string().min(1).optional(),
   synthetic: syntheticSchema.optional(),
 }).strict().refine((d) => (d.file === undefined) !== (d.synthetic === undefined), {
   message: 'give exactly one of data.file or data.synthetic',
@@ -110,6 +118,26 @@ export const scenarioSchema = z.object({
   seed: z.number().int().nonnegative().max(2 ** 32 - 1).default(1),
   symbol: z.string().default('BTCUSDT'),
   data: dataSchema,
+  /**
+   * Positions opened before the replay starts: the index follows the data from `from` to
+   * data.window.start at `stepMs` per point, and only groups with `from: warmup` act. Nothing before
+   * the window start is charted or measured.
+   */
+  warmup: z.object({
+    from: instant,
+    stepMs: z.number().int().min(1_000).max(3_600_000).default(15_000),
+  }).strict().optional(),
+  /** Real data the run is measured against (src/sim/measure): see docs/simulator.md. */
+  compare: z.object({
+    /** The real perpetual's 1-minute (or coarser) candles over the replay window. */
+    perp: z.string().min(1),
+    /** The crash window: its share of liquidated notional is compared with its share of price damage. */
+    crashWindow: z.object({ start: instant, end: instant }).strict(),
+    /** Real funding settlements (`calc_time,funding_interval_hours,last_funding_rate` or `funding_time_ms,funding_rate`). */
+    funding: z.string().min(1).optional(),
+    /** The real mark price's candles, for the mark comparison. */
+    mark: z.string().min(1).optional(),
+  }).strict().optional(),
   path: z.object({
     /** Index update period in ms; the mark price moves on 1 s boundaries, so ≥ 1000 is typical. */
     stepMs: z.number().int().min(100).max(3_600_000).default(1_000),
@@ -129,6 +157,8 @@ export const scenarioSchema = z.object({
     equityEveryMs: z.number().int().min(1_000).default(60_000),
     /** Names of agents whose equity curves are charted (named accounts always are). */
     follow: z.array(z.string()).default([]),
+    /** Period of the liquidation-price snapshots behind the heatmap (0: no heatmap). */
+    heatmapEveryMs: z.number().int().min(0).default(900_000),
   }).strict().prefault({}),
   agents: z.array(agentGroupSchema).default([]),
   accounts: z.array(namedAccountSchema).default([]),
