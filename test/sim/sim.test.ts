@@ -143,11 +143,12 @@ describe('reports', () => {
     const markers = [...data.price.longLiq, ...data.price.shortLiq].filter((v) => v !== null).length;
     const liquidations = (summary as { liquidations: { count: number } }).liquidations.count;
     expect(liquidations).toBeGreaterThan(0);
-    // One marker per distinct liquidation instant and side (several at one instant share a marker).
-    const distinct = new Set(result.recorder.liquidations.map((l) => `${l.atMs}${l.side}`)).size;
+    // One marker per minute and side (several in one minute share a marker).
+    const distinct = new Set(result.recorder.liquidations.map((l) => `${Math.floor((l.atMs - result.startMs) / 60_000)}${l.side}`)).size;
     expect(markers).toBe(distinct);
     expect([...data.liqVolume.longs, ...data.liqVolume.shorts].reduce((s, v) => s + v, 0)).toBeGreaterThan(0);
-    expect(html).toContain('Leverage of survivors vs liquidated');
+    expect(html).toContain('Traders by leverage: survived vs liquidated');
+    expect(html).toContain('Liquidation rate by leverage band');
     const s = summary as { audit: { ok: boolean }; survivalByAgentType: Record<string, { agents: number }> };
     expect(s.audit.ok).toBe(true);
     expect(s.survivalByAgentType['retail']!.agents).toBe(40);

@@ -11,7 +11,7 @@ import type { PriceHistory } from './history.js';
 
 export type AgentKind =
   | 'marketMaker' | 'noise' | 'momentum' | 'meanReversion' | 'retail' | 'scalper' | 'arbitrageur' | 'holder'
-  | 'copyFollower';
+  | 'builder' | 'carry' | 'copyFollower';
 
 /** The market as every agent sees it at a step (shared, refreshed by the runner). */
 export interface MarketView {
@@ -54,6 +54,8 @@ export interface Agent extends AgentTraits {
   act(view: MarketView): UnsequencedCommand[];
   /** Events about this agent's account, in stream order. */
   onEvent(event: EngineEvent): void;
+  /** Live mode, an account that already existed: read whatever the policy keeps from events (its position). */
+  resume?(view: MarketView): void;
   /** Liquidations suffered (counted from Liquidation events). */
   readonly liquidations: number;
   readonly rejects: number;

@@ -16,10 +16,12 @@ import { sliceCandles } from '../data/csv.js';
 import { loadCandleFile } from '../data/load.js';
 import type { SimResult } from '../run/batch.js';
 import { toMs } from '../scenario/load.js';
+import { compareCascade, compareOpenInterest, type CascadeComparison, type OpenInterestComparison } from './cascade.js';
 import { priceDamage, shareIn } from './damage.js';
 import { fundingFromPremiums, loadFundingFile, settlementAt, type FundingParams } from './funding.js';
 import { logReturns, mean, pearson, round } from './stats.js';
 import { spotCandles } from './spot.js';
+import type { IndexCandle } from '../scenario/index-data.js';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
@@ -42,6 +44,7 @@ export interface HourShare {
 export interface Comparison {
   readonly available: true;
   readonly minutes: number;
+  /** Correlation of the simulated and real perpetual's returns over the spot's buckets (1-minute for a 1-minute index). */
   readonly returnCorrelation: number | null;
   readonly low: {
     readonly simulated: number; readonly simulatedAtMs: number;
@@ -79,6 +82,8 @@ export interface Comparison {
   readonly hourly: readonly HourShare[];
   readonly adlShareOfLiquidatedVolume: number;
   readonly funding: readonly FundingComparison[];
+  readonly cascade: CascadeComparison | null;
+  readonly openInterest: OpenInterestComparison | null;
   readonly fundingMeanAbsDifferenceVsDerived: number | null;
   readonly fundingMeanAbsDifferenceVsReal: number | null;
   readonly fundingDistinctRates: number;
@@ -112,7 +117,7 @@ export function compareWithReality(result: SimResult): ComparisonResult {
   if (compare === undefined) return null;
   const baseDir = result.baseDir;
   let perpCandles: readonly Candle[];
-  let spot: readonly Candle[];
+  let spot: readonly IndexCandle[];
   try {
     perpCandles = sliceCandles(loadCandleFile(compare.perp, baseDir), result.startMs, result.endMs - 1).candles;
     spot = spotCandles(result, result.startMs, result.endMs - 1);
@@ -124,11 +129,10 @@ export function compareWithReality(result: SimResult): ComparisonResult {
   const minutes = result.recorder.minutes;
   const n = minutes.length;
   const perp = byTime(perpCandles);
-  // ---- Minute returns and the low.
+  // ---- The low (minute resolution).
   const simClose = minutes.lastCloses().map((t) => t * tick);
   const realClose: number[] = [];
   for (let m = 0; m < n; m++) realClose.push(perp.get(minutes.timeOf(m))?.close ?? NaN);
-  const returnCorrelation = pearson(logReturns(simClose), logReturns(realClose));
   let simLow = Infinity;
   let simLowAt = 0;
   for (let m = 0; m < n; m++) {
@@ -146,8 +150,10 @@ export function compareWithReality(result: SimResult): ComparisonResult {
       realLowAt = c.openTimeMs;
     }
   }
-  // ---- Basis on the spot's buckets.
-  const bucketMs = spot.length > 1 ? spot[1]!.openTimeMs - spot[0]!.openTimeMs : MINUTE_MS;
+  // ---- Returns and basis on the spot's buckets (its own candles: 1, 5 or 60 minutes).
+  const bucketMs = spot[0]?.durationMs ?? MINUTE_MS;
+  const simBucketClose: number[] = [];
+  const realBucketClose: number[] = [];
   const simBasis: number[] = [];
   const realBasis: number[] = [];
   const simLowBasis: number[] = [];
@@ -158,8 +164,8 @@ export function compareWithReality(result: SimResult): ComparisonResult {
   let atLowReal: number | null = null;
   let atLowSim: number | null = null;
   for (let b = 0; b < spot.length; b++) {
-    const s = spot[b]!;
-    const end = b + 1 < spot.length ? spot[b + 1]!.openTimeMs : s.openTimeMs + bucketMs;
+    const s = spot[b]!.candle;
+    const end = s.openTimeMs + spot[b]!.durationMs;
     const first = minutes.minuteOf(s.openTimeMs);
     const last = minutes.minuteOf(end) - 1;
     let simLo = Infinity;
@@ -170,6 +176,8 @@ export function compareWithReality(result: SimResult): ComparisonResult {
       if (real !== undefined && real.low < realLo) realLo = real.low;
     }
     const lastMinute = Math.min(last, n - 1);
+    simBucketClose.push(lastMinute >= 0 ? simClose[lastMinute]! : NaN);
+    realBucketClose.push(lastMinute >= 0 ? realClose[lastMinute]! : NaN);
     simBasis.push(lastMinute >= 0 ? simClose[lastMinute]! / s.close - 1 : NaN);
     realBasis.push(lastMinute >= 0 ? realClose[lastMinute]! / s.close - 1 : NaN);
     simLowBasis.push(Number.isFinite(simLo) ? simLo / s.low - 1 : NaN);
@@ -180,6 +188,7 @@ export function compareWithReality(result: SimResult): ComparisonResult {
       atLowSim = simLowBasis[b]!;
     }
   }
+  const returnCorrelation = pearson(logReturns(simBucketClose), logReturns(realBucketClose));
   const diffs = simBasis.map((x, i) => Math.abs(x - realBasis[i]!));
   const bps = (x: number): number | null => round(x * 10_000, 2);
   const minOf = (xs: readonly number[]): number => xs.reduce((a, x) => (Number.isFinite(x) && x < a ? x : a), Infinity);
@@ -189,11 +198,11 @@ export function compareWithReality(result: SimResult): ComparisonResult {
   const crashTo = minutes.minuteOf(crashEnd);
   const spotLowsByMinute: number[] = [];
   for (let m = 0; m < n; m++) spotLowsByMinute.push(NaN);
-  for (const s of spot) {
+  for (const { candle: s } of spot) {
     const m = minutes.minuteOf(s.openTimeMs);
     if (m >= 0 && m < n) spotLowsByMinute[m] = s.low;
   }
-  const firstSpot = spot[0]?.open ?? NaN;
+  const firstSpot = spot[0]?.candle.open ?? NaN;
   const damageSpot = priceDamage(firstSpot, spotLowsByMinute);
   const damagePerp = priceDamage(perpCandles[0]?.open ?? NaN, realClose.map((_, m) => perp.get(minutes.timeOf(m))?.low ?? NaN));
   const hourly: HourShare[] = [];
@@ -215,14 +224,14 @@ export function compareWithReality(result: SimResult): ComparisonResult {
     const from = f.fundingTimeMs - intervalMs;
     const premiums: number[] = [];
     let covered = true;
-    for (const s of spot) {
+    for (const { candle: s, durationMs } of spot) {
       if (s.openTimeMs < from || s.openTimeMs >= f.fundingTimeMs) continue;
-      const endMinute = s.openTimeMs + bucketMs - MINUTE_MS;
-      const real = perp.get(endMinute);
+      const real = perp.get(s.openTimeMs + durationMs - MINUTE_MS);
       if (real === undefined) covered = false;
-      else premiums.push(real.close / s.close - 1);
+      // One sample per minute of the bucket: the interval's premium is a time average.
+      else for (let k = 0; k < durationMs / MINUTE_MS; k++) premiums.push(real.close / s.close - 1);
     }
-    if (spot.length === 0 || spot[0]!.openTimeMs > from) covered = false;
+    if (spot.length === 0 || spot[0]!.candle.openTimeMs > from) covered = false;
     const derived = covered && premiums.length > 0 ? fundingFromPremiums(premiums, params) : NaN;
     return {
       timeMs: f.fundingTimeMs, simulated: Number(f.rateE8) / 1e8, derivedFromCandles: round(derived, 8),
@@ -264,6 +273,8 @@ export function compareWithReality(result: SimResult): ComparisonResult {
     fundingMeanAbsDifferenceVsDerived: round(mean(vsDerived), 8),
     fundingMeanAbsDifferenceVsReal: round(mean(vsReal), 8),
     fundingDistinctRates: new Set(funding.map((f) => f.simulated)).size,
+    cascade: compareCascade(result),
+    openInterest: compareOpenInterest(result),
     series: {
       minuteStartMs: minutes.startMs,
       realPerpClose: realClose.map((x) => round(x, 2)),

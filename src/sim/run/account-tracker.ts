@@ -15,6 +15,11 @@ export class AccountTracker {
   private crossE8: bigint[] = [];
   private isolatedE8: bigint[] = [];
   private costE8: bigint[] = [];
+  /** Float copies for charts (equityUsdt), so a thousand equity samples a minute cost no bigint arithmetic. */
+  private walletUsdt: number[] = [];
+  private isolatedUsdt: number[] = [];
+  private costUsdt: number[] = [];
+  private readonly usdtPerTickLot: number;
   /** Signed position size in lots (one symbol per simulated market). */
   sizeLots: number[] = [];
   /** Leverage setting of the position (from PositionChanged / LeverageChanged). */
@@ -22,14 +27,21 @@ export class AccountTracker {
   /** Sum of long sizes (= short sizes): the open interest. */
   openInterestLots = 0;
 
-  constructor(private readonly quotePerTickLotE8: bigint) {}
+  constructor(private readonly quotePerTickLotE8: bigint) {
+    this.usdtPerTickLot = Number(quotePerTickLotE8) / E8;
+  }
 
   /** Reads the events that move balances, positions and leverage; other events are ignored. */
   observe(event: BalanceChangedEvent | PositionChangedEvent | LeverageChangedEvent): void {
     switch (event.type) {
       case 'BalanceChanged':
-        if (event.isolatedSymbol === '') this.crossE8[event.accountId] = event.balanceE8;
-        else this.isolatedE8[event.accountId] = event.balanceE8;
+        if (event.isolatedSymbol === '') {
+          this.crossE8[event.accountId] = event.balanceE8;
+          this.walletUsdt[event.accountId] = Number(event.balanceE8) / E8;
+        } else {
+          this.isolatedE8[event.accountId] = event.balanceE8;
+          this.isolatedUsdt[event.accountId] = Number(event.balanceE8) / E8;
+        }
         return;
       case 'PositionChanged': {
         const id = event.accountId;
@@ -37,7 +49,9 @@ export class AccountTracker {
         this.openInterestLots += Math.max(event.sizeLots, 0) - Math.max(before, 0);
         this.sizeLots[id] = event.sizeLots;
         this.costE8[id] = event.costE8;
+        this.costUsdt[id] = Number(event.costE8) / E8;
         this.isolatedE8[id] = event.isolatedWalletE8;
+        this.isolatedUsdt[id] = Number(event.isolatedWalletE8) / E8;
         this.leverage[id] = event.leverage;
         return;
       }
@@ -54,9 +68,11 @@ export class AccountTracker {
     return (this.crossE8[accountId] ?? 0n) + (this.isolatedE8[accountId] ?? 0n) + upnl;
   }
 
-  /** Margin balance in USDT (float, for charts). */
+  /** Margin balance in USDT as a float, for charts: the exact figure rounded (a cent's error at most), without bigint work. */
   equityUsdt(accountId: number, markTicks: number): number {
-    return Number(this.equityE8(accountId, markTicks)) / E8;
+    const size = this.sizeLots[accountId] ?? 0;
+    const wallets = (this.walletUsdt[accountId] ?? 0) + (this.isolatedUsdt[accountId] ?? 0);
+    return size === 0 ? wallets : wallets + (size * markTicks * this.usdtPerTickLot) - (this.costUsdt[accountId] ?? 0);
   }
 
   /** Entry price in ticks (float) of an open position, 0 when flat. */

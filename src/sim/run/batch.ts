@@ -17,6 +17,8 @@ import type { PhaseTimer } from './phase-timer.js';
 import { Recorder, type EventFileMode } from './recorder.js';
 import { SimWorld } from './world.js';
 
+const HOUR_MS = 3_600_000;
+
 export interface RunOptions {
   /** Overrides the scenario's seed. */
   readonly seed?: number;
@@ -70,7 +72,9 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): S
   world.setTime(candles[0]!.openTimeMs);
   world.fundInsurance(spec.engine.insuranceFundUsdt);
   const buffer: number[] = [];
-  const stepOf = (c: number): number => (candles[c]!.openTimeMs < startMs ? warmupStepMs : stepMs);
+  const hourlyStepMs = spec.path.hourlyStepMs ?? stepMs;
+  const stepOf = (c: number): number => (candles[c]!.openTimeMs < startMs ? warmupStepMs
+    : candles[c]!.durationMs >= HOUR_MS ? hourlyStepMs : stepMs);
   let n = candlePath(candles[0]!, stepOf(0), pathRng, buffer);
   world.setIndex(buffer[0]!);
   const warmupGroups = new Set(spec.agents.filter((g) => g.from === 'warmup').map((g) => g.name ?? g.type));

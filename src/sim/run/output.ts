@@ -32,7 +32,11 @@ export function writeRunDirectory(result: SimResult, dir: string, meta: Record<s
   const base = (lots: number): string => formatUnits(lots, instrument.lot);
   const usdt = (e8: bigint): string => formatScaled(e8, 8);
   const summary = buildSummary(result);
-  writeFileSync(join(dir, 'summary.json'), json(summary));
+  // The comparison's chart series go to report.html, not summary.json.
+  const comparison = summary['comparison'] as { series?: unknown } | null;
+  const forFile = comparison === null || comparison.series === undefined ? summary
+    : { ...summary, comparison: { ...comparison, series: undefined } };
+  writeFileSync(join(dir, 'summary.json'), json(forFile));
   writeFileSync(join(dir, 'report.html'), buildReportHtml(result, summary));
   const agents = world.agents;
   const eq: string[] = [`time_ms,${agents.map((a) => a.name).join(',')}`];

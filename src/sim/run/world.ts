@@ -6,7 +6,8 @@
  * of ruin runs and the benchmark.
  */
 import {
-  createOrderBook, Engine, type Command, type EngineEvent, type EventChunk, type InstrumentSpec, type UnsequencedCommand,
+  createOrderBook, Engine, type Command, type EngineEvent, type EventChunk, type InstrumentSpec, type LiquidationEvent,
+  type UnsequencedCommand,
 } from '../../core/index.js';
 import type { Agent, MarketView } from '../agents/types.js';
 import { assertIntegerCommand, eventAccountId } from './dispatch.js';
@@ -87,7 +88,10 @@ export class SimWorld {
     for (const event of events) {
       const accountId = eventAccountId(event);
       if (accountId !== 0) this.byAccount[accountId]?.onEvent(event);
-      if (event.type === 'Liquidation') liquidated = true;
+      if (event.type === 'Liquidation') {
+        liquidated = true;
+        this.view.history.recordLiquidation(event.atMs, liquidatedUsdt(event, this.view));
+      }
     }
     timer?.leave();
     if (this.commands % this.auditOptions.every === 0 || (liquidated && this.auditOptions.onLiquidation)) this.runAudit();
@@ -166,6 +170,11 @@ export class SimWorld {
     this.setTime(nowMs);
     this.submit({ type: 'Tick' });
   }
+}
+
+/** A liquidation's notional at mark in USDT (what the public liquidation stream shows). */
+export function liquidatedUsdt(event: LiquidationEvent, view: MarketView): number {
+  return (event.qtyLots * event.markTicks * Number(view.instrument.quotePerTickLotE8)) / 1e8;
 }
 
 /** USDT (float with at most cents) → quote E8, exactly to the cent. */

@@ -6,6 +6,8 @@
  */
 import { z } from 'zod';
 import { arbitrageurParams } from '../agents/arbitrageur.js';
+import { builderParams } from '../agents/builder.js';
+import { carryParams } from '../agents/carry.js';
 import { copyFollowerParams } from '../agents/copy-follower.js';
 import { holderParams } from '../agents/holder.js';
 import { marketMakerParams } from '../agents/market-maker.js';
@@ -51,6 +53,8 @@ export const agentGroupSchema = z.discriminatedUnion('type', [
   group('scalper', scalperParams.prefault({})),
   group('arbitrageur', arbitrageurParams.prefault({})),
   group('holder', holderParams),
+  group('builder', builderParams.prefault({})),
+  group('carry', carryParams.prefault({})),
   group('copyFollower', copyFollowerParams),
 ]);
 export type AgentGroupSpec = z.infer<typeof agentGroupSchema>;
@@ -135,12 +139,26 @@ export const scenarioSchema = z.object({
     crashWindow: z.object({ start: instant, end: instant }).strict(),
     /** Real funding settlements (`calc_time,funding_interval_hours,last_funding_rate` or `funding_time_ms,funding_rate`). */
     funding: z.string().min(1).optional(),
-    /** The real mark price's candles, for the mark comparison. */
-    mark: z.string().min(1).optional(),
+    /** A cascade to describe minute by minute, beside what was published about the real one (measure/cascade.ts). */
+    cascade: z.object({
+      start: instant,
+      end: instant,
+      /** What was published, in words, for the report. */
+      published: z.string().default(''),
+      /** A published per-time-bucket profile (bucket_time_ms, bucket_adl_notional_usd) to set beside the simulated one. */
+      publishedProfile: z.string().min(1).optional(),
+    }).strict().optional(),
+    /** Daily mean open interest (a `date,oi,…` file) for the listed UTC days, against the simulated daily means. */
+    openInterest: z.object({
+      file: z.string().min(1),
+      days: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date such as 2025-10-10')).min(2).max(14),
+    }).strict().optional(),
   }).strict().optional(),
   path: z.object({
     /** Index update period in ms; the mark price moves on 1 s boundaries, so ≥ 1000 is typical. */
     stepMs: z.number().int().min(100).max(3_600_000).default(1_000),
+    /** Index step through candles of an hour or more (joined hourly files carry no minute detail to follow). */
+    hourlyStepMs: z.number().int().min(100).max(3_600_000).optional(),
   }).strict().prefault({}),
   engine: z.object({
     insuranceFundUsdt: z.number().min(0).default(1_000_000),
