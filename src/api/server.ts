@@ -57,6 +57,12 @@ export interface ServerOptions {
    * measured ~10 µs more CPU per order in total than 100 ms).
    */
   readonly readModelFlushMs?: number;
+  /**
+   * Runs before every HTTP request is routed: calls `proceed` to serve it (now or later) or answers
+   * it itself. Scripted faults use it (`perpx serve --scenario`: latency, outages); unset, requests
+   * go straight to routing.
+   */
+  readonly requestGate?: (request: IncomingMessage, response: ServerResponse, proceed: () => void) => void;
 }
 
 export interface RunningServer {
@@ -115,9 +121,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const keepAliveTimeout = 75_000;
   const app = Fastify({
     serverFactory: (fastifyHandler: RequestListener) => {
-      const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      const route = (req: IncomingMessage, res: ServerResponse): void => {
         if (!fast.handle(req, res)) fastifyHandler(req, res);
-      });
+      };
+      const gate = options.requestGate;
+      const server = createServer(gate === undefined ? route : (req, res) => gate(req, res, () => route(req, res)));
       // What fastify sets on a server it creates itself (it leaves a factory's server alone).
       server.keepAliveTimeout = keepAliveTimeout;
       server.requestTimeout = 0;

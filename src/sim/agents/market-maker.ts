@@ -115,6 +115,9 @@ export class MarketMaker extends BaseAgent {
     const askHalf = half + p.inventoryWidenBps * Math.max(0, -inventory);
     const thin = Math.max(p.minThin, 1 / (1 + p.thinPerVolBps * volBps));
     const center = view.indexTicks * (1 + this.basisEstimate(view) - (inventory * p.inventorySkewBps) / 10_000);
+    // A scripted drain: the side keeps 1 − share of its depth (none at share 1).
+    const drain = view.liquidityDrain;
+    const keep = (side: OrderSideName): number => (drain?.side === side ? 1 - drain.share : 1);
     for (let level = 0; level < p.levels; level++) {
       const lots = Math.max(view.instrument.minQtyLots, Math.round(p.levelQty * Math.pow(p.levelGrowth, level) * lotsPerBase * thin));
       let bid = Math.floor(center * (1 - (bidHalf + level * p.levelStepBps) / 10_000));
@@ -125,19 +128,24 @@ export class MarketMaker extends BaseAgent {
       if (ask <= mid) ask = mid + 1;
       // Deeper levels need less precision: each level's tolerance grows with its depth.
       const tolerance = (p.requoteBps * (1 + level)) / 10_000;
-      this.quote(view, out, `b${level}`, 'BUY', position < p.maxInventory, bid, lots, tolerance);
-      this.quote(view, out, `a${level}`, 'SELL', position > -p.maxInventory, ask, lots, tolerance);
+      const bidLots = Math.round(lots * keep('BUY'));
+      const askLots = Math.round(lots * keep('SELL'));
+      this.quote(view, out, `b${level}`, 'BUY', position < p.maxInventory && bidLots >= view.instrument.minQtyLots, bid, bidLots, tolerance);
+      this.quote(view, out, `a${level}`, 'SELL', position > -p.maxInventory && askLots >= view.instrument.minQtyLots, ask, askLots, tolerance);
     }
     const backstopLots = Math.max(view.instrument.minQtyLots, Math.round(p.backstopQty * lotsPerBase));
     const mark = view.markTicks;
     // Inside the PERCENT_PRICE band around the mark, and never crossing the index.
     const lowest = Math.ceil(mark * (1 - BAND_INSIDE));
     const highest = Math.floor(mark * (1 + BAND_INSIDE));
+    const backstopTolerance = Math.max(BACKSTOP_TOLERANCE, p.requoteBps / 10_000);
+    const backBid = Math.round(backstopLots * keep('BUY'));
+    const backAsk = Math.round(backstopLots * keep('SELL'));
     p.backstopBps.forEach((bps, k) => {
       const bid = Math.max(lowest, Math.floor(Math.min(view.indexTicks, mark) * (1 - bps / 10_000)));
       const ask = Math.min(highest, Math.ceil(Math.max(view.indexTicks, mark) * (1 + bps / 10_000)));
-      this.quote(view, out, `B${k}`, 'BUY', true, bid, backstopLots, Math.max(BACKSTOP_TOLERANCE, p.requoteBps / 10_000));
-      this.quote(view, out, `A${k}`, 'SELL', true, ask, backstopLots, Math.max(BACKSTOP_TOLERANCE, p.requoteBps / 10_000));
+      this.quote(view, out, `B${k}`, 'BUY', backBid >= view.instrument.minQtyLots, bid, backBid, backstopTolerance);
+      this.quote(view, out, `A${k}`, 'SELL', backAsk >= view.instrument.minQtyLots, ask, backAsk, backstopTolerance);
     });
     return out;
   }

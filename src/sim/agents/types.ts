@@ -6,7 +6,7 @@
  * its own account, so the same policy code runs in both. Floats are fine inside a policy; the
  * commands it returns carry integer ticks and lots only (the runner checks).
  */
-import type { Engine, EngineEvent, Instrument, MarginTypeName, UnsequencedCommand } from '../../core/index.js';
+import type { Engine, EngineEvent, Instrument, MarginTypeName, OrderSideName, UnsequencedCommand } from '../../core/index.js';
 import type { PriceHistory } from './history.js';
 
 export type AgentKind =
@@ -28,6 +28,8 @@ export interface MarketView {
   readonly history: PriceHistory;
   /** Read-only queries (accountView, openOrders, depth, previewOrder). */
   readonly engine: Engine;
+  /** A scripted fault: market makers pull `share` of their depth on `side` while it lasts. */
+  liquidityDrain: { readonly side: OrderSideName; readonly share: number } | undefined;
 }
 
 export interface AgentTraits {

@@ -12,6 +12,7 @@ import { createAgents } from '../agents/factory.js';
 import { candlePath } from '../data/index-path.js';
 import { Rng } from '../rng.js';
 import { resolveData, scenarioInstrument, type LoadedScenario, type ResolvedData } from '../scenario/load.js';
+import { FaultPlan } from '../scenario/faults.js';
 import type { ScenarioSpec } from '../scenario/schema.js';
 import type { PhaseTimer } from './phase-timer.js';
 import { Recorder, type EventFileMode } from './recorder.js';
@@ -81,6 +82,9 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): S
   const agents = createAgents(spec, instrument);
   const late = spec.warmup === undefined ? [] : agents.filter((agent) => !warmupGroups.has(agent.group));
   for (const agent of spec.warmup === undefined ? agents : agents.filter((a) => warmupGroups.has(a.group))) world.addAgent(agent);
+  // Scripted index and liquidity faults act on the market here too (API faults only under `perpx serve`).
+  const faults = new FaultPlan(spec.faults);
+  let published = 0;
   let steps = 0;
   let lastMs = startMs;
   let joined = late.length === 0;
@@ -90,15 +94,17 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): S
     if (c > 0) n = candlePath(candle, step, pathRng, buffer);
     for (let i = 0; i < n; i++) {
       lastMs = candle.openTimeMs + i * step;
+      published = faults.index(lastMs, buffer[i]!, published);
       if (!joined && lastMs >= startMs) {
         // The replay starts: everyone else joins at the index of that moment.
         world.setTime(lastMs);
-        world.setIndex(buffer[i]!);
+        world.setIndex(published);
         for (const agent of late) world.addAgent(agent);
         joined = true;
       }
       recorder.beforeStep(lastMs);
-      world.step(lastMs, buffer[i]!);
+      world.view.liquidityDrain = faults.drain(lastMs);
+      world.step(lastMs, published);
       world.timer?.enter('recording');
       recorder.afterStep(lastMs);
       world.timer?.leave();

@@ -17,6 +17,7 @@ import { noiseParams } from '../agents/noise.js';
 import { range } from '../agents/params.js';
 import { retailParams } from '../agents/retail.js';
 import { scalperParams } from '../agents/scalper.js';
+import { faultSchema } from './faults.js';
 
 /** An instant: ISO-8601 text ("2021-05-19T00:00:00Z") or epoch milliseconds. */
 const instant = z.union([
@@ -180,6 +181,8 @@ export const scenarioSchema = z.object({
   }).strict().prefault({}),
   agents: z.array(agentGroupSchema).default([]),
   accounts: z.array(namedAccountSchema).default([]),
+  /** Scripted faults (scenario/faults.ts): API latency and outages under `perpx serve`, index and liquidity faults everywhere. */
+  faults: z.array(faultSchema).max(100).default([]),
 }).strict();
 
 export type ScenarioSpec = z.infer<typeof scenarioSchema>;
