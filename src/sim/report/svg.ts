@@ -8,6 +8,9 @@
 
 import { decimalsFor, label, niceStep, niceTicks } from './ticks.js';
 
+/** Closest two x-axis labels may sit, in px. */
+const MIN_LABEL_GAP_PX = 32;
+
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const fmt = (x: number): string => (Math.round(x * 10) / 10).toString();
 
@@ -79,8 +82,18 @@ export interface LineSeries {
 }
 
 /** Step-line chart (cumulative probabilities); x labels by `xLabel(x)`. */
+/** A vertical interval bar at x (drawn slightly offset per series so bars at one x do not overlap). */
+export interface IntervalBar {
+  readonly x: number;
+  readonly low: number;
+  readonly high: number;
+  readonly color: string;
+  readonly offset: number;
+}
+
 export function stepLinesSvg(title: string, series: readonly LineSeries[], xMax: number, yMax: number,
-  xLabel: (x: number) => string, xTicks: readonly number[], yAxis: string, width = 860, height = 420): string {
+  xLabel: (x: number) => string, xTicks: readonly number[], yAxis: string, intervals: readonly IntervalBar[] = [],
+  width = 860, height = 420): string {
   const left = 56;
   const right = 130;
   const top = 36;
@@ -97,8 +110,12 @@ export function stepLinesSvg(title: string, series: readonly LineSeries[], xMax:
     parts.push(`<line x1="${left}" y1="${fmt(sy(y))}" x2="${left + plotW}" y2="${fmt(sy(y))}" stroke="#ddd"/>`);
     parts.push(`<text x="${left - 6}" y="${fmt(sy(y) + 4)}" text-anchor="end">${fmt(y * 100)}%</text>`);
   }
+  let lastLabelX = -Infinity;
   for (const x of xTicks) {
     parts.push(`<line x1="${fmt(sx(x))}" y1="${top}" x2="${fmt(sx(x))}" y2="${top + plotH}" stroke="#eee"/>`);
+    // Labels too close to the previous one would overprint it ("1h4h"): the grid line stays.
+    if (sx(x) - lastLabelX < MIN_LABEL_GAP_PX) continue;
+    lastLabelX = sx(x);
     parts.push(`<text x="${fmt(sx(x))}" y="${top + plotH + 16}" text-anchor="middle">${esc(xLabel(x))}</text>`);
   }
   series.forEach((s, i) => {
@@ -113,6 +130,10 @@ export function stepLinesSvg(title: string, series: readonly LineSeries[], xMax:
     parts.push(`<rect x="${left + plotW + 12}" y="${top + i * 18}" width="10" height="10" fill="${s.color}"/>`);
     parts.push(`<text x="${left + plotW + 26}" y="${top + i * 18 + 9}">${esc(`${s.name} (${fmt(lastY * 100)}%)`)}</text>`);
   });
+  for (const bar of intervals) {
+    const x = Math.min(left + plotW - 2, sx(bar.x) - 3 * series.length / 2 + 3 * bar.offset);
+    parts.push(`<line x1="${fmt(x)}" y1="${fmt(sy(bar.low))}" x2="${fmt(x)}" y2="${fmt(sy(bar.high))}" stroke="${bar.color}" stroke-width="1.5" opacity="0.8"/>`);
+  }
   parts.push(`<text x="${fmt(left + plotW / 2)}" y="${height - 6}" text-anchor="middle">${esc(yAxis)}</text>`);
   parts.push('</svg>');
   return parts.join('');
