@@ -21,7 +21,12 @@ export class PriceHistory {
   private liquidationMs = 0;
 
   constructor(private readonly keepMinutes = 1_440, private readonly halfLifeMs = 300_000,
-    private readonly liquidationHalfLifeMs = 120_000) {}
+    private liquidationHalfLifeMs = 120_000) {}
+
+  /** How long the liquidation stream stays on agents' minds (half-life, ms). */
+  setLiquidationHalfLife(ms: number): void {
+    this.liquidationHalfLifeMs = ms;
+  }
 
   /** A liquidation of `usdt` notional at `atMs` (every agent sees the venue's liquidation stream). */
   recordLiquidation(atMs: number, usdt: number): void {

@@ -75,6 +75,7 @@ export function createScenarioDriver(venue: Venue, options: ScenarioDriverOption
   const log = options.log ?? ((line: string) => console.log(line));
   const onError = options.onError ?? ((error: unknown) => console.error('scenario driver:', error));
   const view = createView(venue.engine, symbol);
+  view.history.setLiquidationHalfLife(spec.market.liquidationMemorySec * 1000);
   const byAccount = new Map<number, Agent>();
   let dispatchedSeq = venue.engine.lastSeq;
   let waiting: (() => void) | undefined;

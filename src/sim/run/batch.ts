@@ -59,6 +59,7 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): S
   const data = resolveData({ ...loaded, spec }, instrument);
   const world = new SimWorld(instrument, { every: options.auditEvery ?? spec.audit.every, onLiquidation: true });
   world.timer = options.timer;
+  world.view.history.setLiquidationHalfLife(spec.market.liquidationMemorySec * 1000);
   const startMs = data.replayStartMs;
   const recorder = new Recorder(world, {
     startMs, sampleEveryMs: spec.report.sampleEveryMs, equityEveryMs: spec.report.equityEveryMs,

@@ -181,6 +181,11 @@ export const scenarioSchema = z.object({
   }).strict().prefault({}),
   agents: z.array(agentGroupSchema).default([]),
   accounts: z.array(namedAccountSchema).default([]),
+  /** What agents share about the market. */
+  market: z.object({
+    /** Half-life of the liquidation stream's weight in agents' stress (agents/stress.ts), seconds. */
+    liquidationMemorySec: z.number().min(1).max(86_400).default(120),
+  }).strict().prefault({}),
   /** Scripted faults (scenario/faults.ts): API latency and outages under `perpx serve`, index and liquidity faults everywhere. */
   faults: z.array(faultSchema).max(100).default([]),
 }).strict();
