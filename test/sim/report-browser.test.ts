@@ -57,29 +57,24 @@ describe.runIf(present)('report.html in Chromium', () => {
     page.on('pageerror', (error) => errors.push(String(error)));
     page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
     await page.goto(`file://${join(dir, 'report.html')}`);
-    await page.waitForFunction(() => (window as unknown as { perpxCharts?: unknown[] }).perpxCharts !== undefined);
+    await page.waitForFunction('window.perpxCharts !== undefined');
     expect(errors).toEqual([]);
     for (const id of REPORT_CHARTS) {
       const box = await page.locator(`#${id}`).boundingBox();
       expect(box?.height ?? 0, id).toBeGreaterThan(100);
     }
-    const fits = await page.evaluate(() => {
-      const charts = (window as unknown as { perpxCharts: {
-        root: HTMLElement; ctx: CanvasRenderingContext2D;
-        axes: { _size: number; _values: string[] | null; gap: number; ticks: { size: number }; font: [string] | string }[];
-      }[] }).perpxCharts;
-      const measure = document.createElement('canvas').getContext('2d')!;
-      return charts.map((u) => {
-        const axis = u.axes[1]!;
-        measure.font = Array.isArray(axis.font) ? axis.font[0] : axis.font;
-        const labels = axis._values ?? [];
-        return {
-          chart: u.root.parentElement?.id ?? '?', labels,
-          widest: Math.max(0, ...labels.map((l) => measure.measureText(l).width)),
-          room: axis._size - axis.ticks.size - axis.gap,
-        };
-      });
-    }) as AxisFit[];
+    // Runs in the page (the test's TypeScript has no DOM types, so the script is text).
+    const fits = await page.evaluate(`window.perpxCharts.map((u) => {
+      const axis = u.axes[1];
+      const measure = document.createElement('canvas').getContext('2d');
+      measure.font = Array.isArray(axis.font) ? axis.font[0] : axis.font;
+      const labels = axis._values || [];
+      return {
+        chart: u.root.parentElement ? u.root.parentElement.id : '?', labels,
+        widest: Math.max(0, ...labels.map((l) => measure.measureText(l).width)),
+        room: axis._size - axis.ticks.size - axis.gap,
+      };
+    })`) as AxisFit[];
     expect(fits.length).toBeGreaterThanOrEqual(7);
     for (const fit of fits) expect(fit.widest, `${fit.chart}: ${fit.labels.join(' | ')}`).toBeLessThanOrEqual(fit.room);
     // Thousands separators on prices and the fund.
