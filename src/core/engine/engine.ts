@@ -26,7 +26,9 @@ import {
 } from './queries.js';
 import { LiquidationIndex } from './liquidation-index.js';
 import { placeOrder } from './place-order.js';
-import { setAccountPolicy, setJurisdictionPolicy, startCoolOff, subAccountTransfer } from './policy.js';
+import {
+  setAccountPolicy, setJurisdictionPolicy, standingView, startCoolOff, subAccountTransfer, type StandingView,
+} from './policy.js';
 import { REJECT } from './reject-codes.js';
 import { settle } from './settle.js';
 import { restoreState, serializeState, stateHashOf } from './serialize.js';
@@ -146,6 +148,12 @@ export class Engine {
   }
 
   /** SHA-256 of the canonical state encoding: equal on any machine for the same command stream. */
+  /** The account's standing for the policy gate, or undefined for an unknown account. */
+  accountStanding(accountId: number): StandingView | undefined {
+    const account = this.ctx.findAccount(accountId);
+    return account === undefined ? undefined : standingView(this.ctx, account);
+  }
+
   stateHash(): string {
     return stateHashOf(this.ctx);
   }

@@ -80,6 +80,33 @@ export function coolingOff(ctx: EngineContext, account: Account): boolean {
   return account.policy.coolOffUntilMs > ctx.clockMs;
 }
 
+/** An account's standing as the gate sees it now (the API and the UI show it). */
+export interface StandingView {
+  readonly accountId: number;
+  readonly parentAccountId: number;
+  /** The stricter of the account's own status and its jurisdiction's rule in force. */
+  readonly status: AccountStatusName;
+  readonly ownStatus: AccountStatusName;
+  /** The leverage cap in force (0: none). */
+  readonly leverageCap: number;
+  readonly jurisdiction: string;
+  readonly coolOffUntilMs: number;
+  readonly source: string;
+  /** The source of the jurisdiction rule in force ('' when none). */
+  readonly jurisdictionSource: string;
+}
+
+export function standingView(ctx: EngineContext, account: Account): StandingView {
+  const policy = account.policy;
+  const rule = jurisdictionRuleAt(ctx, policy.jurisdiction, ctx.clockMs);
+  return {
+    accountId: account.accountId, parentAccountId: account.parentAccountId, status: effectiveStatus(ctx, account),
+    ownStatus: policy.status, leverageCap: effectiveLeverageCap(ctx, account), jurisdiction: policy.jurisdiction,
+    coolOffUntilMs: coolingOff(ctx, account) ? policy.coolOffUntilMs : 0, source: policy.source,
+    jurisdictionSource: rule?.source ?? '',
+  };
+}
+
 /** The gate: undefined when the account may do `action`, else why not. */
 export function admit(ctx: EngineContext, account: Account, action: PolicyAction): RejectReason | undefined {
   const policy = account.policy;
