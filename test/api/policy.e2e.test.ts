@@ -72,4 +72,25 @@ describe('policy gate over the API', () => {
     expect((await signedFetch(server.url, stranger, 'POST', '/fapi/v1/order', market)).body).toMatchObject({ code: -9015 });
     expect((await signedFetch(server.url, stranger, 'POST', '/perpx/v1/coolOff', { hours: 99_999 })).status).toBe(400);
   });
+
+  it('venue rules: the appropriateness test gates openings; high leverage needs an acknowledgement', async () => {
+    const trader = await server.admin.createAccount('10000');
+    await server.admin.request('POST', '/venue-policy', { requireAppropriateness: true, highLeverageAckAbove: 20, source: 'P8, P12' });
+    expect((await signedFetch(server.url, trader, 'POST', '/fapi/v1/order', market)).body).toMatchObject({ code: -9018 });
+    const quiz = (await signedFetch(server.url, trader, 'GET', '/perpx/v1/quiz')).body as
+      { questions: { id: string; choices: string[] }[]; passed: boolean };
+    expect(quiz.passed).toBe(false);
+    expect(quiz.questions).toHaveLength(5);
+    expect(JSON.stringify(quiz)).not.toContain('answer');
+    const failed = await signedFetch(server.url, trader, 'POST', '/perpx/v1/quiz', { answers: 'leverage:0,liquidation:0,funding:1,adl:1,max-loss:0' });
+    expect(failed.body).toMatchObject({ passed: false, wrong: [{ id: 'leverage' }] });
+    const passed = await signedFetch(server.url, trader, 'POST', '/perpx/v1/quiz', { answers: 'leverage:1,liquidation:0,funding:1,adl:1,max-loss:0' });
+    expect(passed.body).toMatchObject({ passed: true });
+    expect((await signedFetch(server.url, trader, 'POST', '/fapi/v1/leverage', { symbol: 'BTCUSDT', leverage: 50 })).body)
+      .toMatchObject({ code: -9019 });
+    expect((await signedFetch(server.url, trader, 'POST', '/perpx/v1/highLeverage/acknowledge')).status).toBe(200);
+    expect((await signedFetch(server.url, trader, 'POST', '/fapi/v1/leverage', { symbol: 'BTCUSDT', leverage: 50 })).status).toBe(200);
+    expect((await signedFetch(server.url, trader, 'GET', '/perpx/v1/standing')).body).toMatchObject({ appropriatenessAt: expect.any(Number) as number });
+    await server.admin.request('POST', '/venue-policy', { source: 'rules lifted' });
+  });
 });

@@ -181,3 +181,51 @@ describe('account hierarchy', () => {
   });
 });
 
+
+describe('venue-wide protections', () => {
+  const venue = (rules: Partial<{ newAccountLeverageCap: number; newAccountDays: number; requireAppropriateness: boolean;
+    highLeverageAckAbove: number }>): UnsequencedCommand => ({
+    type: 'SetVenuePolicy', newAccountLeverageCap: 0, newAccountDays: 0, requireAppropriateness: false, highLeverageAckAbove: 0,
+    source: 'venue rules 2026-12', ...rules,
+  });
+
+  it('P8: openings need a passed appropriateness test; resting openings of those without end', () => {
+    const { h, trader } = desk();
+    h.run(buy(trader, h.lots('BTCUSDT', '0.1')));
+    h.order(trader, 'BTCUSDT', 'BUY', 'LIMIT', '0.01', { price: '59000' });
+    const events = h.run(venue({ requireAppropriateness: true }));
+    expect(ofType(events, 'VenuePolicyChanged')[0]).toMatchObject({ requireAppropriateness: true, source: 'venue rules 2026-12' });
+    // Every account without the test loses its openings, the maker's quotes included.
+    expect(ofType(events, 'OrderUpdate').every((e) => e.reason === 'POLICY' && e.execution === 'CANCELED')).toBe(true);
+    expect(h.engine.openOrders(trader, 'BTCUSDT')).toEqual([]);
+    refused(h, buy(trader, h.lots('BTCUSDT', '0.01')), -9018);
+    h.order(h.createAccount('0'), 'BTCUSDT', 'BUY', 'LIMIT', '0.01', { price: '59000' });
+    h.run({ type: 'RecordAcknowledgement', accountId: 1, kind: 'APPROPRIATENESS' });
+    h.order(1, 'BTCUSDT', 'BUY', 'LIMIT', '1', { price: '59990' });
+    expect(rejects(h.run(sell(trader, h.lots('BTCUSDT', '0.05'), true)))).toEqual([]);
+    expect(ofType(h.run({ type: 'RecordAcknowledgement', accountId: trader, kind: 'APPROPRIATENESS' }), 'AcknowledgementRecorded'))
+      .toHaveLength(1);
+    h.order(1, 'BTCUSDT', 'SELL', 'LIMIT', '1', { price: '60010' });
+    expect(rejects(h.run(buy(trader, h.lots('BTCUSDT', '0.01'))))).toEqual([]);
+  });
+
+  it('P3: accounts younger than the period are capped (-9014) until they are old enough', () => {
+    const { h, trader } = desk();
+    h.run(venue({ newAccountLeverageCap: 20, newAccountDays: 60 }));
+    refused(h, { type: 'SetLeverage', accountId: trader, symbol: 'BTCUSDT', leverage: 21 }, -9014);
+    expect(h.engine.accountStanding(trader)!.leverageCap).toBe(20);
+    h.advance(60 * 86_400_000);
+    expect(h.engine.accountStanding(trader)!.leverageCap).toBe(0);
+    expect(rejects(h.run({ type: 'SetLeverage', accountId: trader, symbol: 'BTCUSDT', leverage: 50 }))).toEqual([]);
+  });
+
+  it('P12: leverage above the threshold needs an acknowledgement (-9019); lowering never does', () => {
+    const { h, trader } = desk();
+    h.run(venue({ highLeverageAckAbove: 20 }));
+    refused(h, { type: 'SetLeverage', accountId: trader, symbol: 'BTCUSDT', leverage: 21 }, -9019);
+    expect(rejects(h.run({ type: 'SetLeverage', accountId: trader, symbol: 'BTCUSDT', leverage: 10 }))).toEqual([]);
+    h.run({ type: 'RecordAcknowledgement', accountId: trader, kind: 'HIGH_LEVERAGE' });
+    expect(rejects(h.run({ type: 'SetLeverage', accountId: trader, symbol: 'BTCUSDT', leverage: 100 }))).toEqual([]);
+    refused(h, venue({ highLeverageAckAbove: 126 }), -1130);
+  });
+});

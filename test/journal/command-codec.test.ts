@@ -68,6 +68,13 @@ const variants: { [K in CommandType]: fc.Arbitrary<Extract<Command, { type: K }>
     type: fc.constant('SetJurisdictionPolicy'), ...base, jurisdiction: text, status: enumOf('ACTIVE', 'REDUCE_ONLY', 'CLOSED'),
     leverageCap: number, effectiveFromMs: number, source: text,
   }),
+  SetVenuePolicy: fc.record({
+    type: fc.constant('SetVenuePolicy'), ...base, newAccountLeverageCap: number, newAccountDays: number,
+    requireAppropriateness: fc.boolean(), highLeverageAckAbove: number, source: text,
+  }),
+  RecordAcknowledgement: fc.record({
+    type: fc.constant('RecordAcknowledgement'), ...base, accountId: number, kind: enumOf('APPROPRIATENESS', 'HIGH_LEVERAGE'),
+  }),
   SubAccountTransfer: fc.record({
     type: fc.constant('SubAccountTransfer'), ...base, byAccountId: number, fromAccountId: number, toAccountId: number, amountE8: bigint,
   }),

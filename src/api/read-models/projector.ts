@@ -183,6 +183,8 @@ export class Projector {
         case 'Rejected':
         case 'AccountPolicyChanged':
         case 'JurisdictionPolicyChanged':
+        case 'VenuePolicyChanged':
+        case 'AcknowledgementRecorded':
           break;
       }
     }

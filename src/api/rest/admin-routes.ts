@@ -41,6 +41,11 @@ const schemas = {
     accountId, status: z.enum(ACCOUNT_STATUSES), leverageCap: z.number().int().min(0).max(125).optional(),
     jurisdiction: jurisdictionCode.optional(), source: policySource,
   }),
+  venuePolicy: z.strictObject({
+    newAccountLeverageCap: z.number().int().min(0).max(125).optional(), newAccountDays: z.number().int().min(0).max(3650).optional(),
+    requireAppropriateness: z.boolean().optional(), highLeverageAckAbove: z.number().int().min(0).max(125).optional(),
+    source: policySource,
+  }),
   jurisdictionPolicy: z.strictObject({
     jurisdiction: jurisdictionCode.min(1), status: z.enum(ACCOUNT_STATUSES), leverageCap: z.number().int().min(0).max(125).optional(),
     effectiveFrom: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(), source: policySource,
@@ -168,6 +173,13 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: ApiContext): void
     await run(ctx, { type: 'SetAccountPolicy', accountId: body.accountId, status: body.status,
       leverageCap: body.leverageCap ?? 0, jurisdiction: body.jurisdiction ?? '', source: body.source });
     return standingJson(ctx.engine.accountStanding(body.accountId)!);
+  });
+  route('POST', '/admin/v1/venue-policy', async (request) => {
+    const body = parseBody(schemas.venuePolicy, request);
+    const rules = { newAccountLeverageCap: body.newAccountLeverageCap ?? 0, newAccountDays: body.newAccountDays ?? 0,
+      requireAppropriateness: body.requireAppropriateness ?? false, highLeverageAckAbove: body.highLeverageAckAbove ?? 0 };
+    await run(ctx, { type: 'SetVenuePolicy', ...rules, source: body.source });
+    return { ...rules, source: body.source, ok: true };
   });
   route('POST', '/admin/v1/jurisdiction-policy', async (request) => {
     const body = parseBody(schemas.jurisdictionPolicy, request);

@@ -30,7 +30,7 @@ export function createAccount(ctx: EngineContext, cmd: CreateAccountCommand): vo
   }
   if (ctx.accounts.size >= ctx.limits.maxAccounts) return ctx.reject('CreateAccount', REJECT.ACCOUNT_LIMIT, 0, '');
   const accountId = ctx.nextAccountId++;
-  ctx.addAccount(accountId, cmd.parentAccountId);
+  ctx.addAccount(accountId, cmd.parentAccountId).policy.createdAtMs = cmd.atMs;
   ctx.log.accountCreated(accountId, cmd.parentAccountId);
 }
 

@@ -16,7 +16,7 @@ import { EventLog } from './event-log.js';
 import { OrderTable } from './order-table.js';
 import { EngineScratch } from './scratch.js';
 import type { Timer } from './timers.js';
-import { Account, type JurisdictionRule, type Market, type OrderRecord, type Position } from './state.js';
+import { Account, VenuePolicy, type JurisdictionRule, type Market, type OrderRecord, type Position } from './state.js';
 
 /** Limits that bound loops and memory (TigerBeetle style: every queue has a bound). */
 export interface EngineLimits {
@@ -51,6 +51,8 @@ export class EngineContext implements BookListener {
   readonly liveOrders = new OrderTable();
   /** Jurisdiction policies by code, each list ordered by effectiveFromMs (policy.ts). */
   readonly jurisdictions = new Map<string, JurisdictionRule[]>();
+  /** Venue-wide protection rules (policy.ts). */
+  readonly venuePolicy = new VenuePolicy();
   /** Timers in due order (timers.ts). */
   readonly timers: Timer[] = [];
   insuranceFundE8 = 0n;

@@ -27,7 +27,7 @@ import {
 import { LiquidationIndex } from './liquidation-index.js';
 import { placeOrder } from './place-order.js';
 import {
-  setAccountPolicy, setJurisdictionPolicy, standingView, startCoolOff, subAccountTransfer, type StandingView,
+  recordAcknowledgement, setAccountPolicy, setJurisdictionPolicy, setVenuePolicy, standingView, startCoolOff, subAccountTransfer, type StandingView,
 } from './policy.js';
 import { REJECT } from './reject-codes.js';
 import { settle } from './settle.js';
@@ -135,6 +135,8 @@ export class Engine {
       case 'StartCoolOff': return startCoolOff(ctx, command);
       case 'SetJurisdictionPolicy': return setJurisdictionPolicy(ctx, command);
       case 'SubAccountTransfer': return subAccountTransfer(ctx, command);
+      case 'SetVenuePolicy': return setVenuePolicy(ctx, command);
+      case 'RecordAcknowledgement': return recordAcknowledgement(ctx, command);
       default: return assertNever(command, 'command');
     }
   }

@@ -1,6 +1,6 @@
 /**
  * @module engine/policy-state
- * The policy module's snapshot section: account standings that differ from the default (by
+ * The policy module's snapshot section: the venue-wide rules, account standings that differ from the default (by
  * account id), jurisdiction rules (by code, each list by effective time) and the timers (in due
  * order). Everything in canonical order, so the state hash does not depend on Map insertion.
  */
@@ -13,7 +13,8 @@ import type { AccountPolicy, JurisdictionRule } from './state.js';
 
 function isDefault(policy: AccountPolicy): boolean {
   return policy.status === 'ACTIVE' && policy.leverageCap === 0 && policy.jurisdiction === '' &&
-    policy.coolOffUntilMs === 0 && policy.source === '';
+    policy.coolOffUntilMs === 0 && policy.source === '' && policy.createdAtMs === 0 && policy.appropriatenessAtMs === 0 &&
+    policy.highLeverageAckAtMs === 0;
 }
 
 function enumAt<T>(values: readonly T[], index: number, what: string): T {
@@ -37,6 +38,9 @@ function writeStandings(ctx: EngineContext, w: ByteWriter): void {
     w.string(policy.jurisdiction);
     w.uint(policy.coolOffUntilMs);
     w.string(policy.source);
+    w.uint(policy.createdAtMs);
+    w.uint(policy.appropriatenessAtMs);
+    w.uint(policy.highLeverageAckAtMs);
   }
 }
 
@@ -49,6 +53,9 @@ function readStandings(ctx: EngineContext, r: ByteReader): void {
     policy.jurisdiction = r.string();
     policy.coolOffUntilMs = r.uint();
     policy.source = r.string();
+    policy.createdAtMs = r.uint();
+    policy.appropriatenessAtMs = r.uint();
+    policy.highLeverageAckAtMs = r.uint();
   }
 }
 
@@ -88,6 +95,12 @@ export const policySection: StateSection = {
   name: 'policy',
   version: 1,
   write(ctx, w) {
+    const venue = ctx.venuePolicy;
+    w.uint(venue.newAccountLeverageCap);
+    w.uint(venue.newAccountDays);
+    w.bool(venue.requireAppropriateness);
+    w.uint(venue.highLeverageAckAbove);
+    w.string(venue.source);
     writeStandings(ctx, w);
     writeJurisdictions(ctx, w);
     w.uint(ctx.timers.length);
@@ -99,6 +112,12 @@ export const policySection: StateSection = {
     }
   },
   read(ctx, r) {
+    const venue = ctx.venuePolicy;
+    venue.newAccountLeverageCap = r.uint();
+    venue.newAccountDays = r.uint();
+    venue.requireAppropriateness = r.bool();
+    venue.highLeverageAckAbove = r.uint();
+    venue.source = r.string();
     readStandings(ctx, r);
     readJurisdictions(ctx, r);
     const count = r.uint();

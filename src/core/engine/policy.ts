@@ -26,7 +26,7 @@
  */
 import type { AccountStatusName } from '../schema/enums.js';
 import type {
-  SetAccountPolicyCommand, SetJurisdictionPolicyCommand, StartCoolOffCommand, SubAccountTransferCommand,
+  RecordAcknowledgementCommand, SetVenuePolicyCommand, SetAccountPolicyCommand, SetJurisdictionPolicyCommand, StartCoolOffCommand, SubAccountTransferCommand,
 } from './commands.js';
 import type { EngineContext } from './context.js';
 import { withdrawableE8 } from './account-commands.js';
@@ -42,6 +42,8 @@ const STRICTNESS: Readonly<Record<AccountStatusName, number>> = { ACTIVE: 0, RED
 /** Bounds of the policy text fields (they are shown to users and kept in every snapshot). */
 export const MAX_POLICY_TEXT = 256;
 export const MAX_JURISDICTION_TEXT = 16;
+/** The longest new-account period the venue may set (P3 uses 60 days). */
+export const MAX_NEW_ACCOUNT_DAYS = 3_650;
 /** A jurisdiction keeps at most this many dated rules (older ones that are superseded are dropped). */
 export const MAX_RULES_PER_JURISDICTION = 16;
 
@@ -66,14 +68,32 @@ export function effectiveStatus(ctx: EngineContext, account: Account): AccountSt
   return STRICTNESS[rule.status] > STRICTNESS[own] ? rule.status : own;
 }
 
-/** The leverage cap now (0: none): the lower of the account's and its jurisdiction's. */
+const DAY_MS = 86_400_000;
+
+/** The lower of two caps where 0 means none. */
+function lowerCap(a: number, b: number): number {
+  if (a === 0) return b;
+  if (b === 0) return a;
+  return a < b ? a : b;
+}
+
+/**
+ * The leverage cap now (0: none): the lowest of the account's, its jurisdiction's, and the venue's
+ * new-account cap while the account is younger than the venue's newAccountDays (P3).
+ */
 export function effectiveLeverageCap(ctx: EngineContext, account: Account): number {
-  const own = account.policy.leverageCap;
   const rule = jurisdictionRuleAt(ctx, account.policy.jurisdiction, ctx.clockMs);
-  const theirs = rule === undefined ? 0 : rule.leverageCap;
-  if (own === 0) return theirs;
-  if (theirs === 0) return own;
-  return own < theirs ? own : theirs;
+  const cap = lowerCap(account.policy.leverageCap, rule === undefined ? 0 : rule.leverageCap);
+  const venue = ctx.venuePolicy;
+  const young = account.policy.createdAtMs > 0 && ctx.clockMs - account.policy.createdAtMs < venue.newAccountDays * DAY_MS;
+  return young ? lowerCap(cap, venue.newAccountLeverageCap) : cap;
+}
+
+/** Whether any rule may apply to the account (the gate's fast path: none usually does). */
+function governed(ctx: EngineContext, account: Account): boolean {
+  const policy = account.policy;
+  return policy.status !== 'ACTIVE' || policy.coolOffUntilMs !== 0 || policy.jurisdiction !== '' || policy.leverageCap !== 0 ||
+    ctx.venuePolicy.any;
 }
 
 export function coolingOff(ctx: EngineContext, account: Account): boolean {
@@ -94,6 +114,9 @@ export interface StandingView {
   readonly source: string;
   /** The source of the jurisdiction rule in force ('' when none). */
   readonly jurisdictionSource: string;
+  /** When the appropriateness test was passed (0: not yet). */
+  readonly appropriatenessAt: number;
+  readonly highLeverageAcknowledgedAt: number;
 }
 
 export function standingView(ctx: EngineContext, account: Account): StandingView {
@@ -103,29 +126,39 @@ export function standingView(ctx: EngineContext, account: Account): StandingView
     accountId: account.accountId, parentAccountId: account.parentAccountId, status: effectiveStatus(ctx, account),
     ownStatus: policy.status, leverageCap: effectiveLeverageCap(ctx, account), jurisdiction: policy.jurisdiction,
     coolOffUntilMs: coolingOff(ctx, account) ? policy.coolOffUntilMs : 0, source: policy.source,
-    jurisdictionSource: rule?.source ?? '',
+    jurisdictionSource: rule?.source ?? '', appropriatenessAt: policy.appropriatenessAtMs,
+    highLeverageAcknowledgedAt: policy.highLeverageAckAtMs,
   };
 }
 
 /** The gate: undefined when the account may do `action`, else why not. */
 export function admit(ctx: EngineContext, account: Account, action: PolicyAction): RejectReason | undefined {
-  const policy = account.policy;
   // The common case (no policy set anywhere) answers at once: orders pass through here.
-  if (policy.status === 'ACTIVE' && policy.coolOffUntilMs === 0 && policy.jurisdiction === '') return undefined;
+  if (!governed(ctx, account)) return undefined;
   if (action === 'TRANSFER_OUT') return undefined;
   const status = effectiveStatus(ctx, account);
   if (action === 'TRANSFER_IN') return status === 'CLOSED' ? REJECT.ACCOUNT_CLOSED : undefined;
   if (coolingOff(ctx, account)) return REJECT.COOLING_OFF;
-  if (status === 'ACTIVE' || action === 'REDUCE') return undefined;
-  if (action === 'OPEN') return status === 'CLOSED' ? REJECT.ACCOUNT_CLOSED : REJECT.ACCOUNT_REDUCE_ONLY;
-  return status === 'CLOSED' ? REJECT.ACCOUNT_CLOSED : undefined;
+  if (action === 'REDUCE') return undefined;
+  if (status !== 'ACTIVE') {
+    if (action === 'OPEN') return status === 'CLOSED' ? REJECT.ACCOUNT_CLOSED : REJECT.ACCOUNT_REDUCE_ONLY;
+    if (status === 'CLOSED') return REJECT.ACCOUNT_CLOSED;
+  }
+  if (action === 'OPEN' && ctx.venuePolicy.requireAppropriateness && account.policy.appropriatenessAtMs === 0) {
+    return REJECT.APPROPRIATENESS_REQUIRED;
+  }
+  return undefined;
 }
 
 /** Leverage changes: the gate's status rules plus the cap (REDUCE_ONLY may only lower it). */
 export function admitLeverage(ctx: EngineContext, account: Account, current: number, wanted: number): RejectReason | undefined {
+  if (!governed(ctx, account)) return undefined;
   const cap = effectiveLeverageCap(ctx, account);
   if (cap > 0 && wanted > cap) return REJECT.LEVERAGE_ABOVE_CAP;
-  if (account.policy.status === 'ACTIVE' && account.policy.coolOffUntilMs === 0 && account.policy.jurisdiction === '') return undefined;
+  const ackAbove = ctx.venuePolicy.highLeverageAckAbove;
+  if (ackAbove > 0 && wanted > ackAbove && wanted > current && account.policy.highLeverageAckAtMs === 0) {
+    return REJECT.HIGH_LEVERAGE_NOT_ACKNOWLEDGED;
+  }
   if (coolingOff(ctx, account)) return REJECT.COOLING_OFF;
   const status = effectiveStatus(ctx, account);
   if (status === 'CLOSED') return REJECT.ACCOUNT_CLOSED;
@@ -135,9 +168,10 @@ export function admitLeverage(ctx: EngineContext, account: Account, current: num
 
 /** An order that may add exposure needs its position's leverage within the cap. */
 export function admitOpening(ctx: EngineContext, account: Account, leverage: number): RejectReason | undefined {
+  if (!governed(ctx, account)) return undefined;
   const gate = admit(ctx, account, 'OPEN');
   if (gate !== undefined) return gate;
-  const cap = account.policy.leverageCap === 0 && account.policy.jurisdiction === '' ? 0 : effectiveLeverageCap(ctx, account);
+  const cap = effectiveLeverageCap(ctx, account);
   return cap > 0 && leverage > cap ? REJECT.LEVERAGE_ABOVE_CAP : undefined;
 }
 
@@ -148,7 +182,7 @@ export function admitOrder(ctx: EngineContext, account: Account, position: Posit
 
 /** The leverage a position record starts with: the instrument's default, within the account's cap. */
 export function startingLeverage(ctx: EngineContext, account: Account, instrumentDefault: number): number {
-  if (account.policy.leverageCap === 0 && account.policy.jurisdiction === '') return instrumentDefault;
+  if (!governed(ctx, account)) return instrumentDefault;
   const cap = effectiveLeverageCap(ctx, account);
   return cap > 0 && cap < instrumentDefault ? cap : instrumentDefault;
 }
@@ -190,7 +224,8 @@ export function setAccountPolicy(ctx: EngineContext, cmd: SetAccountPolicyComman
  * must not add exposure the gate refuses today.
  */
 function cancelOrdersBeyondStanding(ctx: EngineContext, account: Account, atMs: number): void {
-  const mayOpen = effectiveStatus(ctx, account) === 'ACTIVE' && !coolingOff(ctx, account);
+  if (account.orders.size === 0) return;
+  const mayOpen = admit(ctx, account, 'OPEN') === undefined;
   const cap = effectiveLeverageCap(ctx, account);
   if (mayOpen && cap === 0) return;
   const victims: OrderRecord[] = [];
@@ -295,4 +330,34 @@ export function subAccountTransfer(ctx: EngineContext, cmd: SubAccountTransferCo
   if (withdrawableE8(ctx, from) < cmd.amountE8) return ctx.reject(cmd.type, REJECT.BALANCE_INSUFFICIENT, cmd.byAccountId, '');
   ctx.changeCrossWallet(from, -cmd.amountE8, 'TRANSFER', '', to.accountId);
   ctx.changeCrossWallet(to, cmd.amountE8, 'TRANSFER', '', from.accountId);
+}
+
+export function setVenuePolicy(ctx: EngineContext, cmd: SetVenuePolicyCommand): void {
+  const days = cmd.newAccountDays;
+  if (!Number.isSafeInteger(cmd.newAccountLeverageCap) || cmd.newAccountLeverageCap < 0 || cmd.newAccountLeverageCap > 125 ||
+    !Number.isSafeInteger(days) || days < 0 || days > MAX_NEW_ACCOUNT_DAYS ||
+    !Number.isSafeInteger(cmd.highLeverageAckAbove) || cmd.highLeverageAckAbove < 0 || cmd.highLeverageAckAbove > 125 ||
+    typeof cmd.requireAppropriateness !== 'boolean' || !validText(cmd.source, MAX_POLICY_TEXT)) {
+    return ctx.reject(cmd.type, REJECT.INVALID_PARAMETER, 0, '');
+  }
+  const venue = ctx.venuePolicy;
+  venue.newAccountLeverageCap = cmd.newAccountLeverageCap;
+  venue.newAccountDays = days;
+  venue.requireAppropriateness = cmd.requireAppropriateness;
+  venue.highLeverageAckAbove = cmd.highLeverageAckAbove;
+  venue.source = cmd.source;
+  ctx.log.venuePolicyChanged(venue.newAccountLeverageCap, venue.newAccountDays, venue.requireAppropriateness,
+    venue.highLeverageAckAbove, venue.source);
+  // Rare and operator-only, so a walk over every account is affordable: no live order may outlive
+  // a rule that now refuses it.
+  for (const account of ctx.accounts.values()) cancelOrdersBeyondStanding(ctx, account, cmd.atMs);
+}
+
+export function recordAcknowledgement(ctx: EngineContext, cmd: RecordAcknowledgementCommand): void {
+  const account = ctx.findAccount(cmd.accountId);
+  if (account === undefined) return ctx.reject(cmd.type, REJECT.ACCOUNT_NOT_FOUND, cmd.accountId, '');
+  if (cmd.kind === 'APPROPRIATENESS') account.policy.appropriatenessAtMs = cmd.atMs;
+  else if (cmd.kind === 'HIGH_LEVERAGE') account.policy.highLeverageAckAtMs = cmd.atMs;
+  else return ctx.reject(cmd.type, REJECT.INVALID_PARAMETER, cmd.accountId, '');
+  ctx.log.acknowledgementRecorded(account.accountId, cmd.kind);
 }

@@ -65,6 +65,8 @@ export const REJECT = {
   COOLING_OFF: { code: -9015, msg: 'The account is in a cool-off period and may not trade.' },
   COOL_OFF_NOT_FLAT: { code: -9016, msg: 'A cool-off may start only without positions or open orders.' },
   TRANSFER_NOT_ALLOWED: { code: -9017, msg: 'Transfers go between a master and its own sub-accounts only.' },
+  APPROPRIATENESS_REQUIRED: { code: -9018, msg: 'Pass the futures appropriateness test before opening positions.' },
+  HIGH_LEVERAGE_NOT_ACKNOWLEDGED: { code: -9019, msg: 'Acknowledge the risks of high leverage (with a liquidation-price preview) first.' },
 } as const;
 
 export type RejectReason = (typeof REJECT)[keyof typeof REJECT];

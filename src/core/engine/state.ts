@@ -338,6 +338,26 @@ export class AccountPolicy {
   coolOffUntilMs = 0;
   /** The rule or decision behind the standing, shown to the account. */
   source = '';
+  /** Engine time the account was created (0: before the engine kept it; counts as old). */
+  createdAtMs = 0;
+  /** When the account passed the appropriateness test (0: not yet). */
+  appropriatenessAtMs = 0;
+  /** When the account acknowledged high-leverage risks (0: not yet). */
+  highLeverageAckAtMs = 0;
+}
+
+/** Venue-wide protection rules (SetVenuePolicy). */
+export class VenuePolicy {
+  newAccountLeverageCap = 0;
+  newAccountDays = 0;
+  requireAppropriateness = false;
+  highLeverageAckAbove = 0;
+  source = '';
+
+  /** Whether any rule is set (the gate's fast path skips the rest when none is). */
+  get any(): boolean {
+    return this.newAccountLeverageCap > 0 || this.requireAppropriateness || this.highLeverageAckAbove > 0;
+  }
 }
 
 /** A jurisdiction's dated policy (set by SetJurisdictionPolicy). */

@@ -7,7 +7,7 @@
  * (engine/generated/commands.ts) and the journal codec (journal/generated/command-codec.ts).
  */
 import {
-  ACCOUNT_STATUSES, CANCEL_SCOPES, MARGIN_TYPES, ORDER_TYPES, SIDES, STP_MODES, TIME_IN_FORCE, WORKING_TYPES,
+  ACCOUNT_STATUSES, ACKNOWLEDGEMENTS, CANCEL_SCOPES, MARGIN_TYPES, ORDER_TYPES, SIDES, STP_MODES, TIME_IN_FORCE, WORKING_TYPES,
 } from './enums.js';
 import { choice, flag, money, num, symbol, text, type Declarations } from './kinds.js';
 
@@ -100,5 +100,19 @@ export const COMMANDS = {
   SubAccountTransfer: {
     tag: 18, doc: "A transfer an account asks for inside its own hierarchy (master ↔ sub-accounts; sub → master).",
     fields: { byAccountId: num('The account asking (its key signed the request).'), fromAccountId: num(), toAccountId: num(), amountE8: money() },
+  },
+  SetVenuePolicy: {
+    tag: 19, doc: 'Operator: venue-wide protection rules for the policy gate (P3, P8, P12), with their source.',
+    fields: {
+      newAccountLeverageCap: num('Leverage cap of accounts younger than newAccountDays (0: none).'),
+      newAccountDays: num(),
+      requireAppropriateness: flag('Openings need the APPROPRIATENESS acknowledgement (a passed test).'),
+      highLeverageAckAbove: num('Leverage above this needs the HIGH_LEVERAGE acknowledgement (0: never).'),
+      source: text(),
+    },
+  },
+  RecordAcknowledgement: {
+    tag: 20, doc: 'An account passed the appropriateness test or acknowledged the risks of high leverage.',
+    fields: { accountId: num(), kind: choice('ACKNOWLEDGEMENTS', ACKNOWLEDGEMENTS) },
   },
 } as const satisfies Declarations;

@@ -41,6 +41,8 @@ export const ACCOUNT_STATUSES = ['ACTIVE', 'REDUCE_ONLY', 'CLOSED'] as const;
  * What an engine timer does when it comes due (engine/timers.ts): a cool-off ends; a dated
  * jurisdiction rule comes into force.
  */
+/** What an account acknowledged (policy gate): the appropriateness test (P8), high leverage (P12). */
+export const ACKNOWLEDGEMENTS = ['APPROPRIATENESS', 'HIGH_LEVERAGE'] as const;
 export const TIMER_KINDS = ['COOL_OFF_END', 'JURISDICTION_IN_FORCE'] as const;
 /** 'NORMAL' book trade, 'LIQUIDATION' (taker is a liquidation order), 'ADL' (off-book). */
 export const TRADE_KINDS = ['NORMAL', 'LIQUIDATION', 'ADL'] as const;
@@ -60,6 +62,7 @@ export type InsuranceReason = (typeof INSURANCE_REASONS)[number];
 export type TradeKindName = (typeof TRADE_KINDS)[number];
 export type OrderOriginName = (typeof ORDER_ORIGINS)[number];
 export type AccountStatusName = (typeof ACCOUNT_STATUSES)[number];
+export type AcknowledgementName = (typeof ACKNOWLEDGEMENTS)[number];
 export type TimerKindName = (typeof TIMER_KINDS)[number];
 export type RejectOriginName = (typeof REJECT_ORIGINS)[number];
 
@@ -81,5 +84,6 @@ export const ENUM_TYPE_NAMES: Readonly<Record<string, string>> = {
   ORDER_ORIGINS: 'OrderOriginName',
   ACCOUNT_STATUSES: 'AccountStatusName',
   TIMER_KINDS: 'TimerKindName',
+  ACKNOWLEDGEMENTS: 'AcknowledgementName',
   REJECT_ORIGINS: 'RejectOriginName',
 };

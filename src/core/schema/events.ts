@@ -12,7 +12,7 @@
  * `order` field as the live OrderRecord; everything else as it reads.
  */
 import {
-  ACCOUNT_STATUSES, BALANCE_REASONS, EXECUTION_TYPES, INSURANCE_REASONS, MARGIN_TYPES, ORDER_END_REASONS, ORDER_ORIGINS, ORDER_STATUSES, ORDER_TYPES,
+  ACCOUNT_STATUSES, ACKNOWLEDGEMENTS, BALANCE_REASONS, EXECUTION_TYPES, INSURANCE_REASONS, MARGIN_TYPES, ORDER_END_REASONS, ORDER_ORIGINS, ORDER_STATUSES, ORDER_TYPES,
   REJECT_ORIGINS, SIDES, STP_MODES, TIME_IN_FORCE, TRADE_KINDS, WORKING_TYPES,
 } from './enums.js';
 import { choice, flag, list, money, num, order, symbol, text, type Declarations, type Fields } from './kinds.js';
@@ -181,6 +181,16 @@ export const EVENTS = {
       coolOffUntilMs: num('Trading is locked until this engine time (0: not cooling off).'),
       source: text(),
     },
+  },
+  VenuePolicyChanged: {
+    tag: 15, doc: 'The venue-wide protection rules changed.',
+    fields: {
+      newAccountLeverageCap: num(), newAccountDays: num(), requireAppropriateness: flag(), highLeverageAckAbove: num(), source: text(),
+    },
+  },
+  AcknowledgementRecorded: {
+    tag: 16, doc: 'An account acknowledged something the policy gate asks for.',
+    fields: { accountId: num(), kind: choice('ACKNOWLEDGEMENTS', ACKNOWLEDGEMENTS) },
   },
   JurisdictionPolicyChanged: {
     tag: 14, doc: 'A jurisdiction policy was set (it applies from effectiveFromMs).',

@@ -17,6 +17,7 @@ export function eventAccountId(event: EngineEvent): number {
     case 'Liquidation':
     case 'Rejected':
     case 'AccountPolicyChanged':
+    case 'AcknowledgementRecorded':
       return event.accountId;
     case 'InsuranceFundChanged':
     case 'Trade':
@@ -24,6 +25,7 @@ export function eventAccountId(event: EngineEvent): number {
     case 'MarkPriceUpdated':
     case 'FundingSettled':
     case 'JurisdictionPolicyChanged':
+    case 'VenuePolicyChanged':
       return 0;
   }
 }

@@ -184,6 +184,8 @@ export class Recorder {
       case 'OrderUpdate':
       case 'AccountPolicyChanged':
       case 'JurisdictionPolicyChanged':
+      case 'VenuePolicyChanged':
+      case 'AcknowledgementRecorded':
         return;
     }
   }

@@ -42,6 +42,8 @@ const COMMAND_SHAPES: Readonly<Record<string, { money: readonly string[]; orders
   StartCoolOff: {"money":[],"orders":[],"lists":[]},
   SetJurisdictionPolicy: {"money":[],"orders":[],"lists":[]},
   SubAccountTransfer: {"money":["amountE8"],"orders":[],"lists":[]},
+  SetVenuePolicy: {"money":[],"orders":[],"lists":[]},
+  RecordAcknowledgement: {"money":[],"orders":[],"lists":[]},
 };
 
 const EVENT_SHAPES: Readonly<Record<string, { money: readonly string[]; orders: readonly string[]; lists: readonly { name: string; money: readonly string[] }[] }>> = {
@@ -60,6 +62,8 @@ const EVENT_SHAPES: Readonly<Record<string, { money: readonly string[]; orders: 
   Rejected: {"money":[],"orders":[],"lists":[]},
   AccountPolicyChanged: {"money":[],"orders":[],"lists":[]},
   JurisdictionPolicyChanged: {"money":[],"orders":[],"lists":[]},
+  VenuePolicyChanged: {"money":[],"orders":[],"lists":[]},
+  AcknowledgementRecorded: {"money":[],"orders":[],"lists":[]},
 };
 
 function toJson(value: Record<string, unknown>, shapes: typeof COMMAND_SHAPES): Json {
