@@ -14,6 +14,8 @@ interface LatchState {
 
 export class Latches<K> {
   private readonly states = new Map<K, LatchState>();
+  /** Keys whose level is above 0, kept apart so the common "anything active?" question is O(1). */
+  private readonly raised = new Set<K>();
 
   constructor(private readonly repeatAfterMs: number) {}
 
@@ -23,6 +25,7 @@ export class Latches<K> {
     if (level <= 0) {
       if (state !== undefined) {
         state.level = 0;
+        this.raised.delete(key);
         if (atMs - state.firedAtMs >= this.repeatAfterMs) this.states.delete(key);
       }
       return false;
@@ -33,6 +36,7 @@ export class Latches<K> {
     }
     const rising = level > state.level;
     state.level = level;
+    this.raised.add(key);
     if (!rising) return false;
     if (level > state.firedLevel || atMs - state.firedAtMs >= this.repeatAfterMs) {
       state.firedLevel = level;
@@ -46,9 +50,9 @@ export class Latches<K> {
     return this.states.get(key)?.level ?? 0;
   }
 
-  /** Keys whose condition currently holds (level > 0). */
-  *active(): IterableIterator<K> {
-    for (const [key, state] of this.states) if (state.level > 0) yield key;
+  /** Keys whose condition currently holds (level > 0), in the order they were raised. */
+  active(): ReadonlySet<K> {
+    return this.raised;
   }
 
   get size(): number {

@@ -72,6 +72,8 @@ export class TimeSeries {
 
 /** EWMA variance of 1-minute log returns, from minute closes of the mark (event time). */
 export class MinuteVolatility {
+  /** σ after each minute close (the volatility that prevailed before a move, for E8). */
+  readonly history = new TimeSeries(2 * 3_600_000);
   private variance = 0;
   private lastClose = 0;
   private minute = -1;
@@ -96,6 +98,7 @@ export class MinuteVolatility {
         const r = Math.log(close / this.lastClose);
         this.add(r);
         for (let i = 1; i < steps; i++) this.add(0);
+        this.history.push(minute * MINUTE_MS, Math.sqrt(this.variance));
       }
       this.lastClose = close;
       this.minute = minute;
@@ -106,6 +109,11 @@ export class MinuteVolatility {
   private add(r: number): void {
     this.variance = this.returns === 0 ? r * r : this.lambda * this.variance + (1 - this.lambda) * r * r;
     this.returns++;
+  }
+
+  /** σ in effect at `atMs` (after the last minute closed by then); undefined before the first return. */
+  sigmaAt(atMs: number): number | undefined {
+    return this.history.at(atMs);
   }
 
   /** σ of a 1-minute log return (0 until the first return). */

@@ -120,9 +120,10 @@ export class CascadeDetector implements Detector {
     }
   }
 
-  private medianPerMinute(state: MarketCascade, atMs: number, windowMs: number): bigint {
+  /** Median over the whole minutes before the rolling window (the window itself is what is judged). */
+  private medianPerMinute(state: MarketCascade, atMs: number, windowMs: number, rollingMs: number): bigint {
     if (state.firstMinute === -1) return 0n;
-    const now = Math.floor(atMs / MINUTE_MS);
+    const now = Math.floor((atMs - rollingMs) / MINUTE_MS);
     const first = Math.max(state.firstMinute, now - Math.floor(windowMs / MINUTE_MS));
     const minutes = now - first;
     if (minutes <= 0) return 0n;
@@ -140,7 +141,7 @@ export class CascadeDetector implements Detector {
     const window = state.sides[side === 1 ? 0 : 1]!;
     const lastMinute = window.sumSince(ctx.atMs - e4.windowMs);
     const lastFive = window.sumSince(ctx.atMs - e4.oiWindowMs);
-    const median = this.medianPerMinute(state, ctx.atMs, e4.medianWindowMs);
+    const median = this.medianPerMinute(state, ctx.atMs, e4.medianWindowMs, e4.windowMs);
     const oiLots = state.openInterest.at(ctx.atMs - e4.oiWindowMs) ?? state.openInterest.at(ctx.atMs) ?? market.openInterestLots;
     const k = market.instrument.quotePerTickLotE8;
     const series = ctx.seriesOf(market).marks;

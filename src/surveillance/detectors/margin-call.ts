@@ -19,6 +19,8 @@ import type { Detector } from '../detector.js';
 import { Latches } from '../latch.js';
 import type { RiskEntry } from '../risk/risk-book.js';
 
+const SIDES = [1, -1] as const;
+
 /** A cross account (marketIndex −1) or one isolated position. */
 interface Key {
   readonly account: AccountState;
@@ -30,28 +32,33 @@ export class MarginCallDetector implements Detector {
   private readonly latches: Latches<string>;
   private readonly keys = new Map<string, Key>();
 
-  constructor(private readonly ctx: SurveillanceContext) {
+  constructor(ctx: SurveillanceContext) {
     this.latches = new Latches(ctx.config.e1.repeatAfterMs);
   }
 
   onBatchEnd(ctx: SurveillanceContext, changed: readonly RiskEntry[]): void {
+    const active = this.latches.active();
+    if (changed.length === 0 && ctx.risk.moves.size === 0) return;
     const candidates = new Map<string, Key>();
-    const add = (account: AccountState, position: PositionState | undefined): void => {
-      const key: Key = { account, marketIndex: position !== undefined && position.isolated ? position.market.marketIndex : -1 };
-      candidates.set(keyOf(key), key);
-    };
-    for (const entry of changed) add(entry.account, entry.position);
+    for (const entry of changed) this.addCandidate(candidates, entry);
     for (const move of ctx.risk.moves.values()) {
-      for (const side of [1, -1] as const) {
-        ctx.risk.forWarnRange(move.market, side, move.lowTicks, move.highTicks, (entry) => add(entry.account, entry.position));
+      for (const side of SIDES) {
+        ctx.risk.forWarnRange(move.market, side, move.lowTicks, move.highTicks, (entry) => this.addCandidate(candidates, entry));
       }
     }
-    for (const name of this.latches.active()) {
+    for (const name of active) {
       const key = this.keys.get(name);
       if (key !== undefined && this.touchesMove(key, ctx)) candidates.set(name, key);
     }
+    if (candidates.size === 0) return;
     const ordered = [...candidates.values()].sort((a, b) => a.account.accountId - b.account.accountId || a.marketIndex - b.marketIndex);
     for (const key of ordered) this.evaluate(key, ctx);
+  }
+
+  private addCandidate(candidates: Map<string, Key>, entry: RiskEntry): void {
+    const position = entry.position;
+    const key: Key = { account: entry.account, marketIndex: position.isolated ? position.market.marketIndex : -1 };
+    candidates.set(keyOf(key), key);
   }
 
   private touchesMove(key: Key, ctx: SurveillanceContext): boolean {

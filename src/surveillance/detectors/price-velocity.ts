@@ -2,8 +2,8 @@
  * @module surveillance/detectors/price-velocity
  * E8 PRICE_VELOCITY: the mark's return over 5, 15 and 60 minutes. Majors (BTCUSDT, ETHUSDT) use
  * fixed thresholds (−3 %, −5 %, −10 %, the same up; derived from 2021-05-19, where the first 15-minute
- * −5 % came at 11:31); other symbols fire at |r| ≥ 6·σ_h, σ_h = σ(1-minute) · √minutes. Checked at
- * every mark update once the mark path covers the window.
+ * −5 % came at 11:31); other symbols fire at |r| ≥ 6·σ_h, σ_h = σ(1-minute) · √minutes with σ as it
+ * stood when the window began. Checked at every mark update once the mark path covers the window.
  */
 import { price } from '../../api/format.js';
 import { ratio } from '../alert.js';
@@ -41,8 +41,9 @@ export class PriceVelocityDetector implements Detector {
       let thresholdReturn: number;
       if (this.majors.has(market.symbol)) thresholdReturn = window.bps / 10_000;
       else {
-        const sigma = series.volatility.sigma;
-        if (series.volatility.returns < ctx.config.e2.minReturns || sigma === 0) continue;
+        // The volatility that prevailed before the window: a move must not raise its own bar.
+        const sigma = series.volatility.sigmaAt(update.atMs - windowMs);
+        if (series.volatility.returns < ctx.config.e2.minReturns || sigma === undefined || sigma === 0) continue;
         thresholdReturn = e8.sigmaMultiple * sigma * Math.sqrt(window.minutes);
       }
       for (const direction of [-1, 1] as const) {

@@ -22,6 +22,7 @@ import { LevelHandle, LevelIndex } from './level-index.js';
 import { ALWAYS, NEVER, ratioRegion, triggerTick, type RuleRegion } from './ratio-level.js';
 
 const ONE = 1n;
+const NOTHING: RiskEntry[] = [];
 
 export class RiskEntry {
   readonly liq = new LevelHandle<RiskEntry>(this);
@@ -142,6 +143,7 @@ export class RiskBook {
    * detectors can re-evaluate them; `moves` still holds the batch's mark moves until `endBatch`.
    */
   settle(): RiskEntry[] {
+    if (this.moves.size === 0 && this.dirtyPositions.size === 0 && this.dirtyAccounts.size === 0) return NOTHING;
     for (const move of this.moves.values()) {
       if (move.lowTicks === move.highTicks && move.fromTicks === move.market.markTicks) continue;
       for (const account of this.multiCross) {
