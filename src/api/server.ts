@@ -11,6 +11,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Instrument } from '../core/index.js';
+import type { SurveillanceHost } from '../surveillance/host.js';
 import type { Venue } from '../venue/venue.js';
 import { KeyStore } from './auth/keys.js';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './auth/rate-limit.js';
@@ -30,6 +31,7 @@ import { registerMarketRoutes } from './rest/market-routes.js';
 import type { RouteHost } from './rest/route.js';
 import { registerTradeRoutes } from './rest/trade-routes.js';
 import { registerUserStreamRoutes } from './rest/user-stream-routes.js';
+import { registerSurveillance } from './surveillance/index.js';
 import { SessionStore } from './web/sessions.js';
 import { DEFAULT_WEB_ROOT } from './web/static.js';
 import { WsHub } from './ws/hub.js';
@@ -62,6 +64,8 @@ export interface ServerOptions {
   readonly readModelFlushMs?: number;
   /** The built web UI served at / (default dist/web). */
   readonly webRoot?: string;
+  /** Surveillance hosted by this process: its routes and streams are served (docs/surveillance.md). */
+  readonly surveillance?: SurveillanceHost;
 }
 
 export interface RunningServer {
@@ -147,7 +151,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   registerUserStreamRoutes(routes, ctx);
   registerAdminRoutes(app, ctx);
   const extras = registerExtras(routes, ctx, { dataDir: options.dataDir, webRoot: options.webRoot ?? DEFAULT_WEB_ROOT });
-  app.server.on('upgrade', (request, socket, head) => hub.handleUpgrade(request, socket, head));
+  const surveillance = options.surveillance === undefined ? undefined : registerSurveillance(routes, ctx, options.surveillance);
+  app.server.on('upgrade', (request, socket, head) => {
+    if (surveillance?.handleUpgrade(request, socket, head) !== true) hub.handleUpgrade(request, socket, head);
+  });
 
   await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8080 });
   const address = app.server.address() as AddressInfo;
@@ -162,6 +169,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       closed = true;
       hub.close();
       extras.close();
+      surveillance?.close();
       await app.close();
       projector.stop();
       store.close();

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compileInstrument, type Command, type UnsequencedCommand } from '../../src/core/index.js';
+import { compileInstrument, type Command } from '../../src/core/index.js';
 import { openDurableVenue, silentLogger } from '../../src/journal/index.js';
 import { runScenario } from '../../src/sim/run/batch.js';
 import { alertJson, type Alert } from '../../src/surveillance/alert.js';
@@ -60,7 +60,7 @@ describe('surveillance determinism', () => {
     const outcomes = commands.map((command) => {
       nowMs = command.atMs;
       const { seq: _seq, atMs: _atMs, ...unsequenced } = command;
-      return venue.submit(unsequenced as UnsequencedCommand);
+      return venue.submit(unsequenced);
     });
     expect((await Promise.all(outcomes)).map((outcome) => outcome.seq)).toEqual(commands.map((command) => command.seq));
     await venue.close();

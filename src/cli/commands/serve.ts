@@ -13,6 +13,7 @@ import type { Command } from 'commander';
 import { AdminClient } from '../../api/admin-client.js';
 import { startServer } from '../../api/index.js';
 import { openDurableVenue } from '../../journal/index.js';
+import { readSurveillanceConfig, SurveillanceHost } from '../../surveillance/host.js';
 
 export interface ServeOptions {
   port: string;
@@ -26,6 +27,8 @@ export interface ServeOptions {
   rateLimitWeight?: string;
   rateLimitOrders10s?: string;
   rateLimitOrders1m?: string;
+  surveil: boolean;
+  surveilConfig?: string;
 }
 
 const TOKEN_FILE = 'admin-token';
@@ -105,12 +108,21 @@ export async function serve(options: ServeOptions): Promise<void> {
     ...(options.rateLimitOrders10s === undefined ? {} : { ordersPer10s: positiveInt(options.rateLimitOrders10s, 'rate-limit-orders-10s') }),
     ...(options.rateLimitOrders1m === undefined ? {} : { ordersPerMinute: positiveInt(options.rateLimitOrders1m, 'rate-limit-orders-1m') }),
   };
+  // Surveillance in-process (docs/surveillance.md): its audit log lives in the data directory.
+  const surveillance = options.surveil
+    ? new SurveillanceHost({ instruments: venue.engine.instruments, dataDir, ...readSurveillanceConfig(options.surveilConfig) })
+    : undefined;
   const server = await startServer({
-    venue, dataDir, adminToken: token, priceSource, rateLimits,
+    venue, dataDir, adminToken: token, priceSource, rateLimits, ...(surveillance === undefined ? {} : { surveillance }),
     host: options.host, port: positiveInt(options.port, 'port'),
     // Tests stretch this to prove that a crash before a flush is repaired by replay on restart.
     readModelFlushMs: positiveInt(process.env['PERPX_READ_MODEL_FLUSH_MS'] ?? '100', 'PERPX_READ_MODEL_FLUSH_MS'),
   });
+  // Catching up with the journal's history runs in the background; the API serves meanwhile.
+  void surveillance?.attach(venue).then(
+    () => console.log(`surveillance caught up at seq ${surveillance.surveillance.lastSeq}`),
+    (error: unknown) => console.error('surveillance failed:', error),
+  );
   const marketDrivers: { stop(): Promise<void> }[] = [];
   if (priceSource !== 'manual') {
     // Loaded lazily: `serve --price-source manual` must not depend on the simulator.
@@ -146,6 +158,8 @@ export async function serve(options: ServeOptions): Promise<void> {
     stopping = true;
     for (const driver of marketDrivers) await driver.stop();
     await server.close();
+    // Stops a catch-up still reading the journal too (it checks the runner's stop flag per entry).
+    surveillance?.close();
     await venue.close();
     console.log('perpx stopped');
   };
@@ -174,5 +188,7 @@ export function register(program: Command): void {
     .option('--rate-limit-weight <n>', 'request weight per minute per IP and per key (default 2400)')
     .option('--rate-limit-orders-10s <n>', 'orders per 10 s per key (default 300)')
     .option('--rate-limit-orders-1m <n>', 'orders per minute per key (default 1200)')
+    .option('--no-surveil', 'do not run risk and market-abuse surveillance in this process')
+    .option('--surveil-config <file>', 'surveillance thresholds, account links and webhooks (JSON, docs/surveillance.md)')
     .action(serve);
 }

@@ -48,9 +48,9 @@ export class FrontRunCopyDetector implements Detector {
 
   onEvent(event: SurveilledEvent, ctx: SurveillanceContext): void {
     if (!ctx.copies.hasRelations) return;
-    if (event.type === 'OrderUpdate') this.onOrder(event as OrderUpdateEvent, ctx);
-    else if (event.type === 'CopyMirrored') this.onMirrored(event as CopyMirroredEvent, ctx);
-    else if (event.type === 'Trade') this.onTrade(event as TradeEvent, ctx);
+    if (event.type === 'OrderUpdate') this.onOrder(event, ctx);
+    else if (event.type === 'CopyMirrored') this.onMirrored(event, ctx);
+    else if (event.type === 'Trade') this.onTrade(event, ctx);
   }
 
   private inLeadGroup(accountId: number, ctx: SurveillanceContext): boolean {

@@ -10,7 +10,7 @@
  * Taker volume is kept per symbol for the last 5 minutes (a deque of trades).
  */
 import { money, price } from '../../api/format.js';
-import type { LiquidationEvent, TradeEvent } from '../../core/index.js';
+import type { LiquidationEvent } from '../../core/index.js';
 import type { MarketState } from '../../read/account-state.js';
 import { ratio } from '../alert.js';
 import type { SurveillanceContext } from '../context.js';
@@ -82,7 +82,7 @@ export class ManipulationDetector implements Detector {
   onEvent(event: SurveilledEvent, ctx: SurveillanceContext): void {
     const { m6 } = ctx.config;
     if (event.type === 'Trade') {
-      const trade = event as TradeEvent;
+      const trade = event;
       if (trade.kind !== 'NORMAL') return;
       const market = ctx.state.market(trade.symbol);
       this.windows[market.marketIndex]!.push({

@@ -22,7 +22,7 @@ export class MarkDivergenceDetector implements Detector {
 
   onEvent(event: SurveilledEvent, ctx: SurveillanceContext): void {
     if (event.type === 'Trade') {
-      const trade = event as EventOf<'Trade'>;
+      const trade = event;
       const market = ctx.state.market(trade.symbol);
       if (market.markTicks > 0) this.check(market, 'LAST_VS_MARK', trade.priceTicks, market.markTicks, trade.atMs, ctx);
       return;

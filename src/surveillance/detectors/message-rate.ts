@@ -7,7 +7,7 @@
  * of 10 in a minute → warn (these reports are not in the journal, so a replay does not repeat them).
  * Counted in one-second buckets with a running sum: O(1) per message.
  */
-import type { OrderUpdateEvent, RejectedEvent } from '../../core/index.js';
+import type { OrderUpdateEvent } from '../../core/index.js';
 import { ratio } from '../alert.js';
 import type { SurveillanceContext } from '../context.js';
 import type { Detector } from '../detector.js';
@@ -79,7 +79,7 @@ export class MessageRateDetector implements Detector {
     let accountId: number;
     let fill = false;
     if (event.type === 'Rejected') {
-      const rejected = event as RejectedEvent;
+      const rejected = event;
       if (!ORDER_COMMANDS.has(rejected.commandType) || rejected.accountId === 0) return;
       accountId = rejected.accountId;
     } else {

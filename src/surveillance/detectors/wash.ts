@@ -6,7 +6,7 @@
  * account ≥ 100 in a clock hour → info (a strategy that keeps crossing itself).
  */
 import { price, qty } from '../../api/format.js';
-import type { OrderUpdateEvent, TradeEvent } from '../../core/index.js';
+import type { TradeEvent } from '../../core/index.js';
 import type { SurveillanceContext } from '../context.js';
 import type { Detector } from '../detector.js';
 import type { SurveilledEvent } from '../source.js';
@@ -32,7 +32,7 @@ export class WashDetector implements Detector {
 
   onEvent(event: SurveilledEvent, ctx: SurveillanceContext): void {
     if (event.type === 'OrderUpdate') {
-      const update = event as OrderUpdateEvent;
+      const update = event;
       if (update.execution !== 'EXPIRED' || update.reason !== 'STP') return;
       this.stpExpiry(update.order.accountId, ctx);
       return;

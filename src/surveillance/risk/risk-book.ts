@@ -133,7 +133,8 @@ export class RiskBook {
         }
         return;
       }
-      default:
+      case 'AccountCreated': case 'FundingSettled': case 'IndexPriceUpdated': case 'InsuranceFundChanged': case 'Liquidation':
+      case 'MarkPriceUpdated': case 'OrderUpdate': case 'Rejected': case 'Trade':
         return;
     }
   }
