@@ -25,9 +25,12 @@ export const DEFAULT_CONFIG = {
   },
   /** E3: exact notional liquidating within each band of the mark ÷ resting depth in that band (ratios ours). */
   e3: { bandsBps: [200, 500], warnRatio: 1, highRatio: 3, evalEveryMs: 10_000, repeatAfterMs: 15 * MINUTE_MS, minNotionalUsdt: 10_000 },
-  /** E4: rolling liquidation notional vs its trailing per-minute median, and vs open interest (factors ours). */
+  /**
+   * E4: rolling liquidation notional vs its trailing per-minute median, and vs open interest (factors
+   * ours); at least 5 liquidations in the minute (ours: one large liquidation is not a cascade).
+   */
   e4: {
-    windowMs: MINUTE_MS, medianMultiple: 10, medianWindowMs: DAY_MS, oiShareBps: 50, oiWindowMs: 5 * MINUTE_MS,
+    windowMs: MINUTE_MS, minLiquidations: 5, medianMultiple: 10, medianWindowMs: DAY_MS, oiShareBps: 50, oiWindowMs: 5 * MINUTE_MS,
     priceWindowMs: 5 * MINUTE_MS, fallbackWindowMs: 15 * MINUTE_MS, fallbackReturnBps: 500, quietEndsAfterMs: 30 * MINUTE_MS,
   },
   /** E5: decline of open interest (lots) against its value a window ago (cut-offs ours). */

@@ -13,6 +13,8 @@ import type { RiskBook } from './risk/risk-book.js';
 import { MarketSeries } from './series.js';
 import type { CommittedBatch } from './source.js';
 
+const NONE: readonly Alert[] = Object.freeze([]);
+
 /** How long the mark path is kept (the longest return window plus a margin). */
 const MARK_HORIZON_MS = 61 * 60_000;
 
@@ -38,7 +40,7 @@ export class SurveillanceContext {
     return this.series[market.marketIndex]!;
   }
 
-  begin(batch: CommittedBatch): void {
+  begin(batch: Omit<CommittedBatch, 'events'>): void {
     this.fromSeq = batch.fromSeq;
     this.toSeq = batch.toSeq;
     this.atMs = batch.atMs;
@@ -67,7 +69,7 @@ export class SurveillanceContext {
   }
 
   /** Alerts emitted since the last drain, in emission order. */
-  drain(): Alert[] {
-    return this.out.splice(0, this.out.length);
+  drain(): readonly Alert[] {
+    return this.out.length === 0 ? NONE : this.out.splice(0, this.out.length);
   }
 }

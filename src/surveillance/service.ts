@@ -76,26 +76,43 @@ export class Surveillance {
   }
 
   /** Processes one batch; batches must come in seq order, each exactly once. */
-  ingest(batch: CommittedBatch): Alert[] {
+  ingest(batch: CommittedBatch): readonly Alert[] {
+    this.begin(batch);
+    this.feed(batch.events);
+    return this.end();
+  }
+
+  /**
+   * A batch in pieces, for a command whose events stream out of the engine in chunks (a cascade of
+   * millions): begin with its seq range and time, feed each piece in order, end once.
+   */
+  begin(batch: Omit<CommittedBatch, 'events'>): void {
     if (batch.fromSeq <= this.lastSeq) throw new Error(`surveillance got seq ${batch.fromSeq} after ${this.lastSeq}`);
     const ctx = this.ctx;
     ctx.begin(batch);
     this.links.advanceTo(batch.toSeq);
     this.state.atMs = batch.atMs;
     for (const detector of this.batchStart) detector.onBatchStart!(ctx);
-    for (const event of batch.events) this.dispatch(event);
+  }
+
+  feed(events: readonly SurveilledEvent[]): void {
+    for (const event of events) this.dispatch(event);
+    this.events += events.length;
+  }
+
+  end(): readonly Alert[] {
+    const ctx = this.ctx;
     const changed = this.risk.settle();
     for (const detector of this.batchEnd) detector.onBatchEnd!(ctx, changed);
     this.risk.endBatch();
-    this.lastSeq = batch.toSeq;
-    this.lastAtMs = batch.atMs;
+    this.lastSeq = ctx.toSeq;
+    this.lastAtMs = ctx.atMs;
     this.batches++;
-    this.events += batch.events.length;
     return this.publish();
   }
 
   /** An adapter-side fact that is not in the journal: a request refused for its rate limit (M3). */
-  rateLimited(accountId: number, atMs: number): Alert[] {
+  rateLimited(accountId: number, atMs: number): readonly Alert[] {
     this.detectors.messageRate.rateLimited(accountId, atMs);
     return this.publish();
   }
@@ -124,7 +141,7 @@ export class Surveillance {
     if (after !== undefined) for (const detector of after) detector.onEvent!(event, ctx);
   }
 
-  private publish(): Alert[] {
+  private publish(): readonly Alert[] {
     const alerts = this.ctx.drain();
     if (alerts.length === 0) return alerts;
     this.alerts += alerts.length;

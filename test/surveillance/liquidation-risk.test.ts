@@ -92,12 +92,13 @@ describe('E4 CASCADE_IN_PROGRESS', () => {
     script.batch([script.position(1, 'BTCUSDT', 100_000, 500_000), script.position(2, 'BTCUSDT', -100_000, 500_000)]);
   }
 
-  it('fires on liquidations ≥ 0.5 % of open interest in 5 min with the price falling, not at 0.4 %', () => {
-    for (const [lots, expected] of [[600, 1], [400, 0]] as const) {
+  it('fires on ≥ 5 liquidations worth ≥ 0.5 % of open interest in 5 min with the price falling, not at 0.4 % or 4 liquidations', () => {
+    for (const [lots, count, expected] of [[600, 5, 1], [400, 5, 0], [600, 4, 0]] as const) {
       const script = new Script();
       market(script);
       script.path('BTCUSDT', T0 + 10 * MINUTE, 300, (second) => 500_000 - second * 10);
-      script.batch([script.liquidation(1, 'BTCUSDT', 'SELL', lots, 497_000)], script.atMs + 1000);
+      const each = lots / count;
+      script.batch(Array.from({ length: count }, () => script.liquidation(1, 'BTCUSDT', 'SELL', each, 497_000)), script.atMs + 1000);
       script.advance(1000);
       const alerts = script.of('E4');
       expect(alerts).toHaveLength(expected);

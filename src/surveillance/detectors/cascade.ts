@@ -1,6 +1,6 @@
 /**
  * @module surveillance/detectors/cascade
- * E4 CASCADE_IN_PROGRESS, per symbol and side: the notional liquidated in the last minute is ≥ 10×
+ * E4 CASCADE_IN_PROGRESS, per symbol and side: at least 5 liquidations in the last minute whose notional is ≥ 10×
  * the trailing-24-hour median of liquidated notional per minute, AND the notional liquidated in the
  * last 5 minutes is ≥ 0.5 % of the open interest (notional) of 5 minutes ago, AND the mark moved the
  * way that liquidates that side over those 5 minutes. Fallback (a venue with few positions): the
@@ -58,6 +58,9 @@ class SideWindow {
 
 class MarketCascade {
   readonly sides = [new SideWindow(), new SideWindow()];
+  /** The median is recomputed only when the minute it is for changes (it covers whole minutes). */
+  medianMinute = -1;
+  medianE8 = 0n;
   /** Liquidated notional per minute (both sides), minute index → notional, the last 24 h. */
   readonly perMinute = new Map<number, bigint>();
   firstMinute = -1;
@@ -124,6 +127,13 @@ export class CascadeDetector implements Detector {
   private medianPerMinute(state: MarketCascade, atMs: number, windowMs: number, rollingMs: number): bigint {
     if (state.firstMinute === -1) return 0n;
     const now = Math.floor((atMs - rollingMs) / MINUTE_MS);
+    if (now === state.medianMinute) return state.medianE8;
+    state.medianMinute = now;
+    state.medianE8 = this.computeMedian(state, now, windowMs);
+    return state.medianE8;
+  }
+
+  private computeMedian(state: MarketCascade, now: number, windowMs: number): bigint {
     const first = Math.max(state.firstMinute, now - Math.floor(windowMs / MINUTE_MS));
     const minutes = now - first;
     if (minutes <= 0) return 0n;
@@ -149,7 +159,7 @@ export class CascadeDetector implements Detector {
     const mark = market.markTicks;
     const oiNotional = BigInt(oiLots) * BigInt(markBefore ?? mark) * k;
     const priceAgrees = markBefore !== undefined && (side === 1 ? mark < markBefore : mark > markBefore);
-    const liquidationTrigger = lastMinute.notionalE8 > 0n && lastMinute.notionalE8 >= median * BigInt(e4.medianMultiple) &&
+    const liquidationTrigger = lastMinute.count >= e4.minLiquidations && lastMinute.notionalE8 >= median * BigInt(e4.medianMultiple) &&
       oiNotional > 0n && lastFive.notionalE8 * BPS >= oiNotional * BigInt(e4.oiShareBps) && priceAgrees;
     const fallbackBefore = series.firstMs !== undefined && series.firstMs <= ctx.atMs - e4.fallbackWindowMs
       ? series.at(ctx.atMs - e4.fallbackWindowMs) : undefined;
@@ -173,7 +183,7 @@ export class CascadeDetector implements Detector {
         return15MinBps: fallbackBefore === undefined ? null : ratio(fallbackBps),
       },
       threshold: {
-        medianMultiple: e4.medianMultiple, oiShareBps: e4.oiShareBps, fallbackReturnBps: e4.fallbackReturnBps,
+        minLiquidations: e4.minLiquidations, medianMultiple: e4.medianMultiple, oiShareBps: e4.oiShareBps, fallbackReturnBps: e4.fallbackReturnBps,
         windowMs: e4.windowMs, oiWindowMs: e4.oiWindowMs,
       },
     });

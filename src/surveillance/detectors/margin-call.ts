@@ -58,7 +58,10 @@ export class MarginCallDetector implements Detector {
   private addCandidate(candidates: Map<string, Key>, entry: RiskEntry): void {
     const position = entry.position;
     const key: Key = { account: entry.account, marketIndex: position.isolated ? position.market.marketIndex : -1 };
-    candidates.set(keyOf(key), key);
+    const name = keyOf(key);
+    // A closed position of an account that was not at risk changes nothing (a cascade closes 480,000).
+    if (position.sizeLots === 0 && (key.marketIndex >= 0 || entry.account.crossOpen === 0) && this.latches.level(name) === 0) return;
+    candidates.set(name, key);
   }
 
   private touchesMove(key: Key, ctx: SurveillanceContext): boolean {

@@ -8,7 +8,7 @@
  *   - while the same account gets fills on the opposite side within 5 s of its life
  *     (placement − 5 s … cancel + 5 s): the small genuine order the large one was there to help.
  * Count floor and coupling as the reference advises (a cancel ratio alone describes market making).
- * At the cycle's end: ≥ 3 episodes → warn; score ≥ 75 → high, where
+ * At the cycle's end: ≥ 3 episodes → warn, and high when the score is ≥ 75 too, where
  *   score = 40·min(1, episodes / 3) + 30·min(1, largest depth share / 50 %) + 30·min(1, opposite fills / 10 % of the spoofed size).
  */
 import { qty } from '../../api/format.js';
@@ -160,7 +160,8 @@ export class SpoofingDetector implements Detector {
       const maxShareBps = Math.max(...episodes.map((episode) => episode.depthShareBps));
       const score = Math.round(40 * Math.min(1, episodes.length / m1.warnEpisodes) + 30 * Math.min(1, maxShareBps / 5000) +
         30 * Math.min(1, oppositeLots / (0.1 * spoofedLots)));
-      const level = score >= m1.highScore ? 2 : episodes.length >= m1.warnEpisodes ? 1 : 0;
+      // The count floor holds for both levels: two quick cancels beside fills are what market making looks like.
+      const level = episodes.length < m1.warnEpisodes ? 0 : score >= m1.highScore ? 2 : 1;
       if (level === 0) continue;
       const instrument = ctx.state.market(flow.symbol).instrument;
       const orders: EvidenceOrder[] = episodes.map((episode) => evidenceOrder(instrument, episode.order));

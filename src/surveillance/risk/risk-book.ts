@@ -74,6 +74,8 @@ export class RiskBook {
   private readonly warnA: bigint;
   private readonly warnB = 100n;
   recomputed = 0;
+  /** What settle() returned in this batch (a second call in the same batch returns it again). */
+  private settled: RiskEntry[] | undefined = undefined;
 
   constructor(private readonly state: AccountStateProjection, private readonly options: RiskBookOptions) {
     this.heatmaps = state.markets.map((market) => new SymbolHeatmap(market.instrument, options.leverageBands));
@@ -144,6 +146,12 @@ export class RiskBook {
    * detectors can re-evaluate them; `moves` still holds the batch's mark moves until `endBatch`.
    */
   settle(): RiskEntry[] {
+    if (this.settled !== undefined) return this.settled;
+    this.settled = this.settleNow();
+    return this.settled;
+  }
+
+  private settleNow(): RiskEntry[] {
     if (this.moves.size === 0 && this.dirtyPositions.size === 0 && this.dirtyAccounts.size === 0) return NOTHING;
     for (const move of this.moves.values()) {
       if (move.lowTicks === move.highTicks && move.fromTicks === move.market.markTicks) continue;
@@ -167,6 +175,7 @@ export class RiskBook {
 
   endBatch(): void {
     this.moves.clear();
+    this.settled = undefined;
   }
 
   /** Every entry whose liquidation level lies in [lowTicks, highTicks] on one side of a market. */
@@ -189,6 +198,7 @@ export class RiskBook {
       if (entry.position.isolated) this.dirtyPositions.add(entry.position);
       else this.dirtyAccounts.add(entry.account);
     }
+    this.settled = undefined;
     return this.settle().length;
   }
 

@@ -41,7 +41,7 @@ export class Script {
   }
 
   /** One batch at `atMs` (default: the current time); returns its alerts. */
-  batch(events: readonly SurveilledEvent[], atMs = this.atMs): Alert[] {
+  batch(events: readonly SurveilledEvent[], atMs = this.atMs): readonly Alert[] {
     this.atMs = atMs;
     const alerts = this.surveillance.ingest({ fromSeq: ++this.seq, toSeq: this.seq, atMs, events });
     this.alerts.push(...alerts);
@@ -53,7 +53,7 @@ export class Script {
     return this;
   }
 
-  advance(ms: number): Alert[] {
+  advance(ms: number): readonly Alert[] {
     return this.batch([], this.atMs + ms);
   }
 
@@ -63,7 +63,7 @@ export class Script {
 
   // ---- events ------------------------------------------------------------------------------------
 
-  account(accountId: number, walletUsdt: number, parentAccountId = 0): Alert[] {
+  account(accountId: number, walletUsdt: number, parentAccountId = 0): readonly Alert[] {
     return this.batch([
       { type: 'AccountCreated', accountId, parentAccountId },
       this.wallet(accountId, walletUsdt),
