@@ -5,6 +5,7 @@
  */
 import type { Engine, Instrument } from '../core/index.js';
 import type { Venue } from '../venue/venue.js';
+import type { ClientBans } from './auth/client-bans.js';
 import type { KeyStore } from './auth/keys.js';
 import type { RateLimiter } from './auth/rate-limit.js';
 import type { ReplayGuard } from './auth/replay.js';
@@ -28,6 +29,7 @@ export interface ApiContext {
   readonly keys: KeyStore;
   readonly replay: ReplayGuard;
   readonly limiter: RateLimiter;
+  readonly bans: ClientBans;
   readonly listenKeys: ListenKeys;
   /** Browser sessions (web UI login), an alternative to HMAC keys for the same routes. */
   readonly sessions: SessionStore;

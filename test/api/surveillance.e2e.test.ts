@@ -154,11 +154,11 @@ describe('surveillance over the API', () => {
     const own = (await signedFetch(server.url, trader, 'GET', '/perpx/v1/alerts')).body as { id: string; code: string }[];
     expect(own.map((item) => item.id)).toContain(alert.id);
     expect(((await signedFetch(server.url, maker, 'GET', '/perpx/v1/alerts')).body as unknown[])).toEqual([]);
-    // A self-fill (no self-trade prevention): M4 in the suspicious-order report.
+    // A self-fill (self-trade prevention off; Binance's default expires the maker): M4 in the suspicious-order report.
     const selfPrice = (Math.round(liquidationPrice * 1.02 * 10) / 10).toFixed(1);
     for (const side of ['SELL', 'BUY']) {
       const placed = await signedFetch(server.url, maker, 'POST', '/fapi/v1/order',
-        { symbol: 'BTCUSDT', side, type: 'LIMIT', timeInForce: 'GTC', quantity: '0.001', price: selfPrice });
+        { symbol: 'BTCUSDT', side, type: 'LIMIT', timeInForce: 'GTC', quantity: '0.001', price: selfPrice, selfTradePreventionMode: 'NONE' });
       expect(placed.status, placed.text).toBe(200);
     }
     const stor = await waitFor(async () => {

@@ -206,7 +206,7 @@ export class WhyBuilder {
       orders: orders.map((order) => ({
         orderId: order.orderId, side: order.side, type: order.orderType, status: order.status, price: price(instrument, order.priceTicks),
         origQty: qty(instrument, order.origQtyLots), executedQty: qty(instrument, order.executedQtyLots), time: order.createdAtMs,
-        updateTime: order.updatedAtMs, reduceOnly: order.reduceOnly, liquidation: order.liquidation,
+        updateTime: order.updatedAtMs, reduceOnly: order.reduceOnly, liquidation: order.origin === 'LIQUIDATION',
       })),
       saved: {
         extraMarginNeeded: money(worstShortfallE8 > 0n ? worstShortfallE8 : 0n),

@@ -268,7 +268,7 @@ export class ReadStore {
       orders.push(v.orderId, v.accountId, v.symbol, v.clientOrderId, v.side, v.orderType, v.timeInForce, v.origQtyLots,
         v.executedQtyLots, v.cumQuoteE8.toString(), v.priceTicks, v.stopPriceTicks, v.activationPriceTicks, v.callbackRateBps,
         v.reduceOnly ? 1 : 0, v.closePosition ? 1 : 0, v.workingType, v.priceProtect ? 1 : 0, v.stpMode, v.status,
-        v.conditional ? 1 : 0, v.triggered ? 1 : 0, v.createdAtMs, v.updatedAtMs, v.liquidation ? 1 : 0);
+        v.conditional ? 1 : 0, v.triggered ? 1 : 0, v.createdAtMs, v.updatedAtMs, v.origin === 'LIQUIDATION' ? 1 : 0);
     }
     const klines: SqlValue[] = [];
     // Klines are mutable open candles: their values are copied now, at the flush, as before.
@@ -551,6 +551,8 @@ function orderFromDb(r: OrderDbRow): OrderView {
     reduceOnly: r.reduce_only === 1, closePosition: r.close_position === 1,
     workingType: r.working_type as OrderView['workingType'], priceProtect: r.price_protect === 1,
     stpMode: r.stp as OrderView['stpMode'], status: r.status as OrderView['status'], conditional: r.conditional === 1,
-    triggered: r.triggered === 1, createdAtMs: r.created_ms, updatedAtMs: r.updated_ms, liquidation: r.liquidation === 1,
+    triggered: r.triggered === 1, createdAtMs: r.created_ms, updatedAtMs: r.updated_ms,
+    // The store keeps only whether an order was a liquidation (its column predates order origins).
+    origin: r.liquidation === 1 ? 'LIQUIDATION' : 'USER', causeId: 0,
   };
 }

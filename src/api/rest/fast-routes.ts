@@ -97,7 +97,7 @@ export class FastRoutes {
 
 /** runRoute never rejects by contract; should it anyway, the client still gets -1000, not a crash. */
 function faultResponse(error: unknown): RouteResponse {
-  return { status: 500, body: '', usedWeight: -1, orders10s: -1, orders1m: -1,
+  return { status: 500, body: '', usedWeight: -1, orders10s: -1, orders1m: -1, retryAfterS: -1,
     fault: error instanceof Error ? error : new Error(String(error)) };
 }
 
@@ -114,6 +114,7 @@ function send(res: ServerResponse, out: RouteResponse): void {
   const headers: string[] = [];
   if (out.usedWeight >= 0) headers.push('x-mbx-used-weight-1m', String(out.usedWeight));
   if (out.orders10s >= 0) headers.push('x-mbx-order-count-10s', String(out.orders10s), 'x-mbx-order-count-1m', String(out.orders1m));
+  if (out.retryAfterS >= 0) headers.push('retry-after', String(out.retryAfterS));
   headers.push('content-type', JSON_TYPE, 'content-length', String(Buffer.byteLength(body)));
   res.writeHead(status, headers);
   res.end(body);

@@ -16,6 +16,7 @@ import { normalizeIp } from '../auth/authenticate.js';
 import { API_KEY_RE } from '../auth/keys.js';
 import type { ApiContext } from '../context.js';
 import { ApiError, E } from '../errors.js';
+import { clientKeyOf } from '../net/client-address.js';
 import { requireOperator } from './operator-auth.js';
 import {
   equalSecrets, sameOrigin, SESSION_COOKIE, SESSION_MAX_AGE_MS, sessionCredentials, sessionErrors, type Session,
@@ -75,8 +76,14 @@ async function answer(reply: FastifyReply, run: () => unknown): Promise<FastifyR
 export function registerSessionRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.post('/perpx/v1/session', (request, reply) => answer(reply, () => {
     const nowMs = ctx.now();
-    const usage = ctx.limiter.weigh(normalizeIp(request.ip), undefined, LOGIN_WEIGHT, nowMs);
-    if (usage.over) throw E.tooManyRequests(ctx.limiter.limits.weightPerMinute);
+    const client = clientKeyOf(normalizeIp(request.ip));
+    const bannedUntil = ctx.bans.bannedUntil(client, nowMs);
+    if (bannedUntil > 0) throw E.banned(bannedUntil, nowMs);
+    const usage = ctx.limiter.weighClient(client, LOGIN_WEIGHT, nowMs);
+    if (usage.over) {
+      ctx.bans.noteRejection(client, nowMs);
+      throw E.tooManyRequests(ctx.limiter.limits.weightPerMinute, usage.retryAfterS);
+    }
     const credentials = sessionCredentials(request.headers);
     if (!sameOrigin(credentials ?? { cookie: undefined, csrf: undefined, origin: request.headers.origin, host: request.headers.host })) {
       throw sessionErrors.crossOrigin();

@@ -13,11 +13,11 @@ import type {
 } from './commands.js';
 import { startMarket } from './clock.js';
 import { maintenanceMarginE8, notionalE8, positionInitialMarginE8, unrealizedPnlE8 } from './margin.js';
-import { computeCross } from './metrics.js';
+import { computeCross, type MarketFigures, type PositionFigures } from './metrics.js';
 import { repriceForLeverage } from './order-margin.js';
 import { emitPosition, peekPosition } from './positions.js';
 import { REJECT, type RejectReason } from './reject-codes.js';
-import type { Account, Market, OrderRecord, Position } from './state.js';
+import type { Account, OrderRecord } from './state.js';
 
 export function createAccount(ctx: EngineContext, cmd: CreateAccountCommand): void {
   if (cmd.parentAccountId !== 0 && !ctx.accounts.has(cmd.parentAccountId)) {
@@ -167,7 +167,7 @@ function tryAdjustIsolatedMargin(ctx: EngineContext, cmd: AdjustIsolatedMarginCo
  * rounded up, so unrealized profit above the initial margin may be taken out but never margin the
  * position needs.
  */
-export function maxRemovableIsolatedE8(market: Market, position: Position): bigint {
+export function maxRemovableIsolatedE8(market: MarketFigures, position: PositionFigures): bigint {
   const instrument = market.instrument;
   const wallet = position.isolatedWalletE8;
   const aboveMaintenance = wallet - maintenanceMarginE8(instrument, position, market.markTicks);

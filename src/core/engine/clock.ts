@@ -177,7 +177,6 @@ function samplePremium(market: Market, atMs: number): void {
   const premium = premiumSample(market);
   market.premiumWeightedSum += weight * premium;
   market.premiumWeightSum += weight;
-  market.premiumSampleCount++;
 }
 
 /**
@@ -211,7 +210,6 @@ function samplePremiumRun(ctx: EngineContext, market: Market, firstMs: number, l
   const weightSum = divFloor(BigInt(fromWeight + lastWeight) * BigInt(counted), 2n);
   market.premiumWeightedSum += weightSum * premiumSample(market);
   market.premiumWeightSum += weightSum;
-  market.premiumSampleCount += counted;
 }
 
 /** One premium sample at 1e-12, truncated toward zero. */
@@ -287,7 +285,6 @@ function settleFunding(ctx: EngineContext, market: Market, atMs: number): void {
   market.nextFundingMs = atMs + instrument.fundingIntervalMs;
   market.premiumWeightedSum = 0n;
   market.premiumWeightSum = 0n;
-  market.premiumSampleCount = 0;
   market.lastFundingRateE8 = rate;
   const mark = BigInt(market.markTicks);
   const k = instrument.quotePerTickLotE8;

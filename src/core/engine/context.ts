@@ -71,9 +71,16 @@ export class EngineContext implements BookListener {
     this.log = new EventLog(markets);
   }
 
+  /** The command's own refusal. */
   reject(commandType: CommandType, reason: RejectReason, accountId: number, symbol: string,
     clientOrderId = '', orderId = 0): void {
-    this.log.rejected(commandType, reason.code, reason.msg, accountId, symbol, clientOrderId, orderId);
+    this.log.rejected(commandType, reason.code, reason.msg, accountId, symbol, clientOrderId, orderId, 'COMMAND');
+  }
+
+  /** The refusal of work a command caused (an engine-made order); the command itself stands. */
+  rejectCaused(commandType: CommandType, reason: RejectReason, accountId: number, symbol: string, clientOrderId: string,
+    orderId: number): void {
+    this.log.rejected(commandType, reason.code, reason.msg, accountId, symbol, clientOrderId, orderId, 'ENGINE');
   }
 
   instrumentOf(market: number): Instrument {
@@ -147,7 +154,7 @@ export class EngineContext implements BookListener {
     if (deltaE8 === 0n) return;
     this.insuranceFundE8 += deltaE8;
     assert(this.insuranceFundE8 >= 0n, 'insurance fund never goes negative');
-    this.log.insuranceFundChanged(reason, symbol, accountId, deltaE8, this.insuranceFundE8);
+    this.log.insuranceFundChanged(reason, this.log.symbolCode(symbol), accountId, deltaE8, this.insuranceFundE8);
   }
 
   // ---- Views --------------------------------------------------------------------------------
@@ -178,7 +185,8 @@ export class EngineContext implements BookListener {
       triggered: order.triggered,
       createdAtMs: order.createdAtMs,
       updatedAtMs: order.updatedAtMs,
-      liquidation: order.liquidation,
+      origin: order.origin,
+      causeId: order.causeId,
     };
   }
 

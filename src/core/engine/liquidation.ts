@@ -42,7 +42,8 @@ import { endLiveOrder } from './order-lifecycle.js';
 import { marketProtectionLimit } from './order-checks.js';
 import { applyFill, releaseIsolatedRemainder } from './positions.js';
 import type { SweepPlan } from './scratch.js';
-import { OrderRecord, type Account, type Market, type Position } from './state.js';
+import { makeEngineOrder } from './engine-orders.js';
+import type { Account, Market, OrderRecord, Position } from './state.js';
 
 /** Exact risk check of one account; liquidates whatever is at or below maintenance. */
 export function checkAccountRisk(ctx: EngineContext, account: Account, atMs: number): void {
@@ -163,9 +164,9 @@ function liquidateStep(
   let bookFilled = 0;
   let bookNotional = 0n;
   if (plan.lots > 0) {
-    orderId = ctx.nextOrderId++;
-    const order = new OrderRecord(orderId, account.accountId, market.marketIndex, `autoclose-${orderId}`, side, 'LIMIT',
-      'IOC', plan.lots, plan.limitTicks, 0, 0, 0, true, false, 'MARK_PRICE', false, 'NONE', false, true, atMs);
+    const order = makeEngineOrder(ctx, { accountId: account.accountId, market: market.marketIndex, side, qtyLots: plan.lots,
+      limitTicks: plan.limitTicks, reduceOnly: true, origin: 'LIQUIDATION', causeId: account.accountId, atMs });
+    orderId = order.orderId;
     executeTaker(ctx, market, order, {
       limitTicks: plan.limitTicks, qtyLots: plan.lots, tif: TIF_IOC, stp: STP_NONE, liquidation: true,
       remainderReason: 'IOC',
@@ -198,7 +199,7 @@ function liquidateStep(
   if (position.isolated && position.sizeLots === 0) {
     releaseIsolatedRemainder(ctx, account, position, orderId);
   }
-  ctx.log.liquidation(account.accountId, market.marketIndex, position.isolated, side === BUY ? 'BUY' : 'SELL', orderId,
+  ctx.log.liquidation(account.accountId, market.marketIndex, position.isolated ? 'ISOLATED' : 'CROSSED', side === BUY ? 'BUY' : 'SELL', orderId,
     sizeBefore, lots, bankruptcyTicks, market.markTicks, marginBalanceE8, maintenanceE8, bookFilled, bookNotional, fee,
     ctx.insuranceFundE8 - fundBefore, adl, atMs);
 }

@@ -14,6 +14,13 @@ import { RATE_ONE } from '../instrument/units.js';
 import { divCeil, divFloor, maxBig } from '../num/int.js';
 import type { Position } from './state.js';
 
+/** What the per-position formulas need: a signed size and a signed entry notional. */
+export interface SizeAndCost {
+  readonly sizeLots: number;
+  /** Signed entry notional, quote E8 (long > 0). */
+  readonly costE8: bigint;
+}
+
 /** |lots| × price × k. */
 export function notionalE8(instrument: Instrument, priceTicks: number, lots: number): bigint {
   const absLots = lots < 0 ? -lots : lots;
@@ -21,7 +28,7 @@ export function notionalE8(instrument: Instrument, priceTicks: number, lots: num
 }
 
 /** Unrealized PnL at `markTicks`: size × mark × k − cost. */
-export function unrealizedPnlE8(instrument: Instrument, position: Position, markTicks: number): bigint {
+export function unrealizedPnlE8(instrument: Instrument, position: SizeAndCost, markTicks: number): bigint {
   if (position.sizeLots === 0) return 0n;
   return BigInt(position.sizeLots) * BigInt(markTicks) * instrument.quotePerTickLotE8 - position.costE8;
 }
@@ -35,12 +42,14 @@ export function maintenanceMarginForNotional(instrument: Instrument, notional: b
   return mm;
 }
 
-export function maintenanceMarginE8(instrument: Instrument, position: Position, markTicks: number): bigint {
+export function maintenanceMarginE8(instrument: Instrument, position: SizeAndCost, markTicks: number): bigint {
   return maintenanceMarginForNotional(instrument, notionalE8(instrument, markTicks, position.sizeLots));
 }
 
 /** Position initial margin at mark = notional / leverage, rounded up. */
-export function positionInitialMarginE8(instrument: Instrument, position: Position, markTicks: number): bigint {
+export function positionInitialMarginE8(
+  instrument: Instrument, position: SizeAndCost & { readonly leverage: number }, markTicks: number,
+): bigint {
   if (position.sizeLots === 0) return 0n;
   return divCeil(notionalE8(instrument, markTicks, position.sizeLots), BigInt(position.leverage));
 }

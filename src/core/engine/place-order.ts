@@ -65,12 +65,14 @@ function tryPlaceOrder(ctx: EngineContext, cmd: PlaceOrderCommand): RejectReason
     position.openOrderCount >= market.instrument.maxOpenOrders) {
     return REJECT.MAX_OPEN_ORDERS;
   }
-  const order = new OrderRecord(
-    orderId, account.accountId, market.marketIndex, clientOrderId, side, cmd.orderType,
-    cmd.orderType === 'MARKET' || isMarketLike(cmd.orderType) ? 'GTC' : cmd.timeInForce,
-    cmd.qtyLots, cmd.priceTicks, cmd.stopPriceTicks, cmd.activationPriceTicks, cmd.callbackRateBps, cmd.reduceOnly,
-    cmd.closePosition, cmd.workingType, cmd.priceProtect, cmd.stpMode, conditional, false, cmd.atMs,
-  );
+  const order = new OrderRecord({
+    orderId, accountId: account.accountId, market: market.marketIndex, clientOrderId, side, orderType: cmd.orderType,
+    timeInForce: cmd.orderType === 'MARKET' || isMarketLike(cmd.orderType) ? 'GTC' : cmd.timeInForce,
+    qtyLots: cmd.qtyLots, priceTicks: cmd.priceTicks, stopPriceTicks: cmd.stopPriceTicks,
+    activationPriceTicks: cmd.activationPriceTicks, callbackRateBps: cmd.callbackRateBps, reduceOnly: cmd.reduceOnly,
+    closePosition: cmd.closePosition, workingType: cmd.workingType, priceProtect: cmd.priceProtect, stpMode: cmd.stpMode,
+    conditional, origin: 'USER', causeId: 0, createdAtMs: cmd.atMs,
+  });
   order.generatedClientId = generatedClientId;
   if (conditional) {
     const triggerProblem = checkWouldTrigger(market, order);

@@ -189,6 +189,7 @@ function removeCrossPosition(account: Account): void {
 }
 
 export function emitPosition(ctx: EngineContext, position: Position): void {
-  ctx.log.positionChanged(position.accountId, position.market, position.sizeLots, position.costE8, position.isolated,
+  ctx.log.positionChanged(position.accountId, position.market, position.sizeLots, position.costE8,
+    position.isolated ? 'ISOLATED' : 'CROSSED',
     position.isolatedWalletE8, position.leverage, position.realizedPnlE8);
 }

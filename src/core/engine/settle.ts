@@ -56,7 +56,7 @@ function reconcileReduceOnly(ctx: EngineContext, account: Account, atMs: number)
   if (account.reduceOnlyOrders === 0) return;
   let candidates: OrderRecord[] | undefined;
   for (const order of account.orders.values()) {
-    if (order.reduceOnly && order.resting && !order.liquidation) (candidates ??= []).push(order);
+    if (order.reduceOnly && order.resting && order.origin !== 'LIQUIDATION') (candidates ??= []).push(order);
   }
   if (candidates === undefined) return;
   for (const position of account.positions.values()) {

@@ -80,7 +80,8 @@ export class MessageRateDetector implements Detector {
     let fill = false;
     if (event.type === 'Rejected') {
       const rejected = event;
-      if (!ORDER_COMMANDS.has(rejected.commandType) || rejected.accountId === 0) return;
+      // Only the account's own refused message counts, not work the engine refused on its behalf.
+      if (rejected.origin !== 'COMMAND' || !ORDER_COMMANDS.has(rejected.commandType) || rejected.accountId === 0) return;
       accountId = rejected.accountId;
     } else {
       const update = event as OrderUpdateEvent;

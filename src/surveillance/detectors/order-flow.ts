@@ -2,8 +2,8 @@
  * @module surveillance/detectors/order-flow
  * What an OrderUpdate means for the order-flow rules (M1–M3, B2): a placement (the order reached
  * the book or the matcher: a regular order's first NEW, or a conditional order's NEW when it
- * triggers), a fill, a user cancel, an expiry, an amendment. Engine-made liquidation and ADL orders
- * are not the account's own messages and are left out.
+ * triggers), a fill, a user cancel, an expiry, an amendment. Engine-made orders (origin LIQUIDATION,
+ * COPY, CLOSE_OUT) are not the account's own messages and are left out.
  */
 import type { OrderUpdateEvent, OrderView } from '../../core/index.js';
 
@@ -11,7 +11,8 @@ export type FlowKind = 'PLACED' | 'ALGO_PLACED' | 'FILL' | 'CANCELED' | 'EXPIRED
 
 export function flowKind(event: OrderUpdateEvent): FlowKind {
   const order = event.order;
-  if (order.liquidation) return 'OTHER';
+  // Liquidation, copy and close-out orders are the engine's, not the account's own messages.
+  if (order.origin !== 'USER') return 'OTHER';
   switch (event.execution) {
     case 'NEW':
       if (order.conditional && !order.triggered) return 'ALGO_PLACED';

@@ -116,7 +116,7 @@ export class Script {
       orderId: this.nextOrderId++, accountId, symbol, clientOrderId: '', side, orderType: 'LIMIT', timeInForce: 'GTC', origQtyLots: qtyLots,
       executedQtyLots: 0, cumQuoteE8: 0n, priceTicks, stopPriceTicks: 0, activationPriceTicks: 0, callbackRateBps: 0, reduceOnly: false,
       closePosition: false, workingType: 'CONTRACT_PRICE', priceProtect: false, stpMode: 'NONE', status: 'NEW', conditional: false,
-      triggered: false, createdAtMs: this.atMs, updatedAtMs: this.atMs, liquidation: false, ...overrides,
+      triggered: false, createdAtMs: this.atMs, updatedAtMs: this.atMs, origin: 'USER', causeId: 0, ...overrides,
     };
   }
 
