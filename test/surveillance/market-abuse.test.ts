@@ -3,6 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { OrderView } from '../../src/core/engine/events.js';
+import type { SurveilledEvent } from '../../src/surveillance/source.js';
 import { Script, T0, usdt } from './support/script.js';
 
 const MINUTE = 60_000;
@@ -107,6 +108,24 @@ describe('M3 MESSAGE_RATE', () => {
     for (let i = 0; i < 10; i++) script.surveillance.rateLimited(7, T0 + i * 1000);
     const alerts = script.surveillance.stats().alerts;
     expect(alerts).toBe(1);
+  });
+
+  it('counts the account\'s own orders and refusals, not engine-made orders or work the engine refused', () => {
+    const refusal = (origin: 'COMMAND' | 'ENGINE'): SurveilledEvent => ({
+      type: 'Rejected', commandType: 'PlaceOrder', code: -2019, msg: 'Margin is insufficient.', accountId: 1, symbol: 'BTCUSDT',
+      clientOrderId: '', orderId: 0, origin,
+    });
+    const burst = (make: (script: Script) => SurveilledEvent): number => {
+      const script = new Script();
+      script.account(1, 1_000_000);
+      for (let i = 0; i < 960; i++) script.batch([make(script)], T0 + MINUTE + Math.floor((i * 59_000) / 960));
+      return script.of('M3').length;
+    };
+    for (const origin of ['LIQUIDATION', 'COPY', 'CLOSE_OUT'] as const) {
+      expect(burst((script) => script.update(script.orderView(1, 'BTCUSDT', 'BUY', 1, 400_000, { origin, causeId: 9 }), 'NEW')), origin).toBe(0);
+    }
+    expect(burst(() => refusal('ENGINE'))).toBe(0);
+    expect(burst(() => refusal('COMMAND'))).toBe(1);
   });
 });
 
