@@ -13,17 +13,21 @@
  * after every command (test/read/account-state.property.test.ts checks it on random streams).
  *
  * Derived figures (UPnL, maintenance margin, margin balance, liquidation price) are computed on
- * demand with the engine's pure margin functions (read/margin-figures.ts).
+ * demand with the engine's own pure margin functions over plain figures (core: crossTotalsOf,
+ * liquidationBackingOf, …): a PositionState is a PositionFigures and a MarketState a MarketFigures.
  */
-import type {
-  EngineEvent, Instrument, MarginTypeName, OrderView, PriceFraction,
-} from '../core/index.js';
 import {
-  crossBackingOf, crossSlackOf, liquidationPriceOf, maintenanceAt, unrealizedAt, type CrossLeg,
-} from './margin-figures.js';
+  CrossTotals, crossTotalsOf, liquidationBackingOf, liquidationPrice, maintenanceMarginE8, unrealizedPnlE8,
+  type EngineEvent, type Instrument, type MarginTypeName, type MarketFigures, type OrderView, type PositionFigures,
+  type PriceFraction,
+} from '../core/index.js';
 
-/** One position as the engine last reported it. */
-export class PositionState {
+/** One position as the engine last reported it (the figures core's margin functions take). */
+export class PositionState implements PositionFigures {
+  /** Market index (PositionFigures.market); the market itself is `marketState`. */
+  readonly market: number;
+  /** Not projected: order margin is an account's own concern, and no risk figure here needs it. */
+  readonly orderMarginE8 = 0n;
   sizeLots = 0;
   costE8 = 0n;
   isolated = false;
@@ -33,12 +37,13 @@ export class PositionState {
   /** Event time of the last change (the batch's time). */
   updatedAtMs = 0;
 
-  constructor(readonly accountId: number, readonly market: MarketState, leverage: number) {
+  constructor(readonly accountId: number, readonly marketState: MarketState, leverage: number) {
+    this.market = marketState.marketIndex;
     this.leverage = leverage;
   }
 
   get symbol(): string {
-    return this.market.symbol;
+    return this.marketState.symbol;
   }
 
   get marginType(): MarginTypeName {
@@ -67,7 +72,7 @@ export class AccountState {
 /** Resting quantity per price level of one side. */
 export type DepthSide = Map<number, number>;
 
-export class MarketState {
+export class MarketState implements MarketFigures {
   markTicks = 0;
   indexTicks = 0;
   lastTicks = 0;
@@ -127,6 +132,8 @@ export interface EventBatch {
 export class AccountStateProjection {
   readonly markets: readonly MarketState[];
   private readonly bySymbol = new Map<string, MarketState>();
+  /** Reused by crossFigures (its result is copied out at once). */
+  private readonly scratch = new CrossTotals();
   /** Accounts by id (ids are dense from 1). */
   private readonly accountList: (AccountState | undefined)[] = [];
   accountCount = 0;
@@ -243,49 +250,23 @@ export class AccountStateProjection {
     return { bids: side(market.bids, true), asks: side(market.asks, false) };
   }
 
-  /** The account's cross legs at current marks (for the cross figures and backings). */
-  crossLegs(account: AccountState): CrossLeg[] {
-    const legs: CrossLeg[] = [];
-    for (const position of account.positions) {
-      if (position === undefined || position.isolated || position.sizeLots === 0) continue;
-      legs.push({ instrument: position.market.instrument, sizeLots: position.sizeLots, costE8: position.costE8, markTicks: position.market.markTicks });
-    }
-    return legs;
-  }
-
   crossFigures(account: AccountState): CrossFigures {
-    let unrealized = 0n;
-    let maintenance = 0n;
-    let count = 0;
-    for (const position of account.positions) {
-      if (position === undefined || position.isolated || position.sizeLots === 0) continue;
-      const { instrument, markTicks } = position.market;
-      unrealized += unrealizedAt(instrument, position.sizeLots, position.costE8, markTicks);
-      maintenance += maintenanceAt(instrument, position.sizeLots, markTicks);
-      count++;
-    }
+    const totals = crossTotalsOf(account.crossWalletE8, account.openPositions(), this.markets, this.scratch, false);
     return {
-      walletE8: account.crossWalletE8, unrealizedPnlE8: unrealized, maintenanceE8: maintenance,
-      marginBalanceE8: account.crossWalletE8 + unrealized, positions: count,
+      walletE8: totals.walletE8, unrealizedPnlE8: totals.unrealizedPnlE8, maintenanceE8: totals.maintenanceE8,
+      marginBalanceE8: totals.marginBalanceE8, positions: totals.crossPositions,
     };
   }
 
   /** The position's figures at the current mark, with its liquidation price as the engine computes it. */
   positionFigures(position: PositionState): PositionFiguresView {
-    const { instrument, markTicks } = position.market;
-    const unrealized = unrealizedAt(instrument, position.sizeLots, position.costE8, markTicks);
-    const maintenance = maintenanceAt(instrument, position.sizeLots, markTicks);
-    let backing: bigint;
-    if (position.isolated) backing = position.isolatedWalletE8;
-    else {
-      const account = this.accountList[position.accountId]!;
-      const legs = this.crossLegs(account);
-      backing = crossBackingOf(account.crossWalletE8, crossSlackOf(legs),
-        { instrument, sizeLots: position.sizeLots, costE8: position.costE8, markTicks });
-    }
+    const { instrument, markTicks } = position.marketState;
+    const account = this.accountList[position.accountId]!;
+    const backing = liquidationBackingOf(account.crossWalletE8, account.openPositions(), this.markets, position);
     return {
-      markTicks, unrealizedPnlE8: unrealized, maintenanceMarginE8: maintenance, backingE8: backing,
-      liquidationPrice: liquidationPriceOf(instrument, position, backing),
+      markTicks, unrealizedPnlE8: unrealizedPnlE8(instrument, position, markTicks),
+      maintenanceMarginE8: maintenanceMarginE8(instrument, position, markTicks), backingE8: backing,
+      liquidationPrice: liquidationPrice(instrument, position.sizeLots, position.costE8, backing),
     };
   }
 

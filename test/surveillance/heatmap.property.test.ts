@@ -34,7 +34,7 @@ function check(h: Harness, surveillance: Surveillance): string[] {
         problems.push(`${accountId} ${risk.symbol}: no risk entry`);
         continue;
       }
-      const instrument = position.market.instrument;
+      const instrument = position.marketState.instrument;
       const long = risk.sizeLots > 0;
       const figures = surveillance.state.positionFigures(position);
       if (risk.liquidationPrice === undefined) {
@@ -49,7 +49,7 @@ function check(h: Harness, surveillance: Surveillance): string[] {
       const holds = (ticks: number): boolean => ruleHolds(instrument, risk.sizeLots, risk.costE8, 1n, 1n, figures.backingE8, ticks);
       if (!holds(level)) problems.push(`${accountId} ${risk.symbol}: the engine's rule does not hold at level ${level}`);
       if (holds(level + (long ? 1 : -1))) problems.push(`${accountId} ${risk.symbol}: the engine's rule still holds one tick past ${level}`);
-      const mark = position.market.markTicks;
+      const mark = position.marketState.markTicks;
       if (long ? mark <= level : mark >= level) problems.push(`${accountId} ${risk.symbol}: mark ${mark} is past the level ${level}`);
       const key = `${risk.symbol}:${long ? 'long' : 'short'}`;
       const lots = BigInt(long ? risk.sizeLots : -risk.sizeLots);

@@ -112,10 +112,10 @@ export class CopyContagionDetector implements Detector {
           const leadLiq = ctx.risk.entry(leadPosition)?.liqTicks ?? -1;
           for (const followerId of followers) {
             const follower = ctx.state.account(followerId);
-            const position = follower?.positions[leadPosition.market.marketIndex];
+            const position = follower?.positions[leadPosition.market];
             if (follower === undefined || position === undefined || position.sizeLots === 0) continue;
-            const instrument = position.market.instrument;
-            const notional = BigInt(Math.abs(position.sizeLots)) * BigInt(position.market.markTicks) * instrument.quotePerTickLotE8;
+            const instrument = position.marketState.instrument;
+            const notional = BigInt(Math.abs(position.sizeLots)) * BigInt(position.marketState.markTicks) * instrument.quotePerTickLotE8;
             mirrored += notional;
             const ownLiq = ctx.risk.entry(position)?.liqTicks ?? -1;
             const sameSide = (position.sizeLots > 0) === (leadPosition.sizeLots > 0);

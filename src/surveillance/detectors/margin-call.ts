@@ -57,7 +57,7 @@ export class MarginCallDetector implements Detector {
 
   private addCandidate(candidates: Map<string, Key>, entry: RiskEntry): void {
     const position = entry.position;
-    const key: Key = { account: entry.account, marketIndex: position.isolated ? position.market.marketIndex : -1 };
+    const key: Key = { account: entry.account, marketIndex: position.isolated ? position.market : -1 };
     const name = keyOf(key);
     // A closed position of an account that was not at risk changes nothing (a cascade closes 480,000).
     if (position.sizeLots === 0 && (key.marketIndex >= 0 || entry.account.crossOpen === 0) && this.latches.level(name) === 0) return;
@@ -66,7 +66,7 @@ export class MarginCallDetector implements Detector {
 
   private touchesMove(key: Key, ctx: SurveillanceContext): boolean {
     if (key.marketIndex >= 0) return ctx.risk.moves.has(ctx.state.markets[key.marketIndex]!);
-    for (const position of key.account.openPositions()) if (!position.isolated && ctx.risk.moves.has(position.market)) return true;
+    for (const position of key.account.openPositions()) if (!position.isolated && ctx.risk.moves.has(position.marketState)) return true;
     return false;
   }
 
@@ -119,7 +119,7 @@ export class MarginCallDetector implements Detector {
   }
 
   private binancePosition(position: PositionState, ctx: SurveillanceContext): JsonValue {
-    const market: MarketState = position.market;
+    const market: MarketState = position.marketState;
     const instrument = market.instrument;
     const figures = ctx.state.positionFigures(position);
     return {

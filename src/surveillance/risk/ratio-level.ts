@@ -17,10 +17,9 @@
  * liquidationPrice (docs/surveillance.md). The heatmap's liquidation levels use the engine's own
  * liquidationPrice; this solver places the margin-call levels of E1.
  */
-import type { Instrument, PriceFraction } from '../../core/index.js';
-import { RATE_ONE } from '../../core/index.js';
-import { fractionToTicks } from '../../core/engine/margin.js';
-import { maintenanceAt, unrealizedAt } from '../../read/margin-figures.js';
+import {
+  fractionToTicks, maintenanceMarginE8, RATE_ONE, unrealizedPnlE8, type Instrument, type PriceFraction,
+} from '../../core/index.js';
 
 /** Where a rule holds along the mark axis for one position. */
 export type RuleRegion =
@@ -64,7 +63,8 @@ export function ratioRegion(instrument: Instrument, sizeLots: number, costE8: bi
 /** Whether the rule b·MM(m) ≥ Bab + a·UPnL(m) holds at one mark (MM rounded up, as the engine does). */
 export function ruleHolds(instrument: Instrument, sizeLots: number, costE8: bigint, a: bigint, b: bigint, babE8: bigint,
   markTicks: number): boolean {
-  return b * maintenanceAt(instrument, sizeLots, markTicks) >= babE8 + a * unrealizedAt(instrument, sizeLots, costE8, markTicks);
+  const position = { sizeLots, costE8 };
+  return b * maintenanceMarginE8(instrument, position, markTicks) >= babE8 + a * unrealizedPnlE8(instrument, position, markTicks);
 }
 
 /** Steps a boundary tick at most this far to agree with the integer rule (the root is exact to < 1 tick). */

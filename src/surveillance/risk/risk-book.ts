@@ -13,10 +13,10 @@
  * symbol recomputes the other-symbol positions of multi-symbol cross accounts that hold it. The
  * work is collected during a batch and done once at its end (`settle`).
  */
-import type { EngineEvent } from '../../core/index.js';
-import { liquidationPrice } from '../../core/engine/margin.js';
+import {
+  CrossTotals, crossTotalsOf, liquidationPrice, maintenanceMarginE8, unrealizedPnlE8, type EngineEvent,
+} from '../../core/index.js';
 import type { AccountState, AccountStateProjection, MarketState, PositionState } from '../../read/account-state.js';
-import { maintenanceAt, unrealizedAt } from '../../read/margin-figures.js';
 import { SymbolHeatmap, leverageBand, type HeatContribution } from '../heatmap.js';
 import { LevelHandle, LevelIndex } from './level-index.js';
 import { ALWAYS, NEVER, ratioRegion, triggerTick, type RuleRegion } from './ratio-level.js';
@@ -42,7 +42,7 @@ export class RiskEntry {
   constructor(readonly position: PositionState, readonly account: AccountState) {}
 
   get market(): MarketState {
-    return this.position.market;
+    return this.position.marketState;
   }
 }
 
@@ -74,6 +74,7 @@ export class RiskBook {
   private readonly warnA: bigint;
   private readonly warnB = 100n;
   recomputed = 0;
+  private readonly scratch = new CrossTotals();
   /** What settle() returned in this batch (a second call in the same batch returns it again). */
   private settled: RiskEntry[] | undefined = undefined;
 
@@ -204,21 +205,18 @@ export class RiskBook {
 
   // ---- recomputation ----------------------------------------------------------------------------
 
-  /** Every open cross position of the account, with the backing the engine's crossBackingE8 gives it. */
+  /**
+   * Every open cross position of the account, with the backing the engine's crossBackingOf gives it
+   * (wallet + UPnL − MM of the others), taken as the account's totals less the position's own share so
+   * an account's positions cost O(n) together; E1's warning level needs the UPnL and MM parts apart.
+   */
   private recomputeCross(account: AccountState, changed: RiskEntry[]): void {
-    let unrealized = 0n;
-    let maintenance = 0n;
+    const totals = crossTotalsOf(account.crossWalletE8, account.openPositions(), this.state.markets, this.scratch, false);
     for (const position of account.positions) {
       if (position === undefined || position.isolated || position.sizeLots === 0) continue;
-      const { instrument, markTicks } = position.market;
-      unrealized += unrealizedAt(instrument, position.sizeLots, position.costE8, markTicks);
-      maintenance += maintenanceAt(instrument, position.sizeLots, markTicks);
-    }
-    for (const position of account.positions) {
-      if (position === undefined || position.isolated || position.sizeLots === 0) continue;
-      const { instrument, markTicks } = position.market;
-      const otherUnrealized = unrealized - unrealizedAt(instrument, position.sizeLots, position.costE8, markTicks);
-      const otherMaintenance = maintenance - maintenanceAt(instrument, position.sizeLots, markTicks);
+      const { instrument, markTicks } = position.marketState;
+      const otherUnrealized = totals.unrealizedPnlE8 - unrealizedPnlE8(instrument, position, markTicks);
+      const otherMaintenance = totals.maintenanceE8 - maintenanceMarginE8(instrument, position, markTicks);
       const backing = account.crossWalletE8 + otherUnrealized - otherMaintenance;
       const warnBab = this.warnA * (account.crossWalletE8 + otherUnrealized) - this.warnB * otherMaintenance;
       this.place(position, account, backing, warnBab, changed);
@@ -242,7 +240,7 @@ export class RiskBook {
       this.unfile(entry);
     }
     this.recomputed++;
-    const instrument = position.market.instrument;
+    const instrument = position.marketState.instrument;
     const size = position.sizeLots;
     const cost = position.costE8;
     entry.side = size > 0 ? 1 : -1;
