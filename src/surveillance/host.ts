@@ -59,11 +59,13 @@ export class SurveillanceHost {
   private readonly listeners = new Set<(alerts: readonly Alert[]) => void>();
 
   constructor(options: HostOptions) {
+    this.audit = new AuditLog(options.dataDir);
+    // The file's links, then those an operator added in earlier runs (each from the seq it was added at).
+    const links = [...(options.links ?? []), ...this.audit.links()];
     this.surveillance = new Surveillance({
       instruments: options.instruments, ...(options.thresholds === undefined ? {} : { config: options.thresholds }),
-      ...(options.links === undefined ? {} : { links: options.links }),
+      ...(links.length === 0 ? {} : { links }),
     });
-    this.audit = new AuditLog(options.dataDir);
     this.webhooks = options.webhooks === undefined || options.webhooks.length === 0 ? undefined : new WebhookSender(options.webhooks, {
       onOutcome: (outcome) => this.audit.recordDelivery(outcome.alertId, outcome.url, outcome.attempts, outcome.ok, outcome.detail, Date.now()),
     });
@@ -73,6 +75,14 @@ export class SurveillanceHost {
       this.webhooks?.send(fresh);
       for (const listener of this.listeners) listener(fresh);
     });
+  }
+
+  /** Links two accounts from the next command on, durably (the audit log keeps it for restarts). */
+  addLink(a: number, b: number, reason: string): AccountLink {
+    const link = { a, b, reason, fromSeq: this.surveillance.lastSeq + 1 };
+    this.audit.recordLink(link);
+    this.surveillance.links.add(link);
+    return link;
   }
 
   /** Fresh alerts (not seen before this process) as they are raised. */

@@ -14,6 +14,7 @@ import type { Command, EngineEvent, InstrumentSpec } from '../core/index.js';
 import { listSegments, readJournal, readManifest } from '../journal/index.js';
 import { freshEngine } from '../journal/recovery.js';
 import type { CommittedEntry, Venue } from '../venue/venue.js';
+import { decodeEventBatch } from '../wire/index.js';
 import type { CopyTradingEvent } from './copy-events.js';
 
 /** An event surveillance reads: the engine's, or a copy-trading event (until the engine emits those). */
@@ -31,6 +32,14 @@ export interface CommittedBatch {
 /** One committed venue entry as a batch. */
 export function batchOfEntry(entry: { readonly command: Command; readonly events: readonly EngineEvent[] }): CommittedBatch {
   return { fromSeq: entry.command.seq, toSeq: entry.command.seq, atMs: entry.command.atMs, events: entry.events };
+}
+
+/**
+ * A committed batch another process sent as bytes (src/wire's event-batch codec: seq range, time,
+ * events); throws CodecError on bytes it cannot read.
+ */
+export function decodeCommittedBatch(bytes: Uint8Array): CommittedBatch {
+  return decodeEventBatch(bytes);
 }
 
 /** A stream of batches that can be stopped. */

@@ -1,18 +1,20 @@
 /**
  * Determinism: a volatile simulated hour is journaled by a real durable venue; surveillance replays
  * the journal twice and gets byte-identical alerts, equal to the alerts it raised while watching the
- * run live. Alerts carry the seq range of the batches that produced them.
+ * run live, also when the batches reach it as bytes (src/wire's event-batch codec, as another process
+ * would send them). Alerts carry the seq range of the batches that produced them.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compileInstrument, type Command } from '../../src/core/index.js';
+import { compileInstrument, type Command, type EngineEvent } from '../../src/core/index.js';
 import { openDurableVenue, silentLogger } from '../../src/journal/index.js';
 import { runScenario } from '../../src/sim/run/batch.js';
 import { alertJson, type Alert } from '../../src/surveillance/alert.js';
 import { Surveillance } from '../../src/surveillance/service.js';
-import { replayJournal } from '../../src/surveillance/source.js';
+import { decodeCommittedBatch, replayJournal } from '../../src/surveillance/source.js';
+import { encodeEventBatch } from '../../src/wire/index.js';
 import { scenario } from '../sim/support.js';
 
 const dirs: string[] = [];
@@ -64,14 +66,20 @@ describe('surveillance determinism', () => {
     });
     expect((await Promise.all(outcomes)).map((outcome) => outcome.seq)).toEqual(commands.map((command) => command.seq));
     await venue.close();
-    const replay = async (): Promise<string[]> => {
+    const replay = async (asBytes: boolean): Promise<string[]> => {
       const surveillance = new Surveillance({ instruments });
       const alerts: string[] = [];
-      await replayJournal({ dataDir, onBatch: (batch) => alerts.push(...surveillance.ingest(batch).map(alertJson)) });
+      await replayJournal({
+        dataDir,
+        onBatch: (batch) => {
+          const received = asBytes ? decodeCommittedBatch(encodeEventBatch({ ...batch, events: batch.events as EngineEvent[] })) : batch;
+          alerts.push(...surveillance.ingest(received).map(alertJson));
+        },
+      });
       return alerts;
     };
-    const first = await replay();
-    const second = await replay();
+    const first = await replay(false);
+    const second = await replay(true);
     expect(first.length).toBeGreaterThan(10);
     expect(new Set(live.map((alert) => alert.code)).size).toBeGreaterThanOrEqual(4);
     expect(second).toEqual(first);

@@ -147,9 +147,7 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: ApiContext, ho
       throw E.illegalValue('a, b', 'two different account ids');
     }
     // Applies from the next command on (alerts already raised are not re-judged).
-    const link = { a: a as number, b: b as number, reason: bodyText(body, 'reason', 200), fromSeq: host.surveillance.lastSeq + 1 };
-    host.surveillance.links.add(link);
-    return { link };
+    return { link: host.addLink(a as number, b as number, bodyText(body, 'reason', 200)) };
   });
 }
 

@@ -5,11 +5,14 @@
  * directory. An alert is stored once under its deterministic id, so a restart that replays the
  * journal re-derives the same alerts and stores nothing twice. Each disposition (acknowledged,
  * escalated, dismissed, with who and why and when) is kept as history; the alert shows the latest.
- * Webhook deliveries are recorded too. Exports as JSON or CSV, and the suspicious-order report.
+ * Webhook deliveries are recorded too, and account links added at run time (with the seq they apply
+ * from), so a restart that re-derives the alerts links the same accounts at the same points.
+ * Exports as JSON or CSV, and the suspicious-order report.
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { ALERT_CODES, SEVERITIES, type Alert, type AlertCode, type Severity } from '../alert.js';
+import type { AccountLink } from '../links.js';
 
 export const DISPOSITIONS = ['acknowledged', 'escalated', 'dismissed'] as const;
 export type Disposition = (typeof DISPOSITIONS)[number];
@@ -66,6 +69,8 @@ export class AuditLog {
       CREATE TABLE IF NOT EXISTS deliveries (
         alert_id TEXT NOT NULL, target TEXT NOT NULL, attempts INTEGER NOT NULL, ok INTEGER NOT NULL, detail TEXT NOT NULL, at_ms INTEGER NOT NULL,
         PRIMARY KEY (alert_id, target));
+      CREATE TABLE IF NOT EXISTS links (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, a INTEGER NOT NULL, b INTEGER NOT NULL, reason TEXT NOT NULL, from_seq INTEGER NOT NULL);
     `);
     this.insertAlert = this.db.prepare(
       'INSERT OR IGNORE INTO alerts (id, to_seq, from_seq, at_ms, code, severity, symbol, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
@@ -85,6 +90,16 @@ export class AuditLog {
       }
     })();
     return fresh;
+  }
+
+  recordLink(link: AccountLink): void {
+    this.db.prepare('INSERT INTO links (a, b, reason, from_seq) VALUES (?, ?, ?, ?)').run(link.a, link.b, link.reason, link.fromSeq);
+  }
+
+  /** Links added at run time, in the order they were added. */
+  links(): AccountLink[] {
+    const rows = this.db.prepare('SELECT a, b, reason, from_seq AS fromSeq FROM links ORDER BY id').all() as AccountLink[];
+    return rows.map((row) => ({ a: row.a, b: row.b, reason: row.reason, fromSeq: row.fromSeq }));
   }
 
   /** Highest seq of a stored alert (0 when none). */
