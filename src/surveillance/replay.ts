@@ -7,6 +7,7 @@
  */
 import { compileInstrument, type Instrument } from '../core/index.js';
 import { runScenario } from '../sim/run/batch.js';
+import type { SimWorld } from '../sim/run/world.js';
 import type { LoadedScenario } from '../sim/scenario/load.js';
 import type { Alert } from './alert.js';
 import type { PricePoint } from './report/chart.js';
@@ -54,55 +55,77 @@ class PriceSampler {
   }
 }
 
+/**
+ * Surveillance watching a simulator world: every committed command's events, with the engine's
+ * apply timed apart from the agents. `perpx surveil --scenario` and `perpx sim --surveil` use it
+ * through runScenario's hook.
+ */
+export class WorldWatch {
+  private host: SurveillanceHost | undefined;
+  private sampler: PriceSampler | undefined;
+  private readonly alerts: Alert[] = [];
+  private engineNs = 0;
+  private surveillanceNs = 0;
+  private batches = 0;
+  private events = 0;
+  private startMs = 0;
+  private endMs = 0;
+
+  constructor(private readonly options: SurveilOptions = {}) {}
+
+  readonly hook = (world: SimWorld): void => {
+    const options = this.options;
+    const instruments = world.engine.instruments.map((instrument) => compileInstrument(instrument.spec));
+    const host = new SurveillanceHost({ ...options, instruments });
+    const sampler = new PriceSampler(instruments[0]!);
+    this.host = host;
+    this.sampler = sampler;
+    host.surveillance.onAlerts((raised) => this.alerts.push(...raised));
+    // Time the engine apart from the simulator's agents: surveillance is compared with the engine.
+    const engine = world.engine;
+    const apply = engine.apply.bind(engine);
+    let lastEngineNs = 0;
+    engine.apply = (command) => {
+      const start = process.hrtime.bigint();
+      const produced = apply(command);
+      lastEngineNs = Number(process.hrtime.bigint() - start);
+      this.engineNs += lastEngineNs;
+      return produced;
+    };
+    world.onCommand((command, produced) => {
+      const batch: CommittedBatch = { fromSeq: command.seq, toSeq: command.seq, atMs: command.atMs, events: produced };
+      if (this.batches === 0) this.startMs = command.atMs;
+      this.endMs = command.atMs;
+      const start = process.hrtime.bigint();
+      host.surveillance.ingest(batch);
+      const ns = Number(process.hrtime.bigint() - start);
+      this.surveillanceNs += ns;
+      this.batches++;
+      this.events += produced.length;
+      sampler.onBatch(batch);
+      options.onBatch?.(batch, lastEngineNs, ns);
+    });
+  };
+
+  /** What the watch saw, once the run is over. */
+  run(symbol: string): SurveilRun {
+    if (this.host === undefined || this.sampler === undefined) throw new Error('the watch was never attached to a world');
+    return {
+      alerts: this.alerts, prices: this.sampler.prices, symbol, startMs: this.startMs, endMs: this.endMs, batches: this.batches, events: this.events,
+      engineMs: this.engineNs / 1e6, surveillanceMs: this.surveillanceNs / 1e6, host: this.host,
+    };
+  }
+}
+
 /** Runs a scenario on the engine with surveillance watching every committed command. */
 export function surveilScenario(loaded: LoadedScenario, options: SurveilOptions = {}): SurveilRun {
-  let host: SurveillanceHost | undefined;
-  let sampler: PriceSampler | undefined;
-  const alerts: Alert[] = [];
-  let engineNs = 0;
-  let surveillanceNs = 0;
-  let batches = 0;
-  let events = 0;
-  let startMs = 0;
-  let endMs = 0;
+  const watch = new WorldWatch(options);
   const result = runScenario(loaded, {
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
-    hook: (world) => {
-      const instruments = world.engine.instruments.map((instrument) => compileInstrument(instrument.spec));
-      host = new SurveillanceHost({ ...options, instruments });
-      sampler = new PriceSampler(instruments[0]!);
-      host.surveillance.onAlerts((raised) => alerts.push(...raised));
-      // Time the engine apart from the simulator's agents: surveillance is compared with the engine.
-      const engine = world.engine;
-      const apply = engine.apply.bind(engine);
-      let lastEngineNs = 0;
-      engine.apply = (command) => {
-        const start = process.hrtime.bigint();
-        const produced = apply(command);
-        lastEngineNs = Number(process.hrtime.bigint() - start);
-        engineNs += lastEngineNs;
-        return produced;
-      };
-      world.onCommand((command, produced) => {
-        const batch: CommittedBatch = { fromSeq: command.seq, toSeq: command.seq, atMs: command.atMs, events: produced };
-        if (batches === 0) startMs = command.atMs;
-        endMs = command.atMs;
-        const start = process.hrtime.bigint();
-        host!.surveillance.ingest(batch);
-        const ns = Number(process.hrtime.bigint() - start);
-        surveillanceNs += ns;
-        batches++;
-        events += produced.length;
-        sampler!.onBatch(batch);
-        options.onBatch?.(batch, lastEngineNs, ns);
-      });
-    },
+    hook: watch.hook,
   });
-  return {
-    alerts, prices: sampler!.prices, symbol: result.instrument.symbol, startMs, endMs, batches, events,
-    engineMs: engineNs / 1e6, surveillanceMs: surveillanceNs / 1e6, host: host!,
-  };
+  return watch.run(result.instrument.symbol);
 }
 
 /** Replays a journal directory through surveillance (the scratch engine re-derives the events). */

@@ -19,8 +19,8 @@ import { alertJson } from '../../surveillance/alert.js';
 import { alertsCsv, suspiciousOrderReports, suspiciousOrdersCsv } from '../../surveillance/delivery/export.js';
 import { readSurveillanceConfig } from '../../surveillance/host.js';
 import { alertsOverPriceSvg } from '../../surveillance/report/chart.js';
-import { alertReportHtml } from '../../surveillance/report/html.js';
-import { summarizeAlerts, type QuietWindow } from '../../surveillance/report/summary.js';
+import { alertReportHtml, type AlertReportOptions } from '../../surveillance/report/html.js';
+import { summarizeAlerts, type AlertSummaryRow, type QuietWindow } from '../../surveillance/report/summary.js';
 import { surveilJournal, surveilScenario, type SurveilRun } from '../../surveillance/replay.js';
 import { followJournal } from '../../surveillance/follow.js';
 
@@ -36,13 +36,13 @@ interface SurveilOptions {
   progress: boolean;
 }
 
-function isoMs(text: string, what: string): number {
+export function isoMs(text: string, what: string): number {
   const ms = Date.parse(text);
   if (Number.isNaN(ms)) throw new Error(`${what}: "${text}" is not an ISO time (e.g. 2021-05-19T13:10:00Z)`);
   return ms;
 }
 
-function quietWindows(values: readonly string[]): QuietWindow[] {
+export function quietWindows(values: readonly string[]): QuietWindow[] {
   return values.map((value) => {
     const [from, to] = value.split('/');
     if (from === undefined || to === undefined) throw new Error(`--quiet wants <from>/<to>, got "${value}"`);
@@ -68,24 +68,30 @@ function progressBar(enabled: boolean, label: string): { update(done: number, to
   };
 }
 
+/** The chart and table of a run (the page `--out` writes, the section `perpx sim --surveil` embeds). */
+export function alertReport(run: SurveilRun, title: string, referenceMs: number | undefined, quiet: readonly QuietWindow[]): AlertReportOptions {
+  const rows = summarizeAlerts(run.alerts, { ...(referenceMs === undefined ? {} : { referenceMs }), quiet, allCodes: true });
+  const annotations = referenceMs === undefined ? [] : [{ atMs: referenceMs, label: `reference ${new Date(referenceMs).toISOString().slice(11, 16)}` }];
+  return {
+    title, prices: run.prices, alerts: run.alerts, annotations, rows, ...(referenceMs === undefined ? {} : { referenceLabel: 'the reference' }),
+    ...(quiet.length === 0 ? {} : { quietLabel: 'quiet hours' }),
+    notes: [`${run.batches} commands, ${run.events} events; surveillance ${(run.surveillanceMs / 1000).toFixed(1)} s` +
+      (run.engineMs > 0 ? `, engine ${(run.engineMs / 1000).toFixed(1)} s` : '') + ' (wall time, this run).'],
+  };
+}
+
 /** Writes the run's files; returns the summary rows it printed. */
 export function writeSurveilOutput(run: SurveilRun, out: string, title: string, referenceMs: number | undefined, quiet: readonly QuietWindow[],
-  extra: Record<string, unknown>): ReturnType<typeof summarizeAlerts> {
+  extra: Record<string, unknown>): readonly AlertSummaryRow[] {
   mkdirSync(out, { recursive: true });
-  const rows = summarizeAlerts(run.alerts, { ...(referenceMs === undefined ? {} : { referenceMs }), quiet, allCodes: true });
+  const report = alertReport(run, title, referenceMs, quiet);
+  const rows = report.rows;
   writeFileSync(join(out, 'alerts.ndjson'), run.alerts.map((alert) => `${alertJson(alert)}\n`).join(''));
   const stored = run.alerts.map((alert) => ({ alert, status: 'open' as const, dispositions: [] }));
   writeFileSync(join(out, 'alerts.csv'), alertsCsv(stored));
   writeFileSync(join(out, 'suspicious-orders.csv'), suspiciousOrdersCsv(suspiciousOrderReports(stored)));
-  const annotations = referenceMs === undefined ? [] : [{ atMs: referenceMs, label: `reference ${new Date(referenceMs).toISOString().slice(11, 16)}` }];
-  const chart = { title, prices: run.prices, alerts: run.alerts, annotations };
-  writeFileSync(join(out, 'alerts.svg'), alertsOverPriceSvg(chart));
-  writeFileSync(join(out, 'alerts.html'), alertReportHtml({
-    ...chart, rows: rows.filter((row) => row.count > 0), ...(referenceMs === undefined ? {} : { referenceLabel: 'the reference' }),
-    ...(quiet.length === 0 ? {} : { quietLabel: 'quiet hours' }),
-    notes: [`${run.batches} commands, ${run.events} events; surveillance ${(run.surveillanceMs / 1000).toFixed(1)} s` +
-      (run.engineMs > 0 ? `, engine ${(run.engineMs / 1000).toFixed(1)} s` : '') + '.'],
-  }));
+  writeFileSync(join(out, 'alerts.svg'), alertsOverPriceSvg(report));
+  writeFileSync(join(out, 'alerts.html'), alertReportHtml({ ...report, rows: rows.filter((row) => row.count > 0) }));
   writeFileSync(join(out, 'summary.json'), `${JSON.stringify({
     title, startMs: run.startMs, endMs: run.endMs, batches: run.batches, events: run.events, engineMs: Math.round(run.engineMs),
     surveillanceMs: Math.round(run.surveillanceMs), alerts: run.alerts.length, referenceMs: referenceMs ?? null, quiet, rows, ...extra,
@@ -93,7 +99,7 @@ export function writeSurveilOutput(run: SurveilRun, out: string, title: string, 
   return rows;
 }
 
-function printRows(rows: ReturnType<typeof summarizeAlerts>): void {
+function printRows(rows: readonly AlertSummaryRow[]): void {
   for (const row of rows) {
     if (row.count === 0) continue;
     const first = row.firstAtMs === null ? '' : new Date(row.firstAtMs).toISOString().slice(0, 19);

@@ -3,8 +3,9 @@
  * report.html: one self-contained file (uPlot and its CSS inlined, data inlined as JSON, the
  * leverage histogram as inline SVG; no network). Charts: price (index, mark) with liquidation
  * markers, liquidation volume over time, equity of followed accounts, insurance fund, open
- * interest, and the leverage distribution of survivors vs liquidated. Contains nothing that
- * changes between runs of the same scenario and seed.
+ * interest, and the leverage distribution of survivors vs liquidated; after them, sections a caller
+ * adds (`perpx sim --surveil`: surveillance alerts over price and the alert table). Contains
+ * nothing that changes between runs of the same scenario and seed.
  */
 import { compileInstrument, formatScaled } from '../../core/index.js';
 import type { SimResult } from '../run/batch.js';
@@ -17,6 +18,14 @@ const r2 = (x: number): number => Math.round(x * 100) / 100;
 
 /** Chart ids, in page order; tests look for them. */
 export const REPORT_CHARTS = ['chart-price', 'chart-liq-volume', 'chart-equity', 'chart-insurance', 'chart-oi', 'chart-leverage'] as const;
+
+/** A section appended to the report: a heading and self-contained HTML (no scripts) from our own renderers. */
+export interface ReportSection {
+  readonly title: string;
+  readonly html: string;
+  /** Styles the section needs (added to the page's stylesheet). */
+  readonly css?: string;
+}
 
 export function reportData(result: SimResult): Record<string, unknown> {
   const { recorder, world } = result;
@@ -105,7 +114,7 @@ plot('chart-insurance', { series: [{}, { label: 'insurance fund (USDT)', stroke:
 plot('chart-oi', { series: [{}, { label: 'open interest (' + D.symbol + ' base)', stroke: '#8c564b' }] }, [D.openInterest.x, D.openInterest.y]);
 `;
 
-export function buildReportHtml(result: SimResult, summary = buildSummary(result)): string {
+export function buildReportHtml(result: SimResult, summary = buildSummary(result), sections: readonly ReportSection[] = []): string {
   const { js, css } = uplotAssets();
   const data = JSON.stringify(reportData(result)).replace(/</g, '\\u003c');
   const lev = leverageDistribution(result);
@@ -123,7 +132,8 @@ export function buildReportHtml(result: SimResult, summary = buildSummary(result
 <style>${css}
 body{font-family:system-ui,sans-serif;margin:20px;color:#222}h1{font-size:20px}h2{font-size:16px;margin-top:28px}
 table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}
-td:first-child,th:first-child{text-align:left}.kv td{text-align:left}.chart{margin:8px 0}</style>
+td:first-child,th:first-child{text-align:left}.kv td{text-align:left}.chart{margin:8px 0}
+${sections.map((section) => section.css ?? '').join('\n')}</style>
 </head><body>
 <h1>${esc(result.spec.name)}</h1>
 <p>${esc(result.spec.description)}</p>
@@ -146,6 +156,7 @@ td:first-child,th:first-child{text-align:left}.kv td{text-align:left}.chart{marg
 <h2>Leverage distribution</h2><div id="chart-leverage" class="chart">${levSvg}</div>
 <h2>Survival by agent type</h2>
 <table><tr><th>agent type</th><th>agents</th><th>liquidated</th><th>survived</th><th>capital (USDT)</th><th>end equity (USDT)</th></tr>${rows}</table>
+${sections.map((section) => `<h2>${esc(section.title)}</h2>\n${section.html}`).join('\n')}
 <script type="application/json" id="report-data">${data}</script>
 <script>${js}</script>
 <script>${CLIENT_SCRIPT}</script>

@@ -8,7 +8,7 @@
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileInstrument, formatScaled, formatUnits } from '../../core/index.js';
-import { buildReportHtml } from '../report/html.js';
+import { buildReportHtml, type ReportSection } from '../report/html.js';
 import { buildSummary } from '../report/summary.js';
 import type { SimResult } from './batch.js';
 
@@ -23,7 +23,8 @@ export function openEventFile(dir: string): { write: (chunk: string) => void; cl
   return { write: (chunk) => { writeSync(fd, chunk); }, close: () => closeSync(fd) };
 }
 
-export function writeRunDirectory(result: SimResult, dir: string, meta: Record<string, unknown> = {}): Record<string, unknown> {
+export function writeRunDirectory(result: SimResult, dir: string, meta: Record<string, unknown> = {},
+  sections: readonly ReportSection[] = []): Record<string, unknown> {
   mkdirSync(dir, { recursive: true });
   const { recorder, world } = result;
   const instrument = compileInstrument(result.instrument);
@@ -32,7 +33,7 @@ export function writeRunDirectory(result: SimResult, dir: string, meta: Record<s
   const usdt = (e8: bigint): string => formatScaled(e8, 8);
   const summary = buildSummary(result);
   writeFileSync(join(dir, 'summary.json'), json(summary));
-  writeFileSync(join(dir, 'report.html'), buildReportHtml(result, summary));
+  writeFileSync(join(dir, 'report.html'), buildReportHtml(result, summary, sections));
   const agents = world.agents;
   const eq: string[] = [`time_ms,${agents.map((a) => a.name).join(',')}`];
   for (let s = 0; s < recorder.equityTimes.length; s++) {

@@ -1,8 +1,8 @@
 /**
  * @module surveillance/report/html
  * The alert table (HTML fragment) and a standalone page (chart + table) for a surveillance run. The
- * simulator report can embed `alertsOverPriceSvg` and `alertTableHtml` as they are; `alertReportHtml`
- * is the page `perpx surveil --out` writes. No scripts, no external resources.
+ * simulator report embeds `alertSectionHtml` (with ALERT_SECTION_CSS); `alertReportHtml` is the page
+ * `perpx surveil --out` writes. No scripts, no external resources.
  */
 import { SEVERITIES } from '../alert.js';
 import { alertsOverPriceSvg, SEVERITY_COLORS, type AlertChartOptions } from './chart.js';
@@ -34,20 +34,28 @@ export interface AlertReportOptions extends AlertChartOptions {
   readonly notes?: readonly string[];
 }
 
-export function alertReportHtml(options: AlertReportOptions): string {
+/** The chart, its severity legend and the alert table: the simulator report embeds this as a section. */
+export function alertSectionHtml(options: AlertReportOptions): string {
   const legend = SEVERITIES.map((severity) => `<span class="sev" style="background:${SEVERITY_COLORS[severity]}"></span>${severity}`).join(' ');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(options.title)}</title><style>
-body{font-family:sans-serif;margin:24px;color:#222;max-width:1100px}
-table.alerts{border-collapse:collapse;font-size:13px;margin-top:16px}
-table.alerts th,table.alerts td{border-bottom:1px solid #ddd;padding:4px 8px;text-align:left}
-table.alerts td.n{text-align:right;font-variant-numeric:tabular-nums}
-.sev{display:inline-block;width:10px;height:10px;margin:0 4px 0 10px}
-</style></head><body><h1>${esc(options.title)}</h1>
-${alertsOverPriceSvg(options)}
+  return `${alertsOverPriceSvg(options)}
 <p>Severity: ${legend}</p>
 ${alertTableHtml(options.rows, { ...(options.referenceLabel === undefined ? {} : { referenceLabel: options.referenceLabel }),
     ...(options.quietLabel === undefined ? {} : { quietLabel: options.quietLabel }) })}
-${(options.notes ?? []).map((note) => `<p>${esc(note)}</p>`).join('\n')}
+${(options.notes ?? []).map((note) => `<p>${esc(note)}</p>`).join('\n')}`;
+}
+
+/** The section's styles (the simulator report includes them with the section). */
+export const ALERT_SECTION_CSS = `table.alerts{border-collapse:collapse;font-size:13px;margin-top:16px}
+table.alerts th,table.alerts td{border:none;border-bottom:1px solid #ddd;padding:4px 8px;text-align:left}
+table.alerts td.n{text-align:right;font-variant-numeric:tabular-nums}
+.sev{display:inline-block;width:10px;height:10px;margin:0 4px 0 10px}`;
+
+export function alertReportHtml(options: AlertReportOptions): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(options.title)}</title><style>
+body{font-family:sans-serif;margin:24px;color:#222;max-width:1100px}
+${ALERT_SECTION_CSS}
+</style></head><body><h1>${esc(options.title)}</h1>
+${alertSectionHtml(options)}
 </body></html>
 `;
 }
