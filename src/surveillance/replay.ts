@@ -13,6 +13,8 @@ import type { Alert } from './alert.js';
 import type { PricePoint } from './report/chart.js';
 import type { HostOptions } from './host.js';
 import { SurveillanceHost } from './host.js';
+import type { HeatmapSnapshot } from './heatmap.js';
+import { reportHeatmap } from './report/heatmap-chart.js';
 import { replayJournal, type CommittedBatch } from './source.js';
 
 /** Mark samples kept for the chart: one per this many ms. */
@@ -30,11 +32,15 @@ export interface SurveilRun {
   readonly engineMs: number;
   readonly surveillanceMs: number;
   readonly host: SurveillanceHost;
+  /** The exact heatmap at `heatmapAtMs` (or at the end of the run). */
+  readonly heatmap: HeatmapSnapshot | undefined;
 }
 
 export interface SurveilOptions extends Omit<HostOptions, 'instruments'> {
   readonly seed?: number;
   readonly onProgress?: (done: number, total: number) => void;
+  /** When to take the heatmap a report draws (the first command at or after it); default the end of the run. */
+  readonly heatmapAtMs?: number;
   /** Called for every batch after surveillance processed it (benchmarks measure lag here). */
   readonly onBatch?: (batch: CommittedBatch, engineNs: number, surveillanceNs: number) => void;
 }
@@ -70,6 +76,7 @@ export class WorldWatch {
   private events = 0;
   private startMs = 0;
   private endMs = 0;
+  private heatmap: HeatmapSnapshot | undefined;
 
   constructor(private readonly options: SurveilOptions = {}) {}
 
@@ -103,6 +110,9 @@ export class WorldWatch {
       this.batches++;
       this.events += produced.length;
       sampler.onBatch(batch);
+      if (this.heatmap === undefined && options.heatmapAtMs !== undefined && command.atMs >= options.heatmapAtMs) {
+        this.heatmap = reportHeatmap(host.surveillance);
+      }
       options.onBatch?.(batch, lastEngineNs, ns);
     });
   };
@@ -113,6 +123,7 @@ export class WorldWatch {
     return {
       alerts: this.alerts, prices: this.sampler.prices, symbol, startMs: this.startMs, endMs: this.endMs, batches: this.batches, events: this.events,
       engineMs: this.engineNs / 1e6, surveillanceMs: this.surveillanceNs / 1e6, host: this.host,
+      heatmap: this.heatmap ?? reportHeatmap(this.host.surveillance),
     };
   }
 }
@@ -139,6 +150,7 @@ export async function surveilJournal(dataDir: string, instruments: readonly Inst
   let events = 0;
   let startMs = 0;
   let endMs = 0;
+  let heatmap: HeatmapSnapshot | undefined;
   await replayJournal({
     dataDir, instruments: instruments.map((instrument) => instrument.spec), yieldEvery: 10_000,
     ...(options.onProgress === undefined ? {} : { onSegment: (index: number, count: number) => options.onProgress!(index, count) }),
@@ -152,11 +164,12 @@ export async function surveilJournal(dataDir: string, instruments: readonly Inst
       batches++;
       events += batch.events.length;
       sampler.onBatch(batch);
+      if (heatmap === undefined && options.heatmapAtMs !== undefined && batch.atMs >= options.heatmapAtMs) heatmap = reportHeatmap(host.surveillance);
       options.onBatch?.(batch, 0, ns);
     },
   });
   return {
     alerts, prices: sampler.prices, symbol: instruments[0]!.symbol, startMs, endMs, batches, events, engineMs: 0,
-    surveillanceMs: surveillanceNs / 1e6, host,
+    surveillanceMs: surveillanceNs / 1e6, host, heatmap: heatmap ?? reportHeatmap(host.surveillance),
   };
 }

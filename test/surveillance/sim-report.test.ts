@@ -1,6 +1,7 @@
 /**
  * The simulator report with surveillance on (`perpx sim --surveil`): report.html holds the alerts
- * over the mark and the alert table, and stays byte-identical for the same scenario and seed.
+ * over the mark, the alert table and the exact liquidation heatmap, and stays byte-identical for the
+ * same scenario and seed.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,6 +50,7 @@ describe('simulator report with surveillance', () => {
     expect(section).toContain('Surveillance alerts over the mark');
     expect(section).toContain('<table class="alerts">');
     expect(section).toContain('MARGIN_CALL');
+    expect(section).toContain('BTCUSDT: exact liquidation heatmap');
     expect(a.html).toContain('table.alerts td.n');
     expect(b.html).toBe(a.html);
   });

@@ -30,6 +30,7 @@ interface SimOptions {
   surveilConfig?: string;
   reference?: string;
   quiet: string[];
+  heatmapAt?: string;
 }
 
 function positiveInt(text: string | undefined, what: string): number | undefined {
@@ -53,6 +54,7 @@ export function register(program: Command): void {
     .option('--reference <iso>', 'with --surveil: a reference time (e.g. a crash low) each alert code\'s first alert is measured against')
     .option('--quiet <from/to>', 'with --surveil: a quiet window (ISO/ISO) whose alerts count as false alarms per day; repeatable',
       (value: string, previous: string[]) => [...previous, value], [] as string[])
+    .option('--heatmap-at <iso>', 'with --surveil: when to draw the exact liquidation heatmap (default: the end of the run)')
     .action((file: string, options: SimOptions) => {
       if (!['compact', 'all', 'none'].includes(options.events)) throw new Error('--events must be compact, all or none');
       const loaded = loadScenarioFile(file);
@@ -65,7 +67,10 @@ export function register(program: Command): void {
       const referenceMs = options.reference === undefined ? undefined : isoMs(options.reference, '--reference');
       const quiet = quietWindows(options.quiet);
       // In memory: the run directory gets alerts.ndjson and the report section, not an audit log.
-      const watch = options.surveil === true ? new WorldWatch(readSurveillanceConfig(options.surveilConfig)) : undefined;
+      const heatmapAtMs = options.heatmapAt === undefined ? undefined : isoMs(options.heatmapAt, '--heatmap-at');
+      const watch = options.surveil === true
+        ? new WorldWatch({ ...readSurveillanceConfig(options.surveilConfig), ...(heatmapAtMs === undefined ? {} : { heatmapAtMs }) })
+        : undefined;
       const wallStart = Date.now();
       try {
         const result = runScenario(loaded, {

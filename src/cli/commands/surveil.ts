@@ -33,6 +33,7 @@ interface SurveilOptions {
   follow?: boolean;
   reference?: string;
   quiet: string[];
+  heatmapAt?: string;
   progress: boolean;
 }
 
@@ -74,6 +75,7 @@ export function alertReport(run: SurveilRun, title: string, referenceMs: number 
   const annotations = referenceMs === undefined ? [] : [{ atMs: referenceMs, label: `reference ${new Date(referenceMs).toISOString().slice(11, 16)}` }];
   return {
     title, prices: run.prices, alerts: run.alerts, annotations, rows, ...(referenceMs === undefined ? {} : { referenceLabel: 'the reference' }),
+    ...(run.heatmap === undefined ? {} : { heatmap: run.heatmap }),
     ...(quiet.length === 0 ? {} : { quietLabel: 'quiet hours' }),
     notes: [`${run.batches} commands, ${run.events} events; surveillance ${(run.surveillanceMs / 1000).toFixed(1)} s` +
       (run.engineMs > 0 ? `, engine ${(run.engineMs / 1000).toFixed(1)} s` : '') + ' (wall time, this run).'],
@@ -118,12 +120,16 @@ async function run(options: SurveilOptions): Promise<void> {
   const file = readSurveillanceConfig(options.config);
   const referenceMs = options.reference === undefined ? undefined : isoMs(options.reference, '--reference');
   const quiet = quietWindows(options.quiet);
+  const heatmapAtMs = options.heatmapAt === undefined ? undefined : isoMs(options.heatmapAt, '--heatmap-at');
   const bar = progressBar(options.progress && process.stderr.isTTY, options.scenario !== undefined ? 'candles' : 'segments');
   try {
     if (options.scenario !== undefined) {
       const loaded = loadScenarioFile(options.scenario);
       const seed = options.seed === undefined ? undefined : Number(options.seed);
-      const result = surveilScenario(loaded, { ...file, dataDir: out, ...(seed === undefined ? {} : { seed }), onProgress: (done, total) => bar.update(done, total) });
+      const result = surveilScenario(loaded, {
+        ...file, dataDir: out, ...(seed === undefined ? {} : { seed }), ...(heatmapAtMs === undefined ? {} : { heatmapAtMs }),
+        onProgress: (done, total) => bar.update(done, total),
+      });
       bar.stop();
       const rows = writeSurveilOutput(result, out, `${loaded.spec.name}: alerts over the mark`, referenceMs, quiet, { scenario: loaded.source });
       console.log(`${loaded.spec.name}: ${result.batches} commands, ${result.events} events; engine ${(result.engineMs / 1000).toFixed(1)} s, ` +
@@ -143,7 +149,9 @@ async function run(options: SurveilOptions): Promise<void> {
       });
       return;
     }
-    const result = await surveilJournal(dataDir, instruments, { ...file, dataDir: out, onProgress: (done, total) => bar.update(done, total) });
+    const result = await surveilJournal(dataDir, instruments, {
+      ...file, dataDir: out, ...(heatmapAtMs === undefined ? {} : { heatmapAtMs }), onProgress: (done, total) => bar.update(done, total),
+    });
     bar.stop();
     const rows = writeSurveilOutput(result, out, `${dataDir}: alerts over the mark`, referenceMs, quiet, { dataDir });
     console.log(`${dataDir}: ${result.batches} commands, ${result.events} events; surveillance ${(result.surveillanceMs / 1000).toFixed(1)} s; ` +
@@ -168,6 +176,7 @@ export function register(program: Command): void {
     .option('--reference <iso>', 'a reference time (e.g. a crash low): each alert code\'s first alert is measured against it')
     .option('--quiet <from/to>', 'a quiet window (ISO/ISO) whose alerts count as false alarms per day; repeatable',
       (value: string, previous: string[]) => [...previous, value], [] as string[])
+    .option('--heatmap-at <iso>', 'when to draw the exact liquidation heatmap in alerts.html (default: the end of the run)')
     .option('--no-progress', 'no progress bar')
     .action(run);
 }

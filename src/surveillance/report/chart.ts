@@ -46,14 +46,14 @@ function hhmm(atMs: number): string {
 }
 
 /** A round step giving about `target` ticks over `span`. */
-function niceStep(span: number, target: number): number {
+export function niceStep(span: number, target: number): number {
   const raw = span / target;
   const power = 10 ** Math.floor(Math.log10(raw));
   for (const factor of [1, 2, 2.5, 5, 10]) if (factor * power >= raw) return factor * power;
   return 10 * power;
 }
 
-function priceLabel(value: number, step: number): string {
+export function priceLabel(value: number, step: number): string {
   const decimals = step >= 1 ? 0 : Math.min(8, Math.ceil(-Math.log10(step)));
   return value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
 }

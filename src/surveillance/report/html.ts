@@ -5,7 +5,9 @@
  * `perpx surveil --out` writes. No scripts, no external resources.
  */
 import { SEVERITIES } from '../alert.js';
+import type { HeatmapSnapshot } from '../heatmap.js';
 import { alertsOverPriceSvg, SEVERITY_COLORS, type AlertChartOptions } from './chart.js';
+import { heatmapSvg } from './heatmap-chart.js';
 import type { AlertSummaryRow } from './summary.js';
 
 const esc = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -32,6 +34,8 @@ export interface AlertReportOptions extends AlertChartOptions {
   readonly referenceLabel?: string;
   readonly quietLabel?: string;
   readonly notes?: readonly string[];
+  /** The exact liquidation heatmap at one moment of the run, drawn under the table. */
+  readonly heatmap?: HeatmapSnapshot;
 }
 
 /** The chart, its severity legend and the alert table: the simulator report embeds this as a section. */
@@ -41,7 +45,8 @@ export function alertSectionHtml(options: AlertReportOptions): string {
 <p>Severity: ${legend}</p>
 ${alertTableHtml(options.rows, { ...(options.referenceLabel === undefined ? {} : { referenceLabel: options.referenceLabel }),
     ...(options.quietLabel === undefined ? {} : { quietLabel: options.quietLabel }) })}
-${(options.notes ?? []).map((note) => `<p>${esc(note)}</p>`).join('\n')}`;
+${(options.notes ?? []).map((note) => `<p>${esc(note)}</p>`).join('\n')}
+${options.heatmap === undefined ? '' : heatmapSvg(options.heatmap, `${options.heatmap.symbol}: exact liquidation heatmap`)}`;
 }
 
 /** The section's styles (the simulator report includes them with the section). */
