@@ -12,6 +12,7 @@ import { createServer, type IncomingMessage, type RequestListener, type ServerRe
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Instrument } from '../core/index.js';
+import type { SurveillanceHost } from '../surveillance/host.js';
 import type { Venue } from '../venue/venue.js';
 import { ClientBans } from './auth/client-bans.js';
 import { KeyStore } from './auth/keys.js';
@@ -32,6 +33,7 @@ import { registerMarketRoutes } from './rest/market-routes.js';
 import type { RouteHost } from './rest/route.js';
 import { registerTradeRoutes } from './rest/trade-routes.js';
 import { registerUserStreamRoutes } from './rest/user-stream-routes.js';
+import { registerSurveillance } from './surveillance/index.js';
 import { SessionStore } from './web/sessions.js';
 import { DEFAULT_WEB_ROOT } from './web/static.js';
 import { answerClientError } from './net/client-errors.js';
@@ -93,6 +95,8 @@ export interface ServerOptions {
    * go straight to routing.
    */
   readonly requestGate?: (request: IncomingMessage, response: ServerResponse, proceed: () => void) => void;
+  /** Surveillance hosted by this process: its routes and streams are served (docs/surveillance.md). */
+  readonly surveillance?: SurveillanceHost;
 }
 
 export interface RunningServer {
@@ -203,9 +207,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   registerUserStreamRoutes(routes, ctx);
   registerAdminRoutes(app, ctx);
   const extras = registerExtras(routes, ctx, { dataDir: options.dataDir, webRoot: options.webRoot ?? DEFAULT_WEB_ROOT });
+  const surveillance = options.surveillance === undefined ? undefined : registerSurveillance(routes, ctx, options.surveillance);
   app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     connections.upgraded(request.socket);
-    hub.handleUpgrade(request, socket, head);
+    if (surveillance?.handleUpgrade(request, socket, head) !== true) hub.handleUpgrade(request, socket, head);
   });
 
   await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8080 });
@@ -223,6 +228,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       closed = true;
       hub.close();
       extras.close();
+      surveillance?.close();
       await app.close();
       projector.stop();
       store.close();

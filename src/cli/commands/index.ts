@@ -9,6 +9,7 @@ import { register as registerRuin } from './ruin.js';
 import { register as registerServe } from './serve.js';
 import { register as registerAdmin } from './admin.js';
 import { register as registerJournal } from './journal.js';
+import { register as registerSurveil } from './surveil.js';
 
 export function registerCommands(program: Command): void {
   registerInstruments(program);
@@ -17,4 +18,5 @@ export function registerCommands(program: Command): void {
   registerServe(program);
   registerAdmin(program);
   registerJournal(program);
+  registerSurveil(program);
 }

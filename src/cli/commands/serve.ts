@@ -16,6 +16,7 @@ import type { Command } from 'commander';
 import { AdminClient } from '../../api/admin-client.js';
 import { startServer, type ServerLimits } from '../../api/index.js';
 import { openDurableVenue } from '../../journal/index.js';
+import { readSurveillanceConfig, SurveillanceHost } from '../../surveillance/host.js';
 
 export interface ServeOptions {
   port: string;
@@ -29,6 +30,8 @@ export interface ServeOptions {
   rateLimitWeight?: string;
   rateLimitOrders10s?: string;
   rateLimitOrders1m?: string;
+  surveil: boolean;
+  surveilConfig?: string;
   printKeys?: boolean;
   maxConnections?: string;
   maxConnectionsPerIp?: string;
@@ -170,14 +173,24 @@ export async function serve(options: ServeOptions): Promise<void> {
     ...(options.rateLimitOrders10s === undefined ? {} : { ordersPer10s: positiveInt(options.rateLimitOrders10s, 'rate-limit-orders-10s') }),
     ...(options.rateLimitOrders1m === undefined ? {} : { ordersPerMinute: positiveInt(options.rateLimitOrders1m, 'rate-limit-orders-1m') }),
   };
+  // Surveillance in-process (docs/surveillance.md): its audit log lives in the data directory.
+  const surveillance = options.surveil
+    ? new SurveillanceHost({ instruments: venue.engine.instruments, dataDir, ...readSurveillanceConfig(options.surveilConfig) })
+    : undefined;
   const server = await startServer({
     venue, dataDir, adminToken: token, priceSource: served === undefined ? priceSource : `scenario:${served.name}`, rateLimits,
     limits: serverLimits(options),
     ...(served === undefined ? {} : { requestGate: served.requestGate }),
+    ...(surveillance === undefined ? {} : { surveillance }),
     host: options.host, port: positiveInt(options.port, 'port'),
     // Tests stretch this to prove that a crash before a flush is repaired by replay on restart.
     readModelFlushMs: positiveInt(process.env['PERPX_READ_MODEL_FLUSH_MS'] ?? '100', 'PERPX_READ_MODEL_FLUSH_MS'),
   });
+  // Catching up with the journal's history runs in the background; the API serves meanwhile.
+  void surveillance?.attach(venue).then(
+    () => console.log(`surveillance caught up at seq ${surveillance.surveillance.lastSeq}`),
+    (error: unknown) => console.error('surveillance failed:', error),
+  );
   const marketDrivers: { stop(): Promise<void> }[] = [];
   if (served !== undefined) {
     marketDrivers.push(served.start());
@@ -219,6 +232,8 @@ export async function serve(options: ServeOptions): Promise<void> {
     stopping = true;
     for (const driver of marketDrivers) await driver.stop();
     await server.close();
+    // Stops a catch-up still reading the journal too (it checks the runner's stop flag per entry).
+    surveillance?.close();
     await venue.close();
     console.log('perpx stopped');
   };
@@ -256,5 +271,7 @@ export function register(program: Command): void {
     .option('--ws-buffer-per-connection-mib <n>', 'WebSocket data queued for one slow reader before it is dropped (default 4)')
     .option('--ws-buffer-per-ip-mib <n>', 'WebSocket data queued for one IP\'s readers; the slowest go first (default 16)')
     .option('--ws-buffer-total-mib <n>', 'WebSocket data queued for all readers; the slowest go first (default 256)')
+    .option('--no-surveil', 'do not run risk and market-abuse surveillance in this process')
+    .option('--surveil-config <file>', 'surveillance thresholds, account links and webhooks (JSON, docs/surveillance.md)')
     .action(serve);
 }

@@ -7,7 +7,8 @@
  * volume; the cascade's per-minute profile; the liquidation-price heatmap; liquidation rate by
  * leverage band; equity of followed accounts (one panel each); insurance fund; open interest;
  * ADL by policy; followers and sponsored accounts; survival by agent type; the liquidation log.
- * Contains nothing that changes between runs of the same scenario and seed.
+ * After them, sections a caller adds (`perpx sim --surveil`: surveillance alerts over price, the
+ * alert table, the exact heatmap). Contains nothing that changes between runs of the same scenario and seed.
  */
 import type { Comparison } from '../measure/compare.js';
 import type { SimResult } from '../run/batch.js';
@@ -26,7 +27,15 @@ export const REPORT_CHARTS = ['chart-price', 'chart-divergence', 'chart-funding'
 
 export { reportData };
 
-export function buildReportHtml(result: SimResult, summary = buildSummary(result)): string {
+/** A section appended to the report: a heading and self-contained HTML (no scripts) from our own renderers. */
+export interface ReportSection {
+  readonly title: string;
+  readonly html: string;
+  /** Styles the section needs (added to the page's stylesheet). */
+  readonly css?: string;
+}
+
+export function buildReportHtml(result: SimResult, summary = buildSummary(result), sections: readonly ReportSection[] = []): string {
   const { js, css } = uplotAssets();
   const s = summary as { liquidations: Record<string, unknown>; insuranceFund: Record<string, unknown>;
     audit: { ok: boolean; checks: number; every: number }; finalStateHash: string; eventStreamSha256: string; events: number;
@@ -52,7 +61,8 @@ export function buildReportHtml(result: SimResult, summary = buildSummary(result
 body{font-family:system-ui,sans-serif;margin:20px;color:#222}h1{font-size:20px}h2{font-size:16px;margin-top:28px}
 table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}
 td:first-child,th:first-child{text-align:left}.kv td{text-align:left}.chart{margin:8px 0}.panel{margin:4px 0 10px}
-.scroll{max-height:480px;overflow:auto;display:inline-block}</style>
+.scroll{max-height:480px;overflow:auto;display:inline-block}
+${sections.map((section) => section.css ?? '').join('\n')}</style>
 </head><body>
 <h1>${esc(result.spec.name)}</h1>
 <p>${esc(result.spec.description)}</p>
@@ -85,6 +95,7 @@ ${comparison?.cascade === undefined || comparison.cascade === null ? '' : '<h2>T
 <h2>Copy followers and sponsored accounts</h2>${followersSection(result)}
 <h2>Survival by agent type</h2>${survivalTable(survivalByKind(result))}
 <h2>Liquidations (${result.recorder.liquidations.length})</h2>${liquidationTable(result)}
+${sections.map((section) => `<h2>${esc(section.title)}</h2>\n${section.html}`).join('\n')}
 <script type="application/json" id="report-data">${data}</script>
 <script>${js}</script>
 <script>${CLIENT_SCRIPT}</script>

@@ -9,7 +9,7 @@
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileInstrument, formatScaled, formatUnits } from '../../core/index.js';
-import { buildReportHtml } from '../report/html.js';
+import { buildReportHtml, type ReportSection } from '../report/html.js';
 import { buildSummary } from '../report/summary.js';
 import type { SimResult } from './batch.js';
 
@@ -24,7 +24,8 @@ export function openEventFile(dir: string): { write: (chunk: string) => void; cl
   return { write: (chunk) => { writeSync(fd, chunk); }, close: () => closeSync(fd) };
 }
 
-export function writeRunDirectory(result: SimResult, dir: string, meta: Record<string, unknown> = {}): Record<string, unknown> {
+export function writeRunDirectory(result: SimResult, dir: string, meta: Record<string, unknown> = {},
+  sections: readonly ReportSection[] = []): Record<string, unknown> {
   mkdirSync(dir, { recursive: true });
   const { recorder, world } = result;
   const instrument = compileInstrument(result.instrument);
@@ -37,7 +38,7 @@ export function writeRunDirectory(result: SimResult, dir: string, meta: Record<s
   const forFile = comparison === null || comparison.series === undefined ? summary
     : { ...summary, comparison: { ...comparison, series: undefined } };
   writeFileSync(join(dir, 'summary.json'), json(forFile));
-  writeFileSync(join(dir, 'report.html'), buildReportHtml(result, summary));
+  writeFileSync(join(dir, 'report.html'), buildReportHtml(result, summary, sections));
   const agents = world.agents;
   const eq: string[] = [`time_ms,${agents.map((a) => a.name).join(',')}`];
   for (let s = 0; s < recorder.equityTimes.length; s++) {
