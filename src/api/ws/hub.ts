@@ -28,6 +28,7 @@ import {
 } from './streams.js';
 import { accountChanges, accountUpdate, leverageUpdate, marginCall, orderTradeUpdate } from './user-events.js';
 import { enforceSendBudget, QUEUED_MESSAGE_OVERHEAD_BYTES, type Consumer, type WsBufferLimits } from './send-budget.js';
+import { KlineTicker } from './kline-ticker.js';
 
 export { DEFAULT_WS_BUFFER_LIMITS, type WsBufferLimits } from './send-budget.js';
 
@@ -108,12 +109,14 @@ export class WsHub implements LiveSink {
   private readonly partialLastId = new Map<string, number>();
   private readonly userConnections = new Map<number, Set<Connection>>();
   private readonly klineDirty = new Set<string>();
+  private readonly klineTicker: KlineTicker;
   private readonly lastMarginCall = new Map<number, number>();
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly symbols: ReadonlySet<string>;
 
   constructor(private readonly ctx: ApiContext, private readonly limits: WsBufferLimits) {
     this.symbols = new Set(ctx.instruments.keys());
+    this.klineTicker = new KlineTicker(ctx.klines);
     ctx.listenKeys.onExpired = (record, nowMs) => this.expireListenKey(record, nowMs);
     for (const period of TIMER_PERIODS) {
       const timer = setInterval(() => this.tick(period), period);
@@ -325,6 +328,7 @@ export class WsHub implements LiveSink {
     this.streams.delete(name);
     if (subscription.spec.kind === 'depthDiff') this.removeDepthStream(subscription.spec);
     this.partialLastId.delete(name);
+    this.klineTicker.forget(name);
   }
 
   private addDepthStream(spec: StreamSpec): void {
@@ -516,16 +520,20 @@ export class WsHub implements LiveSink {
         return;
       }
       case 'kline': {
-        if (!this.klineDirty.has(spec.symbol) || spec.interval === undefined) return;
-        const row = this.ctx.klines.openCandle(spec.symbol, spec.interval);
-        if (row !== undefined) this.publish(name, klinePayload(this.instrument(spec.symbol)!, spec.interval, row, nowMs));
+        if (spec.interval === undefined) return;
+        const instrument = this.instrument(spec.symbol)!;
+        // Candles follow the venue's clock, which runs ahead of the wall after an operator advance.
+        const venueMs = this.ctx.venueNow();
+        for (const row of this.klineTicker.due(name, spec.symbol, spec.interval, this.klineDirty.has(spec.symbol), venueMs)) {
+          this.publish(name, klinePayload(instrument, spec.interval, row, venueMs));
+        }
         return;
       }
       case 'ticker':
       case 'miniTicker': {
         const states = spec.symbol === '' ? [...market.symbols.values()] : [market.get(spec.symbol)!];
         const payloads = states.map((state) =>
-          tickerPayload(state.instrument, ticker24h(this.ctx.klines, state, nowMs), nowMs, spec.kind === 'miniTicker'));
+          tickerPayload(state.instrument, ticker24h(this.ctx.klines, state, this.ctx.venueNow()), nowMs, spec.kind === 'miniTicker'));
         this.publish(name, spec.symbol === '' ? payloads : payloads[0]);
         return;
       }

@@ -15,6 +15,7 @@ import type { Command } from 'commander';
 import { AdminClient } from '../../api/admin-client.js';
 import { startServer, type ServerLimits } from '../../api/index.js';
 import { openDurableVenue } from '../../journal/index.js';
+import { VenueClock } from '../../venue/venue-clock.js';
 
 export interface ServeOptions {
   port: string;
@@ -149,16 +150,21 @@ export async function serve(options: ServeOptions): Promise<void> {
     throw new Error(`--price-source must be manual, sim or replay:<csv>, not ${priceSource}`);
   }
   const { token, source } = adminToken(dataDir);
+  const speed = Number(options.speed);
+  const clock = new VenueClock(Date.now, speed);
   const venue = await openDurableVenue({
     dataDir, fsync: options.fsync, tickIntervalMs: positiveInt(options.tickIntervalMs, 'tick-interval-ms'),
+    clock: () => clock.now(),
   });
+  // After an operator advance the venue's time is ahead of the wall: carry on from there.
+  clock.resumeFrom(venue.engine.clockMs);
   const rateLimits = {
     ...(options.rateLimitWeight === undefined ? {} : { weightPerMinute: positiveInt(options.rateLimitWeight, 'rate-limit-weight') }),
     ...(options.rateLimitOrders10s === undefined ? {} : { ordersPer10s: positiveInt(options.rateLimitOrders10s, 'rate-limit-orders-10s') }),
     ...(options.rateLimitOrders1m === undefined ? {} : { ordersPerMinute: positiveInt(options.rateLimitOrders1m, 'rate-limit-orders-1m') }),
   };
   const server = await startServer({
-    venue, dataDir, adminToken: token, priceSource, rateLimits, limits: serverLimits(options),
+    venue, dataDir, adminToken: token, priceSource, rateLimits, limits: serverLimits(options), clock,
     host: options.host, port: positiveInt(options.port, 'port'),
     // Tests stretch this to prove that a crash before a flush is repaired by replay on restart.
     readModelFlushMs: positiveInt(process.env['PERPX_READ_MODEL_FLUSH_MS'] ?? '100', 'PERPX_READ_MODEL_FLUSH_MS'),
@@ -168,7 +174,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     // Loaded lazily: `serve --price-source manual` must not depend on the simulator.
     const drivers = await import('../../sim/drivers.js');
     marketDrivers.push(await drivers.startMarketDriver(venue, {
-      source: priceSource, speed: Number(options.speed), stateDir: dataDir,
+      source: priceSource, speed, stateDir: dataDir,
     }));
     if (priceSource === 'sim') {
       // The synthetic market runs every other instrument too, each with its own agents and seed.
@@ -177,7 +183,7 @@ export async function serve(options: ServeOptions): Promise<void> {
         const stateDir = join(dataDir, `sim-${symbol.toLowerCase()}`);
         mkdirSync(stateDir, { recursive: true });
         marketDrivers.push(await drivers.startMarketDriver(venue, {
-          source: priceSource, speed: Number(options.speed), stateDir, symbol, seed: 2 + index,
+          source: priceSource, speed, stateDir, symbol, seed: 2 + index,
         }));
       }
     }
@@ -222,7 +228,7 @@ export function register(program: Command): void {
     .option('--host <h>', 'interface to bind', '127.0.0.1')
     .option('--data-dir <dir>', 'journal, snapshots, API keys and read models', './perpx-data')
     .option('--price-source <source>', 'manual (operator API sets index prices), sim, or replay:<csv>', 'manual')
-    .option('--speed <x>', 'market driver speed (path time per wall time)', '1')
+    .option('--speed <x>', 'venue clock and market driver speed (venue time per wall time; `perpx clock` changes it live)', '1')
     .option('--demo', 'create demo accounts on first start (keys in <data-dir>/demo-accounts.json) and print a ccxt snippet')
     .option('--print-keys', 'print the admin token and the demo accounts\' API keys and secrets')
     .option('--no-fsync', 'do not fsync the journal (tests and benchmarks only)')
