@@ -225,7 +225,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     close: async () => {
       if (closed) return;
       closed = true;
-      hub.close();
+      await hub.close();
       extras.close();
       await app.close();
       projector.stop();

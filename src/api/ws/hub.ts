@@ -35,6 +35,10 @@ export { DEFAULT_WS_BUFFER_LIMITS, type WsBufferLimits } from './send-budget.js'
 const MAX_STREAMS_PER_CONNECTION = 1024;
 const MAX_MESSAGES_PER_SECOND = 50;
 const HEARTBEAT_MS = 180_000;
+/** RFC 6455 close code for a server going down. */
+const GOING_AWAY = 1001;
+/** How long shutdown waits for clients to answer the close frame before cutting them. */
+const CLOSE_GRACE_MS = 1_000;
 /** How often the per-client and total send budgets are enforced (the per-connection one on every send). */
 const SEND_BUDGET_SWEEP_MS = 250;
 const MARGIN_CALL_EVERY_MS = 60_000;
@@ -138,9 +142,22 @@ export class WsHub implements LiveSink {
     return this.connections.size;
   }
 
-  close(): void {
+  /**
+   * Shutdown: every socket gets a close frame (1001 "going away", as a server restarting sends), so
+   * clients see a clean close and reconnect; one that has not completed the handshake within
+   * CLOSE_GRACE_MS (or never reads) is then cut.
+   */
+  async close(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
-    for (const connection of this.connections) connection.socket.terminate();
+    const sockets = [...this.connections].map((connection) => connection.socket);
+    const closed = sockets.map((socket) => new Promise<void>((resolve) => {
+      if (socket.readyState === socket.CLOSED) resolve();
+      else socket.once('close', () => resolve());
+    }));
+    for (const socket of sockets) socket.close(GOING_AWAY, 'server shutting down');
+    const grace = setTimeout(() => { for (const socket of sockets) socket.terminate(); }, CLOSE_GRACE_MS);
+    await Promise.all(closed);
+    clearTimeout(grace);
     this.server.close();
   }
 
