@@ -16,6 +16,7 @@ import { AdminClient } from '../../api/admin-client.js';
 import { startServer, type ServerLimits } from '../../api/index.js';
 import { openDurableVenue } from '../../journal/index.js';
 import { VenueClock } from '../../venue/venue-clock.js';
+import { ccxtSnippet } from './ccxt-snippet.js';
 
 export interface ServeOptions {
   port: string;
@@ -117,29 +118,6 @@ async function demoAccounts(url: string, token: string, dataDir: string, manual:
   }
   writeFileSync(path, JSON.stringify(accounts, null, 2), { mode: 0o600 });
   return accounts;
-}
-
-/** A ccxt snippet for the first demo account: its key and secret inline, or read from `keysPath`. */
-function ccxtSnippet(url: string, account: DemoAccount, keysPath: string, printKeys: boolean): string {
-  const wsUrl = url.replace(/^http/, 'ws');
-  const credentials = printKeys
-    ? [`  apiKey: '${account.apiKey}', secret: '${account.apiSecret}',`]
-    : [`  apiKey: demo.apiKey, secret: demo.apiSecret,`];
-  return [
-    "import ccxt from 'ccxt';",
-    ...(printKeys ? [] : ["import { readFileSync } from 'node:fs';",
-      `const [demo] = JSON.parse(readFileSync(${JSON.stringify(keysPath)}, 'utf8'));`]),
-    `const B = '${url}';`,
-    'const exchange = new ccxt.pro.binanceusdm({',
-    ...credentials,
-    '  options: { fetchCurrencies: false },',
-    '  urls: { api: { fapiPublic: B + \'/fapi/v1\', fapiPublicV2: B + \'/fapi/v2\', fapiPublicV3: B + \'/fapi/v3\',',
-    '    fapiPrivate: B + \'/fapi/v1\', fapiPrivateV2: B + \'/fapi/v2\', fapiPrivateV3: B + \'/fapi/v3\',',
-    `    fapiData: B + '/futures/data', ws: { future: '${wsUrl}/ws' } } },`,
-    '});',
-    'await exchange.loadHttpProxyAgent(); // needed for ws:// URLs',
-    'console.log(await exchange.fetchBalance());',
-  ].join('\n');
 }
 
 export async function serve(options: ServeOptions): Promise<void> {
