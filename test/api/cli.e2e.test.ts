@@ -119,7 +119,7 @@ describe('journal verify and the clock on a running venue', () => {
 
   it('verifies the consistent prefix of a venue that keeps writing', async () => {
     await server.admin.setIndexPrice('BTCUSDT', '60000');
-    await waitFor(async () => ((await server.admin.ledger()).seq > 600 ? true : undefined), 30_000, '600 commands');
+    await waitFor(async () => (Number((await server.admin.ledger())['seq']) > 600 ? true : undefined), 30_000, '600 commands');
     const { stdout } = await run(process.execPath, ['--import', 'tsx', CLI, 'journal', 'verify', '--data-dir', server.dataDir,
       '--no-progress']);
     expect(stdout).toMatch(/note {10}process \d+ is running this venue: verified the consistent prefix up to seq \d+/);
