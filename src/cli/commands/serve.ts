@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { AdminClient } from '../../api/admin-client.js';
 import { startServer, type ServerLimits } from '../../api/index.js';
-import { openDurableVenue } from '../../journal/index.js';
+import { fileLogger, openDurableVenue, stderrLogger } from '../../journal/index.js';
 import { VenueClock } from '../../venue/venue-clock.js';
 import { ccxtSnippet } from './ccxt-snippet.js';
 
@@ -38,10 +38,12 @@ export interface ServeOptions {
   wsBufferPerConnectionMib?: string;
   wsBufferPerIpMib?: string;
   wsBufferTotalMib?: string;
+  log?: string;
 }
 
 const TOKEN_FILE = 'admin-token';
 const DEMO_FILE = 'demo-accounts.json';
+const LOG_FILE = 'perpx.log';
 
 /** Where the admin token came from; `generated` only on the start that created the file. */
 export type TokenSource = { kind: 'env' } | { kind: 'file'; path: string; generated: boolean };
@@ -130,9 +132,11 @@ export async function serve(options: ServeOptions): Promise<void> {
   const { token, source } = adminToken(dataDir);
   const speed = Number(options.speed);
   const clock = new VenueClock(Date.now, speed);
+  // The structured log goes to a file (default) or, with `--log -`, to stderr; the console gets the summary.
+  const logPath = options.log === '-' ? undefined : resolve(options.log ?? join(dataDir, LOG_FILE));
   const venue = await openDurableVenue({
     dataDir, fsync: options.fsync, tickIntervalMs: positiveInt(options.tickIntervalMs, 'tick-interval-ms'),
-    clock: () => clock.now(),
+    clock: () => clock.now(), logger: logPath === undefined ? stderrLogger : fileLogger(logPath),
   });
   // After an operator advance the venue's time is ahead of the wall: carry on from there.
   clock.resumeFrom(venue.engine.clockMs);
@@ -170,6 +174,8 @@ export async function serve(options: ServeOptions): Promise<void> {
   const printKeys = options.printKeys === true;
   console.log(tokenLine(token, source, printKeys));
   console.log(`web UI: ${server.url}/ (log in with an account's API key and secret, or with the admin token as the operator)`);
+  console.log(`venue clock: speed ${clock.speed} (\`perpx clock --advance 8h\` moves it forward; --speed sets it)`);
+  console.log(`log: ${logPath ?? 'stderr'}`);
   if (options.demo === true) {
     const accounts = await demoAccounts(server.url, token, dataDir, priceSource === 'manual');
     const keysPath = join(dataDir, DEMO_FILE);
@@ -209,6 +215,7 @@ export function register(program: Command): void {
     .option('--speed <x>', 'venue clock and market driver speed (venue time per wall time; `perpx clock` changes it live)', '1')
     .option('--demo', 'create demo accounts on first start (keys in <data-dir>/demo-accounts.json) and print a ccxt snippet')
     .option('--print-keys', 'print the admin token and the demo accounts\' API keys and secrets')
+    .option('--log <file>', 'structured (JSON lines) log: a file, or - for stderr (default <data-dir>/perpx.log)')
     .option('--no-fsync', 'do not fsync the journal (tests and benchmarks only)')
     .option('--tick-interval-ms <ms>', 'engine clock tick period (mark price, funding, triggers)', '1000')
     .option('--rate-limit-weight <n>', 'request weight per minute per IP and per key (default 2400)')
