@@ -23,6 +23,7 @@ import { registerExtras } from './extra/index.js';
 import { KlineModel } from './read-models/klines.js';
 import { MarketModel } from './read-models/market.js';
 import type { VenueClock } from '../venue/venue-clock.js';
+import { importKlineHistory, type KlineHistory } from './read-models/kline-history.js';
 import { AdlRanking } from './read-models/position-figures.js';
 import { MarketStatsSampler } from './read-models/market-stats.js';
 import { Projector } from './read-models/projector.js';
@@ -94,6 +95,8 @@ export interface ServerOptions {
   readonly readModelFlushMs?: number;
   /** The built web UI served at / (default dist/web). */
   readonly webRoot?: string;
+  /** Candles served as trade-kline history before the venue's first candle (kline-history.ts). */
+  readonly klineHistory?: readonly KlineHistory[];
 }
 
 export interface RunningServer {
@@ -146,6 +149,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const market = new MarketModel(engine);
   const projector = new Projector(venue, store, klines, market);
   await projector.start(options.readModelFlushMs ?? 100);
+  for (const history of options.klineHistory ?? []) importKlineHistory(store, history, engine.clockMs > 0 ? engine.clockMs : now());
   const instruments = new Map<string, Instrument>(engine.instruments.map((instrument) => [instrument.symbol, instrument]));
   const ctx: ApiContext = {
     venue, engine, instruments, store, klines, market, adl: new AdlRanking(engine, now),

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isBuildStale } from '../../bin/build-state.js';
-import { startServerProcess, waitFor, type ServerProcess } from './support/server.js';
+import { ccxtClient, startServerProcess, waitFor, type ServerProcess } from './support/server.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -79,3 +79,30 @@ describe('serve --demo --price-source manual', () => {
   });
 
 });
+
+describe('serve --price-source replay:<csv>', () => {
+  let server: ServerProcess | undefined;
+  const csv = join(ROOT, 'test', 'sim', 'fixtures', 'synthetic-1m.csv');
+
+  afterAll(async () => {
+    await server?.dispose();
+  });
+
+  it('serves the replayed file as the venue\'s kline history (ccxt fetchOHLCV since its start)', async () => {
+    server = await startServerProcess(['--price-source', `replay:${csv}`]);
+    const rows = readFileSync(csv, 'utf8').trim().split('\n').slice(1).map((line) => line.split(',').map(Number));
+    const exchange = ccxtClient(server.url);
+    const since = rows[0]![0]!;
+    const candles = await exchange.fetchOHLCV('BTC/USDT:USDT', '1m', since, rows.length);
+    expect(candles).toHaveLength(rows.length);
+    // On the 0.1 tick: open and close to the nearest, the high down and the low up (inside the candle).
+    expect(candles[0]).toEqual([since, 50000, 50057.4, 49848.8, 49882.1, 388.5]);
+    for (const [index, candle] of candles.entries()) {
+      expect(candle[0]).toBe(rows[index]![0]);
+      expect(candle[5]).toBeCloseTo(rows[index]![5]!, 3);
+    }
+    const [hour] = await exchange.fetchOHLCV('BTC/USDT:USDT', '1h', since, 1);
+    expect(hour![5]).toBeCloseTo(rows.reduce((sum, row) => sum + row[5]!, 0), 3);
+  });
+});
+

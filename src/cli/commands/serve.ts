@@ -14,6 +14,8 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { AdminClient } from '../../api/admin-client.js';
 import { startServer, type ServerLimits } from '../../api/index.js';
+import type { KlineHistory } from '../../api/read-models/kline-history.js';
+import type { Instrument } from '../../core/index.js';
 import { fileLogger, openDurableVenue, stderrLogger } from '../../journal/index.js';
 import { VenueClock } from '../../venue/venue-clock.js';
 import { ccxtSnippet } from './ccxt-snippet.js';
@@ -39,6 +41,29 @@ export interface ServeOptions {
   wsBufferPerIpMib?: string;
   wsBufferTotalMib?: string;
   log?: string;
+  history?: string;
+}
+
+/** The symbol a replayed file drives (the market driver's default) and `--history` describes. */
+const HISTORY_SYMBOL = 'BTCUSDT';
+
+/** A candle file as kline history on `symbol`'s tick and lot grid (loaded lazily from src/sim). */
+async function klineHistory(file: string, symbol: string, venue: { engine: { market(symbol: string): { instrument: Instrument } } }):
+  Promise<KlineHistory> {
+  const { loadCandleFile } = await import('../../sim/data/load.js');
+  const { toTickCandle } = await import('../../sim/data/ticks.js');
+  const instrument = venue.engine.market(symbol).instrument;
+  const series = loadCandleFile(file);
+  const lotsPerUnit = 10 ** instrument.lot.scale / Number(instrument.lot.digits);
+  return {
+    symbol, intervalMs: series.intervalMs,
+    candles: series.candles.map((candle) => {
+      const ticks = toTickCandle(candle, series.intervalMs, instrument.tick);
+      // The file's volume is a decimal of the base asset: rounded to whole lots for the read model.
+      return { openTimeMs: ticks.openTimeMs, openTicks: ticks.openTicks, highTicks: ticks.highTicks, lowTicks: ticks.lowTicks,
+        closeTicks: ticks.closeTicks, volumeLots: Math.round(candle.volume * lotsPerUnit) };
+    }),
+  };
 }
 
 const TOKEN_FILE = 'admin-token';
@@ -145,8 +170,11 @@ export async function serve(options: ServeOptions): Promise<void> {
     ...(options.rateLimitOrders10s === undefined ? {} : { ordersPer10s: positiveInt(options.rateLimitOrders10s, 'rate-limit-orders-10s') }),
     ...(options.rateLimitOrders1m === undefined ? {} : { ordersPerMinute: positiveInt(options.rateLimitOrders1m, 'rate-limit-orders-1m') }),
   };
+  // A replayed file is also the venue's kline history (as is --history <csv>), for backtest downloads.
+  const historyFile = options.history ?? (priceSource.startsWith('replay:') ? priceSource.slice('replay:'.length) : undefined);
+  const histories = historyFile === undefined ? [] : [await klineHistory(historyFile, HISTORY_SYMBOL, venue)];
   const server = await startServer({
-    venue, dataDir, adminToken: token, priceSource, rateLimits, limits: serverLimits(options), clock,
+    venue, dataDir, adminToken: token, priceSource, rateLimits, limits: serverLimits(options), clock, klineHistory: histories,
     host: options.host, port: positiveInt(options.port, 'port'),
     // Tests stretch this to prove that a crash before a flush is repaired by replay on restart.
     readModelFlushMs: positiveInt(process.env['PERPX_READ_MODEL_FLUSH_MS'] ?? '100', 'PERPX_READ_MODEL_FLUSH_MS'),
@@ -215,6 +243,7 @@ export function register(program: Command): void {
     .option('--speed <x>', 'venue clock and market driver speed (venue time per wall time; `perpx clock` changes it live)', '1')
     .option('--demo', 'create demo accounts on first start (keys in <data-dir>/demo-accounts.json) and print a ccxt snippet')
     .option('--print-keys', 'print the admin token and the demo accounts\' API keys and secrets')
+    .option('--history <csv>', `a Binance kline CSV served as ${HISTORY_SYMBOL}'s kline history before the venue's first candle (replay:<csv> implies it)`)
     .option('--log <file>', 'structured (JSON lines) log: a file, or - for stderr (default <data-dir>/perpx.log)')
     .option('--no-fsync', 'do not fsync the journal (tests and benchmarks only)')
     .option('--tick-interval-ms <ms>', 'engine clock tick period (mark price, funding, triggers)', '1000')
