@@ -30,7 +30,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['*.js', 'bin/**/*.js', 'web/**/*.js'],
+    files: ['*.js', 'bin/**/*.js', 'web/**/*.js', 'examples/**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: { ...globals.node } },
   },

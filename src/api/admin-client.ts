@@ -81,4 +81,9 @@ export class AdminClient {
   account(accountId: number): Promise<Record<string, unknown>> {
     return this.request('GET', `/accounts/${accountId}`);
   }
+
+  /** Venue and wall time and the clock speed; with `advanceMs` and/or `speed`, changes them first. */
+  async clock(change: { advanceMs?: number; speed?: number } = {}): Promise<{ venueTime: number; wallTime: number; speed: number }> {
+    return Object.keys(change).length === 0 ? this.request('GET', '/clock') : this.request('POST', '/clock', change);
+  }
 }

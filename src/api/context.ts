@@ -5,6 +5,7 @@
  */
 import type { Engine, Instrument } from '../core/index.js';
 import type { Venue } from '../venue/venue.js';
+import type { VenueClock } from '../venue/venue-clock.js';
 import type { ClientBans } from './auth/client-bans.js';
 import type { KeyStore } from './auth/keys.js';
 import type { RateLimiter } from './auth/rate-limit.js';
@@ -12,6 +13,7 @@ import type { ReplayGuard } from './auth/replay.js';
 import { E } from './errors.js';
 import type { KlineModel } from './read-models/klines.js';
 import type { MarketModel } from './read-models/market.js';
+import type { AdlRanking } from './read-models/position-figures.js';
 import type { ReadStore } from './read-models/store.js';
 import type { SessionStore } from './web/sessions.js';
 import type { ListenKeys } from './ws/listen-keys.js';
@@ -26,6 +28,8 @@ export interface ApiContext {
   readonly store: ReadStore;
   readonly klines: KlineModel;
   readonly market: MarketModel;
+  /** ADL quantiles of open positions (re-ranked lazily). */
+  readonly adl: AdlRanking;
   readonly keys: KeyStore;
   readonly replay: ReplayGuard;
   readonly limiter: RateLimiter;
@@ -35,7 +39,12 @@ export interface ApiContext {
   readonly sessions: SessionStore;
   readonly adminToken: string;
   readonly priceSource: PriceSource;
+  /** Wall clock: request timestamps, recvWindow, rate limits, serverTime. */
   readonly now: () => number;
+  /** The venue clock when the server runs one (operator clock routes). */
+  readonly clock: VenueClock | undefined;
+  /** Venue time (the clock commands are stamped with; ahead of the wall after `perpx clock --advance`): candles and statistics. */
+  readonly venueNow: () => number;
 }
 
 export function instrumentOf(ctx: ApiContext, symbol: string): Instrument {

@@ -23,11 +23,17 @@ import { ApiError, E } from './errors.js';
 import { registerExtras } from './extra/index.js';
 import { KlineModel } from './read-models/klines.js';
 import { MarketModel } from './read-models/market.js';
+import type { VenueClock } from '../venue/venue-clock.js';
+import { importKlineHistory, type KlineHistory } from './read-models/kline-history.js';
+import { AdlRanking } from './read-models/position-figures.js';
+import { MarketStatsSampler } from './read-models/market-stats.js';
 import { Projector } from './read-models/projector.js';
 import { ReadStore } from './read-models/store.js';
 import { registerAccountRoutes } from './rest/account-routes.js';
 import { registerAdminRoutes } from './rest/admin-routes.js';
 import { registerAlgoRoutes } from './rest/algo-routes.js';
+import { registerConfigRoutes } from './rest/config-routes.js';
+import { registerDataRoutes } from './rest/data-routes.js';
 import { FastRoutes } from './rest/fast-routes.js';
 import { registerMarketRoutes } from './rest/market-routes.js';
 import type { RouteHost } from './rest/route.js';
@@ -81,6 +87,8 @@ export interface ServerOptions {
   readonly limits?: Partial<ServerLimits>;
   /** Wall clock for timestamps and windows (default Date.now). */
   readonly now?: () => number;
+  /** The venue's clock (the one its commands are stamped with), for the operator's clock routes; default: the wall clock. */
+  readonly clock?: VenueClock;
   /**
    * How often buffered read-model rows go to the SQLite writer (default 100 ms; reads always flush
    * first). Shorter intervals make smaller hand-offs but cost the writer a transaction each (20 ms
@@ -97,6 +105,8 @@ export interface ServerOptions {
   readonly requestGate?: (request: IncomingMessage, response: ServerResponse, proceed: () => void) => void;
   /** Surveillance hosted by this process: its routes and streams are served (docs/surveillance.md). */
   readonly surveillance?: SurveillanceHost;
+  /** Candles served as trade-kline history before the venue's first candle (kline-history.ts). */
+  readonly klineHistory?: readonly KlineHistory[];
 }
 
 export interface RunningServer {
@@ -149,9 +159,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const market = new MarketModel(engine);
   const projector = new Projector(venue, store, klines, market);
   await projector.start(options.readModelFlushMs ?? 100);
+  for (const history of options.klineHistory ?? []) importKlineHistory(store, history, engine.clockMs > 0 ? engine.clockMs : now());
   const instruments = new Map<string, Instrument>(engine.instruments.map((instrument) => [instrument.symbol, instrument]));
   const ctx: ApiContext = {
-    venue, engine, instruments, store, klines, market,
+    venue, engine, instruments, store, klines, market, adl: new AdlRanking(engine, now),
     keys: new KeyStore(options.dataDir),
     replay: persist && options.dataDir !== undefined
       ? ReplayGuard.persistent(options.dataDir, now, warnAtMostEveryMinute('replay guard log'))
@@ -163,10 +174,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     adminToken: options.adminToken,
     priceSource: options.priceSource ?? 'manual',
     now,
+    clock: options.clock,
+    venueNow: () => Math.max(options.clock?.now() ?? now(), engine.clockMs),
   };
   const limits: ServerLimits = { ...defaultServerLimits(), ...options.limits };
   const hub = new WsHub(ctx, limits);
   projector.addSink(hub);
+  projector.addSink(new MarketStatsSampler(engine, store));
   const connections = new ConnectionGuard(limits);
 
   // Exact /fapi paths are answered by the fast table on the raw server; fastify gets the rest.
@@ -204,6 +218,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   registerAccountRoutes(routes, ctx);
   registerTradeRoutes(routes, ctx);
   registerAlgoRoutes(routes, ctx);
+  registerConfigRoutes(routes, ctx);
+  registerDataRoutes(routes, ctx);
   registerUserStreamRoutes(routes, ctx);
   registerAdminRoutes(app, ctx);
   const extras = registerExtras(routes, ctx, { dataDir: options.dataDir, webRoot: options.webRoot ?? DEFAULT_WEB_ROOT });
@@ -226,7 +242,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     close: async () => {
       if (closed) return;
       closed = true;
-      hub.close();
+      await hub.close();
       extras.close();
       surveillance?.close();
       await app.close();

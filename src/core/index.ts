@@ -19,8 +19,8 @@ export type {
 // The margin formulas over plain figures: read models, surveillance and UIs compute with the
 // engine's own code (positions and marks they keep from committed events).
 export {
-  bankruptcyPrice, fractionToTicks, liquidationPrice, maintenanceMarginE8, maintenanceMarginForNotional, notionalE8,
-  orderCostE8, positionInitialMarginE8, unrealizedPnlE8, type OrderCostInput, type PriceFraction, type SizeAndCost,
+  adlScore, bankruptcyPrice, compareAdlScores, fractionToTicks, liquidationPrice, maintenanceMarginE8, maintenanceMarginForNotional, notionalE8,
+  orderCostE8, positionInitialMarginE8, unrealizedPnlE8, type AdlScore, type OrderCostInput, type PriceFraction, type SizeAndCost,
 } from './engine/margin.js';
 export {
   CrossTotals, crossBackingOf, crossEquityExceptOf, crossTotalsOf, liquidationBackingOf, type MarketFigures,

@@ -22,7 +22,7 @@ export {
 export { DEFAULT_WINDOW_OPTIONS, IdempotencyWindow, type IdempotencyWindowOptions } from './idempotency-window.js';
 export { listSegments, readJournal, type SegmentFile, type TornTail } from './journal-reader.js';
 export type { JournalWriteHooks } from './journal-writer.js';
-export { silentLogger, stderrLogger, type JournalLogger } from './logger.js';
+export { fileLogger, silentLogger, stderrLogger, type JournalLogger } from './logger.js';
 export { readManifest } from './manifest.js';
 export { recover, replayRange, type RecoveredState, type ReplayedEntry } from './recovery.js';
 export { listSnapshots, readSnapshotFile, SnapshotInvalidError, type SnapshotWriteHooks } from './snapshot.js';

@@ -92,6 +92,8 @@ export interface RecoveryOptions {
   readonly onEntry?: (entry: ReplayedEntry, engine: Engine) => void;
   /** Ignore snapshots entirely (full replay from seq 1). */
   readonly fromScratch?: boolean;
+  /** Recover the state at this seq (snapshots after it are ignored, records after it not read): a live venue's consistent prefix. */
+  readonly toSeq?: number;
   readonly onSegment?: (segment: SegmentFile, index: number, count: number) => void;
 }
 
@@ -116,7 +118,7 @@ export async function recover(options: RecoveryOptions): Promise<RecoveredState>
   const segments = await listSegments(dataDir);
   const restored = options.fromScratch === true
     ? { engine: freshEngine(instruments), snapshotSeq: 0, snapshot: undefined, stateHash: undefined, windowBytes: undefined, skipped: [] }
-    : await restoreNewestSnapshot(dataDir, instruments, Number.MAX_SAFE_INTEGER, log);
+    : await restoreNewestSnapshot(dataDir, instruments, options.toSeq ?? Number.MAX_SAFE_INTEGER, log);
   const engine = restored.engine;
   let window: IdempotencyWindow | undefined;
   if (options.window !== undefined) {
@@ -137,6 +139,7 @@ export async function recover(options: RecoveryOptions): Promise<RecoveredState>
       options.onEntry?.(new LazyEntry(record.command, record, log), engine);
     },
     ...(options.onSegment === undefined ? {} : { onSegment: options.onSegment }),
+    ...(options.toSeq === undefined ? {} : { toSeq: options.toSeq }),
   });
   if (result.lastSeq < restored.snapshotSeq) {
     throw new Error(`snapshot ${restored.snapshot?.name} is at seq ${restored.snapshotSeq} but the journal ends at seq ` +

@@ -8,6 +8,8 @@
  * recovery the way the venue does it (newest valid snapshot + tail); both final stateHashes equal;
  * engine.checkInvariants() empty. Problems are fatal findings (exit 1); warnings are conditions
  * the venue repairs or tolerates at open (torn tail, corrupt snapshot, temp files; exit 2).
+ * A directory a running venue holds is verified as the consistent prefix the full replay read (the
+ * snapshot recovery stops at the same seq), and its in-flight tail is a note, not a warning.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -33,6 +35,8 @@ export interface VerifyReport {
   readonly ok: boolean;
   readonly problems: string[];
   readonly warnings: string[];
+  /** Facts that are not faults (a live venue's prefix and its in-flight tail). */
+  readonly notes: string[];
   readonly segments: number;
   readonly lastSeq: number;
   readonly fullReplay: { readonly stateHash: string; readonly commands: number; readonly ms: number } | undefined;
@@ -71,10 +75,10 @@ function describe(error: unknown): string {
 export async function verifyDataDir(dataDir: string, options: VerifyOptions = {}): Promise<VerifyReport> {
   const problems: string[] = [];
   const warnings: string[] = [];
+  const notes: string[] = [];
   const log = options.log ?? silentLogger;
   const instruments = await instrumentsFor(dataDir, options.instruments, warnings);
   const holder = await lockHolder(dataDir);
-  if (holder !== undefined) warnings.push(`process ${holder} holds the data directory; its newest records may be in flight`);
   for (const name of await readdir(dataDir)) if (isJournalTempFile(name)) warnings.push(`leftover temp file ${name}`);
   const segments = await listSegments(dataDir);
   if (segments.length === 0) warnings.push('no journal segments');
@@ -120,7 +124,10 @@ export async function verifyDataDir(dataDir: string, options: VerifyOptions = {}
     });
     lastSeq = recovered.lastSeq;
     fullReplay = { stateHash: recovered.engine.stateHash(), commands: recovered.replayedCommands, ms: Math.round(performance.now() - started) };
-    if (recovered.torn !== undefined) {
+    if (holder !== undefined) {
+      notes.push(`process ${holder} is running this venue: verified the consistent prefix up to seq ${lastSeq}`);
+      if (recovered.torn !== undefined) notes.push(`the tail after seq ${lastSeq} is being written`);
+    } else if (recovered.torn !== undefined) {
       warnings.push(`torn final write in ${recovered.torn.segment.name}: ${recovered.torn.tornBytes} bytes at offset ` +
         `${recovered.torn.validBytes} (${recovered.torn.reason}); the venue truncates it at open`);
     }
@@ -136,7 +143,8 @@ export async function verifyDataDir(dataDir: string, options: VerifyOptions = {}
   let snapshotRecovery: VerifyReport['snapshotRecovery'];
   try {
     const started = performance.now();
-    const recovered = await recover({ dataDir, instruments, log });
+    // The same prefix as the full replay: a running venue keeps appending meanwhile.
+    const recovered = await recover({ dataDir, instruments, log, ...(fullReplay === undefined ? {} : { toSeq: lastSeq }) });
     snapshotRecovery = {
       snapshotSeq: recovered.snapshotSeq, stateHash: recovered.engine.stateHash(), commands: recovered.replayedCommands,
       ms: Math.round(performance.now() - started),
@@ -149,7 +157,7 @@ export async function verifyDataDir(dataDir: string, options: VerifyOptions = {}
     problems.push(error instanceof JournalCorruptionError ? error.message : `snapshot recovery failed: ${describe(error)}`);
   }
   return {
-    dataDir, ok: problems.length === 0 && warnings.length === 0, problems: [...new Set(problems)], warnings,
+    dataDir, ok: problems.length === 0 && warnings.length === 0, problems: [...new Set(problems)], warnings, notes,
     segments: segments.length, lastSeq, fullReplay, snapshotRecovery, snapshots, invariants,
   };
 }

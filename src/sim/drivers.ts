@@ -7,7 +7,8 @@
  *   at wall-clock speed × `speed`, starting at the file's first candle; after the last candle the
  *   index holds its last price. Market makers and an arbitrageur quote around it.
  * - `sim`: an endless synthetic path (calm GBM with rare jumps, pulled back toward its start
- *   price) plus market makers, an arbitrageur and a background crowd of traders.
+ *   price: the venue's last index after a restart, else 60,000 / 3,000) plus market makers, an
+ *   arbitrageur and a background crowd of traders.
  *
  * Agent accounts are created through the venue (CreateAccount + Deposit) on first start. With
  * `stateDir`, their ids are kept in <stateDir>/sim-agents.json and reused after a restart (their
@@ -22,7 +23,7 @@ import type { TickCandle } from './data/candle.js';
 import { candlePath } from './data/index-path.js';
 import { loadCandleFile } from './data/load.js';
 import { SyntheticCandles } from './data/synthetic.js';
-import { toTickCandle } from './data/ticks.js';
+import { ticksToPrice, toTickCandle } from './data/ticks.js';
 import { liveAgents, type LiveCast } from './live/agents.js';
 import { readAgentAccounts, writeAgentAccounts } from './live/state-file.js';
 import { Rng } from './rng.js';
@@ -69,7 +70,11 @@ export async function startMarketDriver(venue: Venue, options: MarketDriverOptio
   let candles: Iterator<TickCandle>;
   let cast: LiveCast;
   if (options.source === 'sim') {
-    const startPrice = options.startPrice ?? (symbol.startsWith('BTC') ? 60_000 : 3_000);
+    // A restarted venue's market continues from its last index, not from the default price: a jump
+    // back to 60,000 would liquidate every 100x position opened since.
+    const lastIndexTicks = venue.engine.market(symbol).indexTicks;
+    const startPrice = options.startPrice ?? (lastIndexTicks > 0 ? ticksToPrice(lastIndexTicks, instrument.tick)
+      : symbol.startsWith('BTC') ? 60_000 : 3_000);
     candles = new SyntheticCandles({
       startMs: 0, intervalMs: 60_000, startPrice, annualVol: 0.5, jumpProbability: 0.002, jumpSize: 0.01,
       meanReversionHalfLifeMs: 7 * 86_400_000,

@@ -104,3 +104,37 @@ describe('serve --demo and secrets', () => {
     for (const account of accounts) expect(asked).toContain(`apiKey ${account.apiKey} secret ${account.apiSecret}`);
   });
 });
+
+describe('journal verify and the clock on a running venue', () => {
+  let server: ServerProcess;
+
+  beforeAll(async () => {
+    // A tick every 2 ms: the journal grows while verify reads it.
+    server = await startServerProcess(['--tick-interval-ms', '2']);
+  });
+
+  afterAll(async () => {
+    await server?.dispose();
+  });
+
+  it('verifies the consistent prefix of a venue that keeps writing', async () => {
+    await server.admin.setIndexPrice('BTCUSDT', '60000');
+    await waitFor(async () => (Number((await server.admin.ledger())['seq']) > 600 ? true : undefined), 30_000, '600 commands');
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', CLI, 'journal', 'verify', '--data-dir', server.dataDir,
+      '--no-progress']);
+    expect(stdout).toMatch(/note {10}process \d+ is running this venue: verified the consistent prefix up to seq \d+/);
+    expect(stdout.trim().split('\n').at(-1)).toBe('OK');
+  });
+
+  it('moves the venue clock forward: funding settles without waiting eight hours', async () => {
+    const before = await perpx(server, 'clock') as { venueTime: number; speed: number };
+    expect(before.speed).toBe(1);
+    const nextFunding = ((await publicFetch(server.url, '/fapi/v1/premiumIndex?symbol=BTCUSDT')).body as { nextFundingTime: number })
+      .nextFundingTime;
+    const after = await perpx(server, 'clock', '--advance', '8h') as { venueTime: number };
+    expect(after.venueTime - before.venueTime).toBeGreaterThanOrEqual(8 * 3_600_000);
+    const funding = (await publicFetch(server.url, '/fapi/v1/fundingRate?symbol=BTCUSDT')).body as { fundingTime: number }[];
+    expect(funding.map((row) => row.fundingTime)).toContain(nextFunding);
+    expect(await perpx(server, 'clock', '--speed', '60')).toMatchObject({ speed: 60 });
+  });
+});

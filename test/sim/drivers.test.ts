@@ -38,10 +38,18 @@ describe('startMarketDriver', () => {
     const accounts = engine.ledger().accounts;
     expect(Object.keys(state.accounts).length).toBe(accounts);
     expect(commands).toBeGreaterThan(accounts * 2);
-    // Restart on the same venue state: no new accounts.
+    // Restart on the same venue state: no new accounts, and the path goes on from the venue's last
+    // index (moved here to 60,600) instead of starting again at 60,000.
+    await venue.submit({ type: 'SetIndexPrice', symbol: 'BTCUSDT', priceTicks: 606_000 });
+    const indexes: number[] = [];
+    venue.subscribe((entry) => {
+      for (const e of entry.events) if (e.type === 'IndexPriceUpdated' && e.symbol === 'BTCUSDT') indexes.push(e.indexTicks);
+    });
     const again = await startMarketDriver(venue, { source: 'sim', speed: 120, tickMs: 20, seed: 3, stateDir: dir });
     await sleep(300);
     await again.stop();
+    expect(indexes.length).toBeGreaterThan(0);
+    for (const ticks of indexes) expect(Math.abs(ticks - 606_000)).toBeLessThan(3_000);
     expect(engine.ledger().accounts).toBe(accounts);
     expect(engine.depth('BTCUSDT', 1).bids.length).toBe(1);
     expect(engine.checkInvariants()).toEqual([]);

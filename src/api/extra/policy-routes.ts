@@ -49,7 +49,7 @@ export function registerPolicyRoutes(routes: RouteHost, ctx: ApiContext): void {
     method: 'POST', paths: ['/perpx/v1/coolOff'], security: 'TRADE', weight: 1,
     handler: async ({ params, accountId }) => {
       const hours = params.uint('hours', { required: true, min: 1, max: MAX_COOL_OFF_HOURS });
-      const outcome = await submit(ctx, { type: 'StartCoolOff', accountId, untilMs: ctx.now() + hours * HOUR_MS });
+      const outcome = await submit(ctx, { type: 'StartCoolOff', accountId, untilMs: ctx.venueNow() + hours * HOUR_MS });
       throwIfRejected(outcome);
       const event = outcome.events.find((candidate) => candidate.type === 'AccountPolicyChanged');
       return { accountId, coolOffUntil: event?.type === 'AccountPolicyChanged' ? event.coolOffUntilMs : 0 };

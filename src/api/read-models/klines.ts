@@ -96,6 +96,16 @@ export interface KlineQuery {
   readonly startTime?: number;
   readonly endTime?: number;
   readonly limit: number;
+  /**
+   * The venue's time: with it, periods without a stored candle (no trade, no price event) up to
+   * now are filled with a candle at the previous close and zero volume, as Binance returns them.
+   */
+  readonly nowMs?: number;
+}
+
+/** Open time of the period after the one opening at `openTimeMs`. */
+export function nextOpenTimeOf(interval: Interval, openTimeMs: number): number {
+  return closeTimeOf(interval, openTimeMs) + 1;
 }
 
 /** The open candles of one symbol and kind, by INTERVALS index, with each one's close time. */
@@ -201,6 +211,51 @@ export class KlineModel {
       // The oldest group may be partial (cut by the row limit); drop it when there are enough others.
       if (candles.length > query.limit) candles = candles.slice(candles.length - query.limit);
     }
+    if (query.nowMs !== undefined) return this.gapless(symbol, kind, interval, candles, { ...query, nowMs: query.nowMs });
     return newestFirst ? candles.slice(Math.max(0, candles.length - query.limit)) : candles.slice(0, query.limit);
+  }
+
+  /** The query's candles with every period from the first to now present (see KlineQuery.nowMs). */
+  private gapless(symbol: string, kind: KlineKind, interval: Interval, candles: readonly KlineRow[],
+    query: KlineQuery & { nowMs: number }): KlineRow[] {
+    const lastOpen = openTimeOf(interval, Math.min(query.nowMs, query.endTime ?? query.nowMs));
+    let start: number;
+    let carry: KlineRow | undefined;
+    if (query.startTime === undefined) {
+      // The newest `limit` periods, never before the first candle. The fetch read at least `limit`
+      // periods' worth of base rows, so a first candle after that window is the symbol's first.
+      if (candles.length === 0) return [];
+      let first = lastOpen;
+      for (let count = 1; count < query.limit; count++) first = openTimeOf(interval, first - 1);
+      start = Math.max(first, candles[0]!.openTimeMs);
+    } else {
+      start = openTimeOf(interval, query.startTime);
+      // The close before the window carries into its leading empty periods.
+      carry = this.store.klines(symbol, kind, baseOf(interval), 0, start - 1, 1, true).at(-1);
+      if (carry === undefined) {
+        if (candles.length === 0) return [];
+        start = Math.max(start, candles[0]!.openTimeMs);
+      }
+    }
+    const byOpen = new Map(candles.map((candle) => [candle.openTimeMs, candle]));
+    for (const candle of candles) if (candle.openTimeMs < start) carry = candle;
+    const out: KlineRow[] = [];
+    for (let open = start; open <= lastOpen && out.length < query.limit; open = nextOpenTimeOf(interval, open)) {
+      const candle = byOpen.get(open);
+      if (candle !== undefined) carry = candle;
+      out.push(candle ?? emptyKline(symbol, kind, baseOf(interval), open, carry!.close));
+    }
+    return out;
+  }
+
+  /**
+   * The candle of `interval` open at `nowMs` for the kline stream: the open candle, or, when the
+   * period has had no trade yet, an empty one at the last close (undefined before the first trade).
+   */
+  candleAt(symbol: string, interval: Interval, nowMs: number): KlineRow | undefined {
+    const row = this.openCandle(symbol, interval);
+    if (row === undefined) return undefined;
+    const openTimeMs = openTimeOf(interval, nowMs);
+    return row.openTimeMs >= openTimeMs ? row : emptyKline(symbol, 'trade', baseOf(interval), openTimeMs, row.close);
   }
 }

@@ -16,7 +16,7 @@ import { AccountPointCollector, liquidationJson } from './account-points.js';
 import type { LevelChange } from './depth.js';
 import type { KlineModel } from './klines.js';
 import type { MarketModel } from './market.js';
-import type { ReadStore, TradeRow } from './store.js';
+import { MARGIN_ADJUSTMENT_TYPE, type ReadStore, type TradeRow } from './store.js';
 
 /** A public trade as the read models and streams publish it: the stored trade row. */
 export type PublicTrade = TradeRow;
@@ -157,6 +157,7 @@ export class Projector {
         }
         case 'BalanceChanged':
           this.income(event, atMs);
+          if (entry.command.type === 'AdjustIsolatedMargin' && event.isolatedSymbol !== '') this.marginAdjustment(event, atMs);
           this.points.onEvent(event);
           break;
         case 'PositionChanged':
@@ -215,6 +216,14 @@ export class Projector {
     const tradeId = event.reason === 'REALIZED_PNL' || event.reason === 'TRADE_FEE' ? String(event.refId) : '';
     this.store.addIncome({
       accountId: event.accountId, symbol: event.symbol, incomeType, amountE8: event.deltaE8, timeMs: atMs, tradeId,
+    });
+  }
+
+  /** A user's isolated-margin adjustment, for /fapi/v1/positionMargin/history (not income). */
+  private marginAdjustment(event: BalanceChangedEvent, atMs: number): void {
+    this.store.addIncome({
+      accountId: event.accountId, symbol: event.isolatedSymbol, incomeType: MARGIN_ADJUSTMENT_TYPE, amountE8: event.deltaE8,
+      timeMs: atMs, tradeId: '',
     });
   }
 

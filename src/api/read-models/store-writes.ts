@@ -20,6 +20,7 @@ export interface WriteBatch {
   readonly klines: SqlValue[];
   readonly liquidations: SqlValue[];
   readonly accountPoints: SqlValue[];
+  readonly marketStats: SqlValue[];
   readonly lastSeq: number;
   readonly nextAggId: number;
   readonly nextTranId: number;
@@ -34,6 +35,7 @@ export const FUNDING_COLUMNS = 4;
 export const KLINE_COLUMNS = 15;
 export const LIQUIDATION_COLUMNS = 6;
 export const ACCOUNT_POINT_COLUMNS = 11;
+export const MARKET_STAT_COLUMNS = 10;
 
 function placeholders(count: number): string {
   return `(${new Array<string>(count).fill('?').join(', ')})`;
@@ -58,6 +60,7 @@ export function prepareBatchWriter(db: Database.Database): (batch: WriteBatch) =
     last_id = excluded.last_id`);
   const insertLiquidation = db.prepare(`INSERT OR IGNORE INTO liquidations VALUES ${placeholders(LIQUIDATION_COLUMNS)}`);
   const insertPoint = db.prepare(`INSERT OR REPLACE INTO account_points VALUES ${placeholders(ACCOUNT_POINT_COLUMNS)}`);
+  const insertStat = db.prepare(`INSERT OR IGNORE INTO market_stats VALUES ${placeholders(MARKET_STAT_COLUMNS)}`);
   const rows = (statement: Database.Statement, values: SqlValue[], width: number): void => {
     for (let at = 0; at < values.length; at += width) statement.run(values.slice(at, at + width));
   };
@@ -70,6 +73,7 @@ export function prepareBatchWriter(db: Database.Database): (batch: WriteBatch) =
     rows(upsertKline, batch.klines, KLINE_COLUMNS);
     rows(insertLiquidation, batch.liquidations, LIQUIDATION_COLUMNS);
     rows(insertPoint, batch.accountPoints, ACCOUNT_POINT_COLUMNS);
+    rows(insertStat, batch.marketStats, MARKET_STAT_COLUMNS);
     setMeta.run('last_seq', String(batch.lastSeq));
     setMeta.run('next_agg_id', String(batch.nextAggId));
     setMeta.run('next_tran_id', String(batch.nextTranId));

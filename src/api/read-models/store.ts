@@ -129,7 +129,32 @@ CREATE TABLE IF NOT EXISTS account_points (
   leverage INTEGER NOT NULL, margin_type TEXT NOT NULL, cross_wallet TEXT NOT NULL,
   PRIMARY KEY (account_id, seq, symbol));
 CREATE INDEX IF NOT EXISTS account_points_time ON account_points (account_id, time_ms);
+CREATE TABLE IF NOT EXISTS market_stats (
+  symbol TEXT NOT NULL, time_ms INTEGER NOT NULL, open_interest INTEGER NOT NULL, mark INTEGER NOT NULL,
+  long_accounts INTEGER NOT NULL, short_accounts INTEGER NOT NULL, top_long_accounts INTEGER NOT NULL,
+  top_short_accounts INTEGER NOT NULL, top_long_size INTEGER NOT NULL, top_short_size INTEGER NOT NULL,
+  PRIMARY KEY (symbol, time_ms));
 `;
+
+/**
+ * Income rows of this type are isolated-margin adjustments (POST /fapi/v1/positionMargin), kept for
+ * /fapi/v1/positionMargin/history; /fapi/v1/income never returns them (Binance does not either).
+ */
+export const MARGIN_ADJUSTMENT_TYPE = 'MARGIN_ADJUSTMENT';
+
+/** One sample of a symbol's positions (history-queries.ts, market-stats.ts). */
+export interface MarketStatRow {
+  readonly symbol: string;
+  readonly timeMs: number;
+  readonly openInterestLots: number;
+  readonly markTicks: number;
+  readonly longAccounts: number;
+  readonly shortAccounts: number;
+  readonly topLongAccounts: number;
+  readonly topShortAccounts: number;
+  readonly topLongLots: number;
+  readonly topShortLots: number;
+}
 
 /**
  * A change of one account's margin state in one committed entry: a position's new state and/or an
@@ -171,6 +196,7 @@ export class ReadStore {
   private pendingFunding: SqlValue[] = [];
   private pendingLiquidations: SqlValue[] = [];
   private pendingPoints: SqlValue[] = [];
+  private pendingStats: SqlValue[] = [];
   /** Open candles are mutable objects, one per stored key while open: the set dedupes by identity. */
   private readonly pendingKlines = new Set<KlineRow>();
   private readonly getMeta: Database.Statement<[string], { value: string }>;
@@ -206,7 +232,8 @@ export class ReadStore {
   /** Drops every projection (the venue's history is shorter than the store's: a different data set). */
   reset(): void {
     this.sync();
-    for (const table of ['meta', 'orders', 'trades', 'user_trades', 'income', 'funding', 'klines', 'liquidations', 'account_points']) {
+    for (const table of ['meta', 'orders', 'trades', 'user_trades', 'income', 'funding', 'klines', 'liquidations', 'account_points',
+      'market_stats']) {
       this.db.exec(`DELETE FROM ${table}`);
     }
     this.projectedSeq = 0;
@@ -247,6 +274,11 @@ export class ReadStore {
       p.isolatedWalletE8, p.leverage, p.marginType, p.crossWalletE8);
   }
 
+  addMarketStat(r: MarketStatRow): void {
+    this.pendingStats.push(r.symbol, r.timeMs, r.openInterestLots, r.markTicks, r.longAccounts, r.shortAccounts,
+      r.topLongAccounts, r.topShortAccounts, r.topLongLots, r.topShortLots);
+  }
+
   putKline(row: KlineRow): void {
     this.pendingKlines.add(row);
   }
@@ -254,7 +286,7 @@ export class ReadStore {
   get dirty(): boolean {
     return this.pendingOrders.size + this.pendingTrades.length + this.pendingUserTrades.length +
       this.pendingIncome.length + this.pendingFunding.length + this.pendingKlines.size + this.pendingLiquidations.length +
-      this.pendingPoints.length > 0 ||
+      this.pendingPoints.length + this.pendingStats.length > 0 ||
       this.flushedSeq !== this.projectedSeq;
   }
 
@@ -279,6 +311,7 @@ export class ReadStore {
     this.writer.write({
       orders, trades: this.pendingTrades, userTrades: this.pendingUserTrades, income: this.pendingIncome,
       funding: this.pendingFunding, klines, liquidations: this.pendingLiquidations, accountPoints: this.pendingPoints,
+      marketStats: this.pendingStats,
       lastSeq: this.projectedSeq, nextAggId: this.nextAggId, nextTranId: this.nextTranId,
       nextLiquidationId: this.nextLiquidationId,
     });
@@ -289,12 +322,13 @@ export class ReadStore {
     this.pendingFunding = [];
     this.pendingLiquidations = [];
     this.pendingPoints = [];
+    this.pendingStats = [];
     this.pendingKlines.clear();
     this.flushedSeq = this.projectedSeq;
   }
 
-  /** Flushes and waits until the read connection sees every row projected so far. */
-  private sync(): void {
+  /** Flushes and waits until the read connection sees every row projected so far (history-queries.ts reads after it). */
+  sync(): void {
     this.flush();
     this.writer.sync();
   }
@@ -387,8 +421,8 @@ export class ReadStore {
   income(accountId: number, options: { symbol?: string; incomeType?: string; startTime?: number; endTime?: number;
     limit: number; page?: number }): IncomeRow[] {
     this.sync();
-    const where = ['account_id = ?'];
-    const args: (string | number)[] = [accountId];
+    const where = ['account_id = ?', 'income_type != ?'];
+    const args: (string | number)[] = [accountId, MARGIN_ADJUSTMENT_TYPE];
     if (options.symbol !== undefined) { where.push('symbol = ?'); args.push(options.symbol); }
     if (options.incomeType !== undefined) { where.push('income_type = ?'); args.push(options.incomeType); }
     if (options.startTime !== undefined) { where.push('time_ms >= ?'); args.push(options.startTime); }

@@ -12,13 +12,14 @@ import { ApiError, E } from '../errors.js';
 import { money, qty, rate } from '../format.js';
 import { leverageBrackets } from './exchange-info.js';
 import { optionalSymbol, symbolParam } from './market-routes.js';
-import { isolatedMarginE8, positionRiskV2, positionRiskV3 } from './render.js';
+import { openOrderNotionals } from '../read-models/position-figures.js';
+import { isolatedMarginE8, positionRiskV2, positionRiskV3, type PositionExtras } from './render.js';
 import { registerRoute, type RouteHost } from './route.js';
 import { submit, throwIfRejected } from './submit.js';
 
 const INCOME_TYPES = ['TRANSFER', 'REALIZED_PNL', 'FUNDING_FEE', 'COMMISSION', 'INSURANCE_CLEAR', 'INTERNAL_TRANSFER'];
 
-function accountOf(ctx: ApiContext, accountId: number): AccountView {
+export function accountOf(ctx: ApiContext, accountId: number): AccountView {
   const view = ctx.engine.accountView(accountId);
   // A key whose account does not exist (should not happen) is treated like an unknown key.
   if (view === undefined) throw E.rejectedKey();
@@ -30,7 +31,7 @@ function instrumentFor(ctx: ApiContext, symbol: string): Instrument {
 }
 
 /** Every symbol, with a flat default row where the account has no position state yet. */
-function allPositions(ctx: ApiContext, view: AccountView): PositionRiskView[] {
+export function allPositions(ctx: ApiContext, view: AccountView): PositionRiskView[] {
   const bySymbol = new Map(view.positions.map((position) => [position.symbol, position]));
   return [...ctx.instruments.values()].map((instrument) => bySymbol.get(instrument.symbol) ?? flatPosition(ctx, view, instrument));
 }
@@ -84,7 +85,12 @@ function totals(view: AccountView): Record<string, unknown> {
   };
 }
 
-function accountPositionV2(instrument: Instrument, position: PositionRiskView): Record<string, unknown> {
+/** Open-order notionals and ADL quantile of the caller's position in `instrument`. */
+function extrasOf(ctx: ApiContext, accountId: number, instrument: Instrument): PositionExtras {
+  return { ...openOrderNotionals(ctx.engine, accountId, instrument), adlQuantile: ctx.adl.quantile(instrument.symbol, accountId) };
+}
+
+function accountPositionV2(instrument: Instrument, position: PositionRiskView, extras: PositionExtras): Record<string, unknown> {
   return {
     symbol: position.symbol,
     initialMargin: money(position.initialMarginE8 + position.openOrderMarginE8),
@@ -97,8 +103,8 @@ function accountPositionV2(instrument: Instrument, position: PositionRiskView): 
     entryPrice: positionRiskV2(instrument, position)['entryPrice'],
     breakEvenPrice: positionRiskV2(instrument, position)['breakEvenPrice'],
     maxNotional: money(position.maxNotionalE8),
-    bidNotional: '0',
-    askNotional: '0',
+    bidNotional: money(extras.bidE8),
+    askNotional: money(extras.askE8),
     positionSide: 'BOTH',
     positionAmt: qty(instrument, position.sizeLots),
     notional: money(position.notionalE8),
@@ -142,7 +148,10 @@ export function registerAccountRoutes(app: RouteHost, ctx: ApiContext): void {
       return {
         feeTier: 0, feeBurn: false, canTrade: true, canDeposit: true, canWithdraw: true, updateTime: 0,
         multiAssetsMargin: false, tradeGroupId: -1, ...totals(view), assets: [assetRow(view, nowMs)],
-        positions: allPositions(ctx, view).map((position) => accountPositionV2(instrumentFor(ctx, position.symbol), position)),
+        positions: allPositions(ctx, view).map((position) => {
+          const instrument = instrumentFor(ctx, position.symbol);
+          return accountPositionV2(instrument, position, extrasOf(ctx, accountId, instrument));
+        }),
       };
     },
   });
@@ -173,7 +182,10 @@ export function registerAccountRoutes(app: RouteHost, ctx: ApiContext): void {
       return accountOf(ctx, accountId).positions
         .filter((position) => (position.sizeLots !== 0 || position.openOrderMarginE8 !== 0n) &&
           (only === undefined || position.symbol === only.symbol))
-        .map((position) => positionRiskV3(instrumentFor(ctx, position.symbol), position));
+        .map((position) => {
+          const instrument = instrumentFor(ctx, position.symbol);
+          return positionRiskV3(instrument, position, extrasOf(ctx, accountId, instrument));
+        });
     },
   });
   registerRoute(app, ctx, {

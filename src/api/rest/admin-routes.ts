@@ -9,6 +9,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { MAX_CLOCK_SPEED } from '../../venue/venue-clock.js';
 import { ACCOUNT_STATUSES, decimalToScaled, decimalToUnits, QUOTE_DECIMALS, type UnsequencedCommand } from '../../core/index.js';
 import { PERMISSIONS, type Permission } from '../auth/keys.js';
 import type { ApiContext } from '../context.js';
@@ -27,6 +28,9 @@ const jurisdictionCode = z.string().max(16).regex(/^[A-Z0-9-]*$/, 'upper-case le
 const policySource = z.string().min(1).max(256);
 const ipList = z.array(z.string().min(2).max(64).regex(/^[0-9a-fA-F:.]+$/)).max(64);
 
+/** One advance moves the venue at most a year (a typo should not skip decades of funding). */
+const MAX_CLOCK_ADVANCE_MS = 366 * 24 * 3_600_000;
+
 const schemas = {
   account: z.strictObject({
     deposit: amount.optional(), parentAccountId: accountId.optional(), permissions: permissions.optional(),
@@ -36,6 +40,10 @@ const schemas = {
   money: z.strictObject({ accountId, asset: z.literal('USDT').optional(), amount }),
   transfer: z.strictObject({ fromAccountId: accountId, toAccountId: accountId, asset: z.literal('USDT').optional(), amount }),
   insurance: z.strictObject({ amount, asset: z.literal('USDT').optional() }),
+  clock: z.strictObject({
+    advanceMs: z.number().int().min(0).max(MAX_CLOCK_ADVANCE_MS).optional(),
+    speed: z.number().positive().max(MAX_CLOCK_SPEED).optional(),
+  }),
   indexPrice: z.strictObject({ symbol: z.string().regex(/^[A-Z0-9]{1,32}$/), price: amount }),
   accountPolicy: z.strictObject({
     accountId, status: z.enum(ACCOUNT_STATUSES), leverageCap: z.number().int().min(0).max(125).optional(),
@@ -183,10 +191,25 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: ApiContext): void
   });
   route('POST', '/admin/v1/jurisdiction-policy', async (request) => {
     const body = parseBody(schemas.jurisdictionPolicy, request);
-    const effectiveFromMs = body.effectiveFrom ?? ctx.now();
+    const effectiveFromMs = body.effectiveFrom ?? ctx.venueNow();
     await run(ctx, { type: 'SetJurisdictionPolicy', jurisdiction: body.jurisdiction, status: body.status,
       leverageCap: body.leverageCap ?? 0, effectiveFromMs, source: body.source });
     return { ...body, leverageCap: body.leverageCap ?? 0, effectiveFrom: effectiveFromMs, ok: true };
+  });
+  const clockJson = (): Record<string, unknown> => ({ venueTime: ctx.venueNow(), wallTime: ctx.now(),
+    speed: ctx.clock?.speed ?? 1 });
+  route('GET', '/admin/v1/clock', clockJson);
+  route('POST', '/admin/v1/clock', async (request) => {
+    const body = parseBody(schemas.clock, request);
+    const clock = ctx.clock;
+    if (clock === undefined) throw new ApiError(-9101, 'This server runs on the wall clock (no venue clock to move).', 409);
+    if (body.speed !== undefined) clock.setSpeed(body.speed);
+    if (body.advanceMs !== undefined && body.advanceMs > 0) {
+      clock.advance(body.advanceMs);
+      // A tick at the new time, so funding, triggers and candle closes are committed before the answer.
+      await run(ctx, { type: 'Tick' });
+    }
+    return clockJson();
   });
   route('GET', '/admin/v1/ledger', () => ledgerJson(ctx));
   route('GET', '/admin/v1/accounts/:accountId', (request) => {

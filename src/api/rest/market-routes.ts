@@ -61,12 +61,13 @@ function klineWeight(params: Params): number {
 
 function klinesHandler(ctx: ApiContext, kind: KlineKind, symbolName: string) {
   return ({ params }: { params: Params }): unknown[] => {
+    const nowMs = ctx.venueNow();
     const instrument = symbolParam(ctx, params, symbolName);
     const intervalText = params.required('interval');
     if (!isInterval(intervalText)) throw E.badInterval();
     const interval: Interval = intervalText;
     const limit = limitParam(params, 500, 1500);
-    const rows = ctx.klines.query(instrument.symbol, kind, interval, { ...timeRange(params), limit });
+    const rows = ctx.klines.query(instrument.symbol, kind, interval, { ...timeRange(params), limit, nowMs });
     return rows.map((row) => [
       row.openTimeMs, price(instrument, row.open), price(instrument, row.high), price(instrument, row.low),
       price(instrument, row.close), kind === 'trade' ? qty(instrument, row.volumeLots) : '0',
@@ -207,8 +208,9 @@ export function registerMarketRoutes(app: RouteHost, ctx: ApiContext): void {
   registerRoute(app, ctx, {
     method: 'GET', paths: ['/fapi/v1/ticker/24hr'], security: 'NONE',
     weight: (params) => (params.has('symbol') ? 1 : 40),
-    handler: ({ params, nowMs }) => {
+    handler: ({ params }) => {
       const instrument = optionalSymbol(ctx, params);
+      const nowMs = ctx.venueNow();
       const render = (state: SymbolState): Record<string, unknown> =>
         ticker24hJson(state.instrument, ticker24h(ctx.klines, state, nowMs));
       return instrument !== undefined ? render(stateOf(ctx, instrument)) : all().map(render);

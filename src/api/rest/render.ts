@@ -6,6 +6,14 @@
  */
 import type { Instrument, OrderView, PositionRiskView } from '../../core/index.js';
 import { averagePrice, fractionPrice, money, price, qty } from '../format.js';
+import { breakEvenPrice, type OrderNotionals } from '../read-models/position-figures.js';
+
+/** What a position row reports beside the engine's view: open-order notionals and the ADL quantile. */
+export interface PositionExtras extends OrderNotionals {
+  readonly adlQuantile: number;
+}
+
+export const NO_EXTRAS: PositionExtras = { bidE8: 0n, askE8: 0n, adlQuantile: 0 };
 
 /** Binance status of an order (conditional orders keep NEW until they trigger). */
 export function orderJson(instrument: Instrument, view: OrderView): Record<string, unknown> {
@@ -105,7 +113,7 @@ export function positionRiskV2(instrument: Instrument, view: PositionRiskView): 
     symbol: view.symbol,
     positionAmt: qty(instrument, view.sizeLots),
     entryPrice: fractionPrice(instrument, view.entryPrice),
-    breakEvenPrice: fractionPrice(instrument, view.entryPrice),
+    breakEvenPrice: fractionPrice(instrument, breakEvenPrice(instrument, view.sizeLots, view.entryPrice)),
     markPrice: price(instrument, view.markTicks),
     unRealizedProfit: money(view.unrealizedPnlE8),
     liquidationPrice: fractionPrice(instrument, view.liquidationPrice),
@@ -121,13 +129,13 @@ export function positionRiskV2(instrument: Instrument, view: PositionRiskView): 
   };
 }
 
-export function positionRiskV3(instrument: Instrument, view: PositionRiskView): Record<string, unknown> {
+export function positionRiskV3(instrument: Instrument, view: PositionRiskView, extras: PositionExtras): Record<string, unknown> {
   return {
     symbol: view.symbol,
     positionSide: 'BOTH',
     positionAmt: qty(instrument, view.sizeLots),
     entryPrice: fractionPrice(instrument, view.entryPrice),
-    breakEvenPrice: fractionPrice(instrument, view.entryPrice),
+    breakEvenPrice: fractionPrice(instrument, breakEvenPrice(instrument, view.sizeLots, view.entryPrice)),
     markPrice: price(instrument, view.markTicks),
     unRealizedProfit: money(view.unrealizedPnlE8),
     liquidationPrice: fractionPrice(instrument, view.liquidationPrice),
@@ -139,9 +147,9 @@ export function positionRiskV3(instrument: Instrument, view: PositionRiskView): 
     maintMargin: money(view.maintenanceMarginE8),
     positionInitialMargin: money(view.initialMarginE8),
     openOrderInitialMargin: money(view.openOrderMarginE8),
-    adl: 0,
-    bidNotional: '0',
-    askNotional: '0',
+    adl: extras.adlQuantile,
+    bidNotional: money(extras.bidE8),
+    askNotional: money(extras.askE8),
     updateTime: view.updatedAtMs,
   };
 }

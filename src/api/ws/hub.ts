@@ -28,12 +28,17 @@ import {
 } from './streams.js';
 import { accountChanges, accountUpdate, leverageUpdate, marginCall, orderTradeUpdate } from './user-events.js';
 import { enforceSendBudget, QUEUED_MESSAGE_OVERHEAD_BYTES, type Consumer, type WsBufferLimits } from './send-budget.js';
+import { KlineTicker } from './kline-ticker.js';
 
 export { DEFAULT_WS_BUFFER_LIMITS, type WsBufferLimits } from './send-budget.js';
 
 const MAX_STREAMS_PER_CONNECTION = 1024;
 const MAX_MESSAGES_PER_SECOND = 50;
 const HEARTBEAT_MS = 180_000;
+/** RFC 6455 close code for a server going down. */
+const GOING_AWAY = 1001;
+/** How long shutdown waits for clients to answer the close frame before cutting them. */
+const CLOSE_GRACE_MS = 1_000;
 /** How often the per-client and total send budgets are enforced (the per-connection one on every send). */
 const SEND_BUDGET_SWEEP_MS = 250;
 const MARGIN_CALL_EVERY_MS = 60_000;
@@ -108,12 +113,14 @@ export class WsHub implements LiveSink {
   private readonly partialLastId = new Map<string, number>();
   private readonly userConnections = new Map<number, Set<Connection>>();
   private readonly klineDirty = new Set<string>();
+  private readonly klineTicker: KlineTicker;
   private readonly lastMarginCall = new Map<number, number>();
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly symbols: ReadonlySet<string>;
 
   constructor(private readonly ctx: ApiContext, private readonly limits: WsBufferLimits) {
     this.symbols = new Set(ctx.instruments.keys());
+    this.klineTicker = new KlineTicker(ctx.klines);
     ctx.listenKeys.onExpired = (record, nowMs) => this.expireListenKey(record, nowMs);
     for (const period of TIMER_PERIODS) {
       const timer = setInterval(() => this.tick(period), period);
@@ -135,9 +142,22 @@ export class WsHub implements LiveSink {
     return this.connections.size;
   }
 
-  close(): void {
+  /**
+   * Shutdown: every socket gets a close frame (1001 "going away", as a server restarting sends), so
+   * clients see a clean close and reconnect; one that has not completed the handshake within
+   * CLOSE_GRACE_MS (or never reads) is then cut.
+   */
+  async close(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
-    for (const connection of this.connections) connection.socket.terminate();
+    const sockets = [...this.connections].map((connection) => connection.socket);
+    const closed = sockets.map((socket) => new Promise<void>((resolve) => {
+      if (socket.readyState === socket.CLOSED) resolve();
+      else socket.once('close', () => resolve());
+    }));
+    for (const socket of sockets) socket.close(GOING_AWAY, 'server shutting down');
+    const grace = setTimeout(() => { for (const socket of sockets) socket.terminate(); }, CLOSE_GRACE_MS);
+    await Promise.all(closed);
+    clearTimeout(grace);
     this.server.close();
   }
 
@@ -325,6 +345,7 @@ export class WsHub implements LiveSink {
     this.streams.delete(name);
     if (subscription.spec.kind === 'depthDiff') this.removeDepthStream(subscription.spec);
     this.partialLastId.delete(name);
+    this.klineTicker.forget(name);
   }
 
   private addDepthStream(spec: StreamSpec): void {
@@ -516,16 +537,20 @@ export class WsHub implements LiveSink {
         return;
       }
       case 'kline': {
-        if (!this.klineDirty.has(spec.symbol) || spec.interval === undefined) return;
-        const row = this.ctx.klines.openCandle(spec.symbol, spec.interval);
-        if (row !== undefined) this.publish(name, klinePayload(this.instrument(spec.symbol)!, spec.interval, row, nowMs));
+        if (spec.interval === undefined) return;
+        const instrument = this.instrument(spec.symbol)!;
+        // Candles follow the venue's clock, which runs ahead of the wall after an operator advance.
+        const venueMs = this.ctx.venueNow();
+        for (const row of this.klineTicker.due(name, spec.symbol, spec.interval, this.klineDirty.has(spec.symbol), venueMs)) {
+          this.publish(name, klinePayload(instrument, spec.interval, row, venueMs));
+        }
         return;
       }
       case 'ticker':
       case 'miniTicker': {
         const states = spec.symbol === '' ? [...market.symbols.values()] : [market.get(spec.symbol)!];
         const payloads = states.map((state) =>
-          tickerPayload(state.instrument, ticker24h(this.ctx.klines, state, nowMs), nowMs, spec.kind === 'miniTicker'));
+          tickerPayload(state.instrument, ticker24h(this.ctx.klines, state, this.ctx.venueNow()), nowMs, spec.kind === 'miniTicker'));
         this.publish(name, spec.symbol === '' ? payloads : payloads[0]);
         return;
       }

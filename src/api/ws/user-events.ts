@@ -11,6 +11,7 @@ import type {
 } from '../../core/index.js';
 import { averagePrice, fractionPrice, money, price, qty } from '../format.js';
 import { unrealizedAt } from '../rest/render.js';
+import { breakEvenPrice } from '../read-models/position-figures.js';
 
 const EXPIRE_REASON: Record<string, number> = { NONE: 0, STP: 1, IOC: 2, REDUCE_ONLY: 4, LIQUIDATION: 5, MARKET_REMAINDER: 9 };
 
@@ -107,7 +108,7 @@ export function accountUpdate(changes: AccountChanges, view: AccountView | undef
       den: BigInt(size < 0 ? -size : size) * instrument.quotePerTickLotE8,
     };
     return {
-      s: event.symbol, pa: qty(instrument, size), ep: fractionPrice(instrument, entry), bep: fractionPrice(instrument, entry),
+      s: event.symbol, pa: qty(instrument, size), ep: fractionPrice(instrument, entry), bep: fractionPrice(instrument, breakEvenPrice(instrument, size, entry)),
       cr: money(event.realizedPnlE8), up: money(size === 0 ? 0n : unrealizedAt(instrument, size, event.costE8, markOf(event.symbol))),
       mt: event.marginType === 'ISOLATED' ? 'isolated' : 'cross', iw: money(event.isolatedWalletE8), ps: 'BOTH',
     };

@@ -43,6 +43,15 @@ function list(text: string | undefined): string[] | undefined {
   return text === undefined ? undefined : text.split(',').map((item) => item.trim()).filter((item) => item !== '');
 }
 
+const DURATION_UNITS_MS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** "90s", "5m", "8h", "1d" or a plain number of milliseconds. */
+export function durationMs(text: string): number {
+  const match = /^(\d{1,12})(ms|s|m|h|d)?$/.exec(text.trim());
+  if (match === null) throw new Error(`not a duration: ${text} (e.g. 90s, 5m, 8h, 1d)`);
+  return Number(match[1]) * DURATION_UNITS_MS[match[2] ?? 'ms']!;
+}
+
 async function print(result: Promise<unknown>): Promise<void> {
   console.log(JSON.stringify(await result, null, 2));
 }
@@ -95,6 +104,13 @@ export function register(program: Command): void {
     .requiredOption('--price <price>', 'decimal price on the symbol tick')
     .action((options: ConnectionOptions & { symbol: string; price: string }) =>
       print(client(options).setIndexPrice(options.symbol, options.price)));
+  withConnection(program.command('clock').description('show the venue clock; --advance moves it forward (funding, candles, timers), --speed sets its rate'))
+    .option('--advance <duration>', 'move venue time forward, e.g. 8h, 5m, 90s')
+    .option('--speed <x>', 'venue time per wall time from now on')
+    .action((options: ConnectionOptions & { advance?: string; speed?: string }) => print(client(options).clock({
+      ...(options.advance === undefined ? {} : { advanceMs: durationMs(options.advance) }),
+      ...(options.speed === undefined ? {} : { speed: Number(options.speed) }),
+    })));
   withConnection(program.command('ledger').description("Σ deposits, withdrawals, balances, insurance, fees and the auditor's verdict"))
     .action(async (options: ConnectionOptions) => {
       const ledger = await client(options).ledger();

@@ -46,7 +46,7 @@ export function register(program: Command): void {
   journal
     .command('verify')
     .description('check checksums, replay from seq 1 and from the newest snapshot, compare stateHashes, run the auditor')
-    .requiredOption('--data-dir <dir>', 'data directory of a durable venue')
+    .option('--data-dir <dir>', 'data directory of a durable venue', './perpx-data')
     .option('--deep', "also run the order books' O(price range) self-checks")
     .option('--json', 'print the report as JSON')
     .option('--no-progress', 'no progress bar')
@@ -69,6 +69,7 @@ export function register(program: Command): void {
         }
         for (const snapshot of report.snapshots) console.log(`snapshot      ${snapshot.name}: ${snapshot.status}`);
         console.log(`invariants    ${report.invariants.length === 0 ? 'all hold' : `${report.invariants.length} violated`}`);
+        for (const note of report.notes) console.log(`note          ${note}`);
         for (const warning of report.warnings) console.log(`WARNING       ${warning}`);
         for (const problem of report.problems) console.log(`PROBLEM       ${problem}`);
         console.log(report.problems.length > 0 ? 'FAILED' : report.warnings.length > 0 ? 'OK with warnings' : 'OK');
@@ -79,7 +80,7 @@ export function register(program: Command): void {
   journal
     .command('info')
     .description('print segments, record count, seq range, snapshots, sizes and the last stateHash')
-    .requiredOption('--data-dir <dir>', 'data directory of a durable venue')
+    .option('--data-dir <dir>', 'data directory of a durable venue', './perpx-data')
     .option('--json', 'print JSON')
     .option('--no-progress', 'no progress bar')
     .action(async (options: JournalCliOptions) => {

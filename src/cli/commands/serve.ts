@@ -15,8 +15,12 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { AdminClient } from '../../api/admin-client.js';
 import { startServer, type ServerLimits } from '../../api/index.js';
-import { openDurableVenue } from '../../journal/index.js';
+import { fileLogger, openDurableVenue, stderrLogger } from '../../journal/index.js';
 import { readSurveillanceConfig, SurveillanceHost } from '../../surveillance/host.js';
+import type { KlineHistory } from '../../api/read-models/kline-history.js';
+import type { Instrument } from '../../core/index.js';
+import { VenueClock } from '../../venue/venue-clock.js';
+import { ccxtSnippet } from './ccxt-snippet.js';
 
 export interface ServeOptions {
   port: string;
@@ -41,10 +45,35 @@ export interface ServeOptions {
   wsBufferPerIpMib?: string;
   wsBufferTotalMib?: string;
   scenario?: string;
+  log?: string;
+  history?: string;
+}
+
+/** The symbol a replayed file drives (the market driver's default) and `--history` describes. */
+const HISTORY_SYMBOL = 'BTCUSDT';
+
+/** A candle file as kline history on `symbol`'s tick and lot grid (loaded lazily from src/sim). */
+async function klineHistory(file: string, symbol: string, venue: { engine: { market(symbol: string): { instrument: Instrument } } }):
+  Promise<KlineHistory> {
+  const { loadCandleFile } = await import('../../sim/data/load.js');
+  const { toTickCandle } = await import('../../sim/data/ticks.js');
+  const instrument = venue.engine.market(symbol).instrument;
+  const series = loadCandleFile(file);
+  const lotsPerUnit = 10 ** instrument.lot.scale / Number(instrument.lot.digits);
+  return {
+    symbol, intervalMs: series.intervalMs,
+    candles: series.candles.map((candle) => {
+      const ticks = toTickCandle(candle, series.intervalMs, instrument.tick);
+      // The file's volume is a decimal of the base asset: rounded to whole lots for the read model.
+      return { openTimeMs: ticks.openTimeMs, openTicks: ticks.openTicks, highTicks: ticks.highTicks, lowTicks: ticks.lowTicks,
+        closeTicks: ticks.closeTicks, volumeLots: Math.round(candle.volume * lotsPerUnit) };
+    }),
+  };
 }
 
 const TOKEN_FILE = 'admin-token';
 const DEMO_FILE = 'demo-accounts.json';
+const LOG_FILE = 'perpx.log';
 
 /** Where the admin token came from; `generated` only on the start that created the file. */
 export type TokenSource = { kind: 'env' } | { kind: 'file'; path: string; generated: boolean };
@@ -123,29 +152,6 @@ async function demoAccounts(url: string, token: string, dataDir: string, manual:
   return accounts;
 }
 
-/** A ccxt snippet for the first demo account: its key and secret inline, or read from `keysPath`. */
-function ccxtSnippet(url: string, account: DemoAccount, keysPath: string, printKeys: boolean): string {
-  const wsUrl = url.replace(/^http/, 'ws');
-  const credentials = printKeys
-    ? [`  apiKey: '${account.apiKey}', secret: '${account.apiSecret}',`]
-    : [`  apiKey: demo.apiKey, secret: demo.apiSecret,`];
-  return [
-    "import ccxt from 'ccxt';",
-    ...(printKeys ? [] : ["import { readFileSync } from 'node:fs';",
-      `const [demo] = JSON.parse(readFileSync(${JSON.stringify(keysPath)}, 'utf8'));`]),
-    `const B = '${url}';`,
-    'const exchange = new ccxt.pro.binanceusdm({',
-    ...credentials,
-    '  options: { fetchCurrencies: false },',
-    '  urls: { api: { fapiPublic: B + \'/fapi/v1\', fapiPublicV2: B + \'/fapi/v2\', fapiPublicV3: B + \'/fapi/v3\',',
-    '    fapiPrivate: B + \'/fapi/v1\', fapiPrivateV2: B + \'/fapi/v2\', fapiPrivateV3: B + \'/fapi/v3\',',
-    `    fapiData: B + '/futures/data', ws: { future: '${wsUrl}/ws' } } },`,
-    '});',
-    'await exchange.loadHttpProxyAgent(); // needed for ws:// URLs',
-    'console.log(await exchange.fetchBalance());',
-  ].join('\n');
-}
-
 export async function serve(options: ServeOptions): Promise<void> {
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
@@ -157,17 +163,25 @@ export async function serve(options: ServeOptions): Promise<void> {
     throw new Error('--scenario brings its own index; leave --price-source at manual');
   }
   const { token, source } = adminToken(dataDir);
+  const speed = Number(options.speed);
+  const clock = new VenueClock(Date.now, speed);
+  // The structured log goes to a file (default) or, with `--log -`, to stderr; the console gets the summary.
+  const logPath = options.log === '-' ? undefined : resolve(options.log ?? join(dataDir, LOG_FILE));
   // A served scenario runs on its path clock: the venue stamps every command with the replay's
   // time (set by the driver at each index step), and the driver's steps advance it (no wall ticks).
+  // Otherwise the venue clock runs at --speed (and `perpx clock` moves it).
   const pathClock = { nowMs: 0 };
   const scenario = options.scenario;
   const venue = await openDurableVenue({
     dataDir, fsync: options.fsync,
     tickIntervalMs: scenario === undefined ? positiveInt(options.tickIntervalMs, 'tick-interval-ms') : 0,
-    ...(scenario === undefined ? {} : { clock: () => pathClock.nowMs }),
+    clock: scenario === undefined ? () => clock.now() : () => pathClock.nowMs,
+    logger: logPath === undefined ? stderrLogger : fileLogger(logPath),
   });
+  // After an operator advance the venue's time is ahead of the wall: carry on from there.
+  if (scenario === undefined) clock.resumeFrom(venue.engine.clockMs);
   const served = scenario === undefined ? undefined
-    : await import('../../sim/live/serve-scenario.js').then((m) => m.prepareServedScenario(venue, scenario, Number(options.speed), pathClock));
+    : await import('../../sim/live/serve-scenario.js').then((m) => m.prepareServedScenario(venue, scenario, speed, pathClock));
   const rateLimits = {
     ...(options.rateLimitWeight === undefined ? {} : { weightPerMinute: positiveInt(options.rateLimitWeight, 'rate-limit-weight') }),
     ...(options.rateLimitOrders10s === undefined ? {} : { ordersPer10s: positiveInt(options.rateLimitOrders10s, 'rate-limit-orders-10s') }),
@@ -177,10 +191,13 @@ export async function serve(options: ServeOptions): Promise<void> {
   const surveillance = options.surveil
     ? new SurveillanceHost({ instruments: venue.engine.instruments, dataDir, ...readSurveillanceConfig(options.surveilConfig) })
     : undefined;
+  // A replayed file is also the venue's kline history (as is --history <csv>), for backtest downloads.
+  const historyFile = options.history ?? (priceSource.startsWith('replay:') ? priceSource.slice('replay:'.length) : undefined);
+  const histories = historyFile === undefined ? [] : [await klineHistory(historyFile, HISTORY_SYMBOL, venue)];
   const server = await startServer({
     venue, dataDir, adminToken: token, priceSource: served === undefined ? priceSource : `scenario:${served.name}`, rateLimits,
-    limits: serverLimits(options),
-    ...(served === undefined ? {} : { requestGate: served.requestGate }),
+    limits: serverLimits(options), klineHistory: histories,
+    ...(served === undefined ? { clock } : { requestGate: served.requestGate }),
     ...(surveillance === undefined ? {} : { surveillance }),
     host: options.host, port: positiveInt(options.port, 'port'),
     // Tests stretch this to prove that a crash before a flush is repaired by replay on restart.
@@ -198,7 +215,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     // Loaded lazily: `serve --price-source manual` must not depend on the simulator.
     const drivers = await import('../../sim/drivers.js');
     marketDrivers.push(await drivers.startMarketDriver(venue, {
-      source: priceSource, speed: Number(options.speed), stateDir: dataDir,
+      source: priceSource, speed, stateDir: dataDir,
     }));
     if (priceSource === 'sim') {
       // The synthetic market runs every other instrument too, each with its own agents and seed.
@@ -207,7 +224,7 @@ export async function serve(options: ServeOptions): Promise<void> {
         const stateDir = join(dataDir, `sim-${symbol.toLowerCase()}`);
         mkdirSync(stateDir, { recursive: true });
         marketDrivers.push(await drivers.startMarketDriver(venue, {
-          source: priceSource, speed: Number(options.speed), stateDir, symbol, seed: 2 + index,
+          source: priceSource, speed, stateDir, symbol, seed: 2 + index,
         }));
       }
     }
@@ -217,6 +234,8 @@ export async function serve(options: ServeOptions): Promise<void> {
   const printKeys = options.printKeys === true;
   console.log(tokenLine(token, source, printKeys));
   console.log(`web UI: ${server.url}/ (log in with an account's API key and secret, or with the admin token as the operator)`);
+  console.log(`venue clock: speed ${clock.speed} (\`perpx clock --advance 8h\` moves it forward; --speed sets it)`);
+  console.log(`log: ${logPath ?? 'stderr'}`);
   if (options.demo === true) {
     const accounts = await demoAccounts(server.url, token, dataDir, priceSource === 'manual');
     const keysPath = join(dataDir, DEMO_FILE);
@@ -255,10 +274,12 @@ export function register(program: Command): void {
     .option('--host <h>', 'interface to bind', '127.0.0.1')
     .option('--data-dir <dir>', 'journal, snapshots, API keys and read models', './perpx-data')
     .option('--price-source <source>', 'manual (operator API sets index prices), sim, or replay:<csv>', 'manual')
-    .option('--speed <x>', 'market driver speed (path time per wall time)', '1')
+    .option('--speed <x>', 'venue clock and market driver speed (venue time per wall time; `perpx clock` changes it live)', '1')
     .option('--scenario <file>', 'serve a scenario (e.g. scenarios/2021-05-19-btc.yaml): its agents, index and faults run live at --speed; needs an empty --data-dir')
     .option('--demo', 'create demo accounts on first start (keys in <data-dir>/demo-accounts.json) and print a ccxt snippet')
     .option('--print-keys', 'print the admin token and the demo accounts\' API keys and secrets')
+    .option('--history <csv>', `a Binance kline CSV served as ${HISTORY_SYMBOL}'s kline history before the venue's first candle (replay:<csv> implies it)`)
+    .option('--log <file>', 'structured (JSON lines) log: a file, or - for stderr (default <data-dir>/perpx.log)')
     .option('--no-fsync', 'do not fsync the journal (tests and benchmarks only)')
     .option('--tick-interval-ms <ms>', 'engine clock tick period (mark price, funding, triggers)', '1000')
     .option('--rate-limit-weight <n>', 'request weight per minute per IP and per key (default 2400)')
