@@ -6,7 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { assertDifferential, REQUIRED_COVERAGE } from './differential.js';
 
-const FIXED_SEED = 13_2021;
+/**
+ * Chosen so that its 32 streams reach the whole REQUIRED_COVERAGE list (partial liquidations are
+ * the rarest); after a generator change that makes it fall short, raise numRuns or pick another.
+ */
+const FIXED_SEED = 3;
 
 describe('differential: engine vs reference engine', () => {
   it('agree on every command of the fixed-seed streams, which reach every rule', () => {

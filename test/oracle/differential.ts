@@ -217,6 +217,7 @@ export const REQUIRED_COVERAGE = [
   'Command:SetLeverage', 'Command:SetMarginType', 'Command:AdjustIsolatedMargin', 'Command:PlaceOrder', 'Command:CancelOrder',
   'Command:CancelAllOrders', 'Command:AmendOrder', 'Command:SetIndexPrice', 'Command:Tick', 'Gap:quiet', 'crash',
   'Trade:NORMAL', 'Trade:LIQUIDATION', 'Trade:ADL', 'Liquidation:CROSSED', 'Liquidation:ISOLATED', 'Liquidation:ADL',
+  'Liquidation:partial',
   'Insurance:DEFICIT', 'Insurance:LIQUIDATION_FEE', 'Insurance:FUNDING_RESIDUE', 'Funding:paid', 'Balance:ISOLATED_MARGIN',
   'Order:TRIGGERED:NONE:STOP', 'Order:TRIGGERED:NONE:STOP_MARKET', 'Order:TRIGGERED:NONE:TAKE_PROFIT',
   'Order:TRIGGERED:NONE:TAKE_PROFIT_MARKET', 'Order:TRIGGERED:NONE:TRAILING_STOP_MARKET', 'Order:EXPIRED:STP:LIMIT',

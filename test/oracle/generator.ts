@@ -16,7 +16,7 @@ import type { ReferenceEngine } from './reference/reference-engine.js';
 import type { RefState } from './reference/state.js';
 
 export const ACTION_KINDS = [
-  'limit', 'ladder', 'market', 'sweep', 'cascade', 'conditional', 'cancel', 'cancelAll', 'amend', 'index', 'drift', 'gap', 'tick', 'wait',
+  'limit', 'ladder', 'market', 'sweep', 'cascade', 'adlTie', 'protect', 'conditional', 'cancel', 'cancelAll', 'amend', 'index', 'drift', 'gap', 'tick', 'wait',
   'funding', 'quiet', 'leverage', 'marginType', 'isolatedMargin', 'deposit', 'withdraw', 'transfer', 'fund',
   'createAccount', 'hostile', 'crash', 'preview',
 ] as const;
@@ -26,7 +26,7 @@ export type ActionKind = (typeof ACTION_KINDS)[number];
 export type Action = readonly [kind: ActionKind, a: number, b: number, c: number, d: number, e: number];
 
 const WEIGHTS: Record<ActionKind, number> = {
-  limit: 30, ladder: 8, market: 10, sweep: 3, cascade: 3, conditional: 10, cancel: 5, cancelAll: 3, amend: 6, index: 8, drift: 5,
+  limit: 30, ladder: 8, market: 10, sweep: 3, cascade: 5, adlTie: 2, protect: 2, conditional: 10, cancel: 5, cancelAll: 3, amend: 6, index: 8, drift: 5,
   gap: 3, tick: 10,
   wait: 3, funding: 1, quiet: 1, leverage: 4, marginType: 3, isolatedMargin: 3, deposit: 2, withdraw: 2, transfer: 2,
   fund: 1, createAccount: 1, hostile: 3, crash: 2, preview: 3,
@@ -52,7 +52,7 @@ export interface StreamSetup {
 export const setupArbitrary: fc.Arbitrary<StreamSetup> = fc.record({
   deposits: fc.array(fc.constantFrom(100, 1_500, 5_000, 20_000, 200_000), { minLength: 2, maxLength: 6 }),
   insuranceUsdt: fc.constantFrom(0, 0, 5, 100, 10_000),
-  leverages: fc.array(fc.constantFrom(0, 5, 20, 50, 50, 100, 125), { minLength: 2, maxLength: 6 }),
+  leverages: fc.array(fc.constantFrom(0, 5, 7, 20, 33, 50, 75, 100, 125), { minLength: 2, maxLength: 6 }),
   startOffsets: fc.array(fc.integer({ min: -100, max: 100 }), { minLength: 2, maxLength: 2 }),
 });
 
@@ -74,7 +74,7 @@ const usdt = (amount: number): bigint => BigInt(Math.round(amount * 100)) * 1_00
 const TIFS: readonly TimeInForceName[] = ['GTC', 'GTC', 'GTC', 'IOC', 'FOK', 'GTX'];
 const STPS: readonly StpModeName[] = ['NONE', 'NONE', 'NONE', 'EXPIRE_TAKER', 'EXPIRE_MAKER', 'EXPIRE_BOTH'];
 const CONDITIONALS: readonly OrderTypeName[] = ['STOP', 'STOP_MARKET', 'TAKE_PROFIT', 'TAKE_PROFIT_MARKET', 'TRAILING_STOP_MARKET'];
-const LEVERAGES = [1, 2, 5, 10, 20, 25, 50, 75, 100, 125, 20, 10, 50, 0];
+const LEVERAGES = [1, 2, 3, 5, 7, 10, 20, 25, 33, 50, 75, 100, 125, 20, 10, 0];
 /** Order sizes as notional in USDT (converted to lots at the mark). */
 const NOTIONALS = [60, 200, 800, 3_000, 12_000, 45_000, 200, 800, 200_000, 30];
 const HOUR = 3_600_000;
@@ -148,19 +148,24 @@ export function stepsFor(ref: ReferenceEngine, action: Action, nowMs: number): S
       const type = CONDITIONALS[c % CONDITIONALS.length]!;
       const trailing = type === 'TRAILING_STOP_MARKET';
       const closePosition = type.endsWith('_MARKET') && !trailing && d % 4 === 0;
-      const stopBp = (d % 301) - 150;
+      // Triggers on a coarse grid (about 0.1% of the price): equal triggers are common, so firing ties are exercised.
+      const grid = 10 ** Math.max(0, String(mark).length - 3);
+      const stopTicks = Math.max(instrument.minPriceTicks, Math.round(priceAt(((d % 31) - 15) * 10) / grid) * grid);
       // A triggered STOP / TAKE_PROFIT rests like a limit order: see KNOWN_ENGINE_DEFECTS.
       const restsAfterTrigger = type === 'STOP' || type === 'TAKE_PROFIT';
-      return [commandStep(strip(order({
-        orderType: type, side, qtyLots: closePosition ? 0 : lotsFor(e), closePosition,
+      const conditional = (owner: number): Step => commandStep(strip(order({
+        accountId: owner, orderType: type, side, qtyLots: closePosition ? 0 : lotsFor(e), closePosition,
         reduceOnly: !closePosition && e % 3 === 0 && !(restsAfterTrigger && KNOWN_ENGINE_DEFECTS.INDEX_TOUCH_RECONCILES),
-        priceTicks: type === 'STOP' || type === 'TAKE_PROFIT' ? priceAt(stopBp + ((e % 41) - 20)) : 0,
-        stopPriceTicks: trailing ? 0 : priceAt(stopBp),
+        priceTicks: restsAfterTrigger ? priceAt((e % 41) - 20, stopTicks) : 0,
+        stopPriceTicks: trailing ? 0 : stopTicks,
         callbackRateBps: trailing ? 10 + ((d * 13) % 300) : 0,
         activationPriceTicks: trailing && e % 2 === 0 ? priceAt((e % 201) - 100) : 0,
         workingType: c % 2 === 0 ? 'MARK_PRICE' : 'CONTRACT_PRICE', priceProtect: d % 5 === 0,
-        timeInForce: TIFS[e % TIFS.length]!, clientOrderId: clientId(c + d),
-      })), dtMs)];
+        timeInForce: TIFS[e % TIFS.length]!, clientOrderId: owner === accountId ? clientId(c + d) : '',
+      })), dtMs);
+      // Now and then a second account places the same order (a tie on the same trigger).
+      const twin = accounts[(a + 1) % accounts.length]!;
+      return e % 4 === 0 ? [conditional(accountId), conditional(twin)] : [conditional(accountId)];
     }
     case 'cancel': {
       if (live.length === 0 || c % 10 === 0) {
@@ -198,25 +203,82 @@ export function stepsFor(ref: ReferenceEngine, action: Action, nowMs: number): S
       // A large market order: it walks the book to the protection band and moves the last price.
       return [commandStep(strip(order({ orderType: 'MARKET', side, qtyLots: lotsFor(5 + (c % 3)) })), dtMs)];
     case 'cascade': {
-      // A leveraged trader buys from (or sells to) a market maker, the index gaps against the
-      // trader, the maker may pull its quotes, and time passes: marks follow, liquidations run.
+      // A leveraged trader buys from (or sells to) a market maker; the index gaps against the
+      // trader; the maker pulls its quotes and may quote again on one side only, around the new
+      // index (a one-sided book lets the mark follow the index); time passes: liquidations run,
+      // into that book or by ADL.
       const makerId = accountId;
       const traderId = accounts[(a + 1 + (c % 3)) % accounts.length]!;
       const against = side === 'BUY' ? -1 : 1;
-      const quote = (quoteSide: 'BUY' | 'SELL', level: number): Step => commandStep(strip(order({
-        accountId: makerId, orderType: 'LIMIT', side: quoteSide, qtyLots: lotsFor(d + level),
-        priceTicks: priceAt((quoteSide === 'BUY' ? -1 : 1) * 8 * level),
+      const index = Math.min(instrument.maxPriceTicks,
+        Math.max(1, market.indexTicks + Math.trunc((market.indexTicks * against * (150 + (d % 700))) / 10_000)));
+      const quote = (quoteSide: 'BUY' | 'SELL', bp: number, base: number): Step => commandStep(strip(order({
+        accountId: makerId, orderType: 'LIMIT', side: quoteSide, qtyLots: lotsFor(bp === 8 ? 5 : 4),
+        priceTicks: priceAt(quoteSide === 'BUY' ? -bp : bp, base),
       })));
-      const index = Math.max(1, market.indexTicks + Math.trunc((market.indexTicks * against * (150 + (d % 700))) / 10_000));
       const steps: Step[] = [
-        commandStep({ type: 'SetLeverage', accountId: traderId, symbol, leverage: Math.min(instrument.maxLeverage, [20, 50, 100, 125][c % 4]!) }),
-        quote('BUY', 1), quote('BUY', 2), quote('SELL', 1), quote('SELL', 2),
-        commandStep(strip(order({ accountId: traderId, orderType: 'MARKET', side, qtyLots: lotsFor(3 + (e % 3)) }))),
-        commandStep({ type: 'SetIndexPrice', symbol, priceTicks: Math.min(index, instrument.maxPriceTicks) }, 500),
+        commandStep({ type: 'SetLeverage', accountId: traderId, symbol,
+          leverage: Math.min(instrument.maxLeverage, [10, 5, 20, 50, 100, 125][c % 6]!) }),
+        quote('BUY', 8, mark), quote('BUY', 16, mark), quote('SELL', 8, mark), quote('SELL', 16, mark),
+        // Large at low leverage, so positions reach the brackets that liquidate in steps.
+        commandStep(strip(order({ accountId: traderId, orderType: 'MARKET', side, qtyLots: lotsFor(c % 6 < 2 ? [5, 8][e % 2]! : 3 + (e % 3)) }))),
+        commandStep({ type: 'SetIndexPrice', symbol, priceTicks: index }, 500),
+        commandStep({ type: 'CancelAllOrders', accountId: makerId, symbol, scope: 'ALL' }),
       ];
-      if (e % 2 === 0) steps.push(commandStep({ type: 'CancelAllOrders', accountId: makerId, symbol, scope: 'ALL' }));
+      // The liquidation of a long sells into bids (and of a short buys from asks).
+      if (e % 3 !== 0) steps.push(quote(side === 'BUY' ? 'BUY' : 'SELL', 10, index), quote(side === 'BUY' ? 'BUY' : 'SELL', 60, index));
       steps.push(commandStep({ type: 'Tick' }, 5_000 + (e % 40) * 1_000));
       return steps;
+    }
+    case 'adlTie': {
+      // Two new accounts with equal deposits take equal positions at one price (equal ADL scores);
+      // a new, thinly funded trader at 10x takes the other side from the maker; the index gaps
+      // against the trader and the maker pulls its quotes: the trader is deleveraged against the
+      // tied pair, one after the other.
+      const makerId = accountId;
+      const [twin, twin2, trader] = [state.nextAccountId, state.nextAccountId + 1, state.nextAccountId + 2] as const;
+      const otherSide = side === 'BUY' ? 'SELL' : 'BUY';
+      const price = priceAt(side === 'BUY' ? 10 : -10);
+      const notionalUsdt = NOTIONALS[1 + (d % 3)]!;
+      const lots = lotsFor(1 + (d % 3));
+      const traderLots = lots + (e % Math.max(1, lots));
+      const against = side === 'BUY' ? 1 : -1;
+      const index = Math.min(instrument.maxPriceTicks,
+        Math.max(1, market.indexTicks + Math.trunc((market.indexTicks * against * (1_200 + (c % 800))) / 10_000)));
+      const open = (owner: number, orderSide: 'BUY' | 'SELL', qtyLots: number, timeInForce: TimeInForceName): Step =>
+        commandStep(strip(order({ accountId: owner, orderType: 'LIMIT', side: orderSide, qtyLots, priceTicks: price, timeInForce })));
+      return [
+        ...[twin, twin2, trader].flatMap((id) => [
+          commandStep({ type: 'CreateAccount', parentAccountId: 0 }),
+          commandStep({ type: 'Deposit', accountId: id, amountE8: usdt(id === trader ? notionalUsdt / 7 : 5_000) }),
+        ]),
+        commandStep({ type: 'SetLeverage', accountId: trader, symbol, leverage: 10 }),
+        open(makerId, otherSide, 2 * lots, 'GTC'), open(twin, side, lots, 'IOC'), open(twin2, side, lots, 'IOC'),
+        open(makerId, side, traderLots, 'GTC'), open(trader, otherSide, traderLots, 'IOC'),
+        commandStep({ type: 'CancelAllOrders', accountId: makerId, symbol, scope: 'ALL' }),
+        commandStep({ type: 'SetIndexPrice', symbol, priceTicks: index }, 500),
+        commandStep({ type: 'Tick' }, 10_000 + (e % 30) * 1_000),
+      ];
+    }
+    case 'protect': {
+      // Take-profit ladder then a partial close: two reduce-only orders split what the position
+      // leaves room for; a market order then closes part of it, and the lower-priority one of the
+      // two (by price, then time) is cut back.
+      const size = state.accounts[accountId - 1]?.positions.find((p) => p.market === market.index)?.sizeLots ?? 0;
+      const reducing = size > 0 ? 'SELL' : 'BUY';
+      const room = reduceOnlyRoom(state, accountId, market.index, reducing);
+      if (size === 0 || room < 2) return [];
+      const away = reducing === 'SELL' ? 1 : -1;
+      const first = Math.max(1, Math.floor((room * (2 + (c % 6))) / 10));
+      const takeProfit = (qtyLots: number, bp: number): Step => commandStep(strip(order({
+        orderType: 'LIMIT', side: reducing, qtyLots, priceTicks: priceAt(away * bp), reduceOnly: true,
+      })));
+      return [
+        takeProfit(first, 40 + (d % 60)), takeProfit(room - first, 40 + ((d * 7) % 60)),
+        commandStep(strip(order({ accountId: accounts[(a + 1) % accounts.length]!, orderType: 'LIMIT',
+          side: reducing === 'SELL' ? 'BUY' : 'SELL', qtyLots: Math.abs(size), priceTicks: priceAt(-away * 5) }))),
+        commandStep(strip(order({ orderType: 'MARKET', side: reducing, qtyLots: Math.max(1, Math.floor((Math.abs(size) * (1 + (e % 8))) / 10)) }))),
+      ];
     }
     case 'index': case 'drift': case 'gap': {
       const size = kind === 'index' ? (c % 201) - 100 : kind === 'drift' ? 100 + (d % 400) : 500 + (d % 2_500);

@@ -157,6 +157,23 @@ describe('R3: a liquidation never fills beyond bankruptcy unless the fund or bet
   });
 });
 
+describe('R3: an account liquidated into an empty fund ends at zero, not below', () => {
+  it('a stale ask filled 15% below the mark: the short goes to ADL at its bankruptcy price', () => {
+    const bench = new Bench([btc()]);
+    const maker = bench.account(usd(10_000_000));
+    const trader = bench.account(usd(100));
+    bench.run({ type: 'SetIndexPrice', symbol: 'BTCUSDT', priceTicks: 600_000 });
+    bench.order(trader, 'SELL', 'LIMIT', 20, 600_000);
+    bench.index(690_000);
+    bench.order(maker, 'SELL', 'LIMIT', 1_000, 690_000);
+    const events = bench.order(maker, 'BUY', 'MARKET', 20);
+    const [liquidation] = of(events, 'Liquidation');
+    // Bankruptcy (100 + 1,200) / 0.02 = 65,000: the ask at 69,000 is beyond it and the fund is empty.
+    expect([liquidation!.bookFilledLots, liquidation!.adl.map((fill) => [fill.qtyLots, fill.priceTicks])]).toEqual([0, [[20, 650_000]]]);
+    expect(bench.next.accountView(trader)!.crossWalletE8).toBe(0n);
+  });
+});
+
 describe('R4: funding does not depend on how often commands arrive', () => {
   const premiumBook = (bench: Bench): void => {
     const maker = bench.account(usd(10_000_000));

@@ -217,10 +217,6 @@ export function crossPositionCount(account: RefAccount): number {
   return account.positions.filter((p) => !p.isolated && p.sizeLots !== 0).length;
 }
 
-export function sideSign(side: SideName): 1 | -1 {
-  return side === 'BUY' ? 1 : -1;
-}
-
 /** Lots a position lets an order on `side` reduce (0 when the order would open or grow it). */
 export function reducibleLots(position: RefPosition, side: SideName): number {
   return side === 'BUY' ? Math.max(0, -position.sizeLots) : Math.max(0, position.sizeLots);
