@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 // Fast suites run by default (`npm test`); heavy suites (*.heavy.test.ts) run via `npm run test:heavy`.
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'web/src/**/*.test.ts'],
     exclude: ['**/*.heavy.test.ts', 'node_modules/**', 'dist/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

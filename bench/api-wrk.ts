@@ -241,7 +241,7 @@ export interface SampleResponse {
 const PEER_SOURCE = `
 import { createServer } from 'node:http';
 const { body, headers } = JSON.parse(process.env.PERPX_PEER_RESPONSE);
-const server = createServer((req, res) => {
+const server = createServer({ headersTimeout: 10000, requestTimeout: 30000, connectionsCheckingInterval: 1000 }, (req, res) => {
   let received = '';
   req.setEncoding('utf8');
   req.on('data', (chunk) => { received += chunk; });
@@ -252,7 +252,6 @@ const server = createServer((req, res) => {
   });
 });
 server.keepAliveTimeout = 75000;
-server.requestTimeout = 0;
 server.setTimeout(0);
 server.listen(0, '127.0.0.1', () => console.log('peer listening on http://127.0.0.1:' + server.address().port));
 process.on('SIGTERM', () => process.exit(0));

@@ -68,6 +68,8 @@ async function startServer(dataDir: string, fsync: boolean, profileDir: string |
   const args = [...(profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir]), '--max-semi-space-size=64',
     join(ROOT, 'bin/perpx.js'), 'serve', '--port', '0', '--data-dir', dataDir,
     '--rate-limit-weight', '1000000000', '--rate-limit-orders-10s', '1000000000', '--rate-limit-orders-1m', '1000000000',
+    // Every load phase comes from one address (1,000 WebSocket subscribers and 64 HTTP connections).
+    '--max-connections-per-ip', '100000',
     ...(fsync ? [] : ['--no-fsync'])];
   return spawnListening('server', args, { cwd: ROOT, env: { ...process.env, PERPX_ADMIN_TOKEN: 'bench-token' } });
 }
@@ -76,8 +78,11 @@ async function startServer(dataDir: string, fsync: boolean, profileDir: string |
 const PLAN: readonly (readonly [0 | 1, 'BUY' | 'SELL'])[] = [[0, 'BUY'], [1, 'SELL'], [0, 'SELL'], [1, 'BUY']];
 
 function signedBody(account: CreatedAccount, side: 'BUY' | 'SELL', id: number, nowMs: number): string {
+  // Self-trade prevention pinned to NONE, the default before Binance's EXPIRE_MAKER was adopted: with
+  // 64 connections an account's own orders cross at times, and the workload must stay the one the
+  // earlier figures measured.
   const payload = `symbol=BTCUSDT&side=${side}&type=LIMIT&timeInForce=GTC&quantity=0.001&price=60000` +
-    `&newClientOrderId=b${id}&timestamp=${nowMs}&recvWindow=60000`;
+    `&selfTradePreventionMode=NONE&newClientOrderId=b${id}&timestamp=${nowMs}&recvWindow=60000`;
   return `${payload}&signature=${createHmac('sha256', account.apiSecret).update(payload).digest('hex')}`;
 }
 

@@ -5,6 +5,7 @@
  */
 import type { Engine, Instrument } from '../core/index.js';
 import type { Venue } from '../venue/venue.js';
+import type { ClientBans } from './auth/client-bans.js';
 import type { KeyStore } from './auth/keys.js';
 import type { RateLimiter } from './auth/rate-limit.js';
 import type { ReplayGuard } from './auth/replay.js';
@@ -12,6 +13,7 @@ import { E } from './errors.js';
 import type { KlineModel } from './read-models/klines.js';
 import type { MarketModel } from './read-models/market.js';
 import type { ReadStore } from './read-models/store.js';
+import type { SessionStore } from './web/sessions.js';
 import type { ListenKeys } from './ws/listen-keys.js';
 
 /** 'manual', 'sim' or 'replay:<csv>'. */
@@ -27,7 +29,10 @@ export interface ApiContext {
   readonly keys: KeyStore;
   readonly replay: ReplayGuard;
   readonly limiter: RateLimiter;
+  readonly bans: ClientBans;
   readonly listenKeys: ListenKeys;
+  /** Browser sessions (web UI login), an alternative to HMAC keys for the same routes. */
+  readonly sessions: SessionStore;
   readonly adminToken: string;
   readonly priceSource: PriceSource;
   readonly now: () => number;

@@ -7,7 +7,11 @@
  */
 
 export class ApiError extends Error {
-  constructor(readonly code: number, msg: string, readonly status = statusFor(code)) {
+  /**
+   * `retryAfterS`: the Retry-After header's seconds (429: until the exceeded window ends; 418: until
+   * the ban ends).
+   */
+  constructor(readonly code: number, msg: string, readonly status = statusFor(code), readonly retryAfterS?: number) {
     super(msg);
   }
 
@@ -27,10 +31,14 @@ export function statusFor(code: number): number {
 export const E = {
   unknown: (): ApiError => new ApiError(-1000, 'An unknown error occurred while processing the request.', 500),
   unauthorized: (): ApiError => new ApiError(-1002, 'You are not authorized to execute this request.'),
-  tooManyRequests: (limit: number): ApiError =>
-    new ApiError(-1003, `Too many requests; current limit is ${limit} requests per minute. Please use the websocket for live updates to avoid polling the API.`),
-  tooManyOrders: (limit: number, interval: string): ApiError =>
-    new ApiError(-1015, `Too many new orders; current limit is ${limit} orders per ${interval}.`),
+  tooManyRequests: (limit: number, retryAfterS: number): ApiError =>
+    new ApiError(-1003, `Too many requests; current limit is ${limit} requests per minute. Please use the websocket for live updates to avoid polling the API.`,
+      429, retryAfterS),
+  banned: (untilMs: number, nowMs: number): ApiError =>
+    new ApiError(-1003, `Way too much request weight used; IP banned until ${untilMs}. Please use the websocket for live updates to avoid bans.`,
+      418, Math.max(1, Math.ceil((untilMs - nowMs) / 1000))),
+  tooManyOrders: (limit: number, interval: string, retryAfterS: number): ApiError =>
+    new ApiError(-1015, `Too many new orders; current limit is ${limit} orders per ${interval}.`, 429, retryAfterS),
   unsupported: (): ApiError => new ApiError(-1014, 'Unsupported order combination.'),
   timestampOutside: (): ApiError => new ApiError(-1021, 'Timestamp for this request is outside of the recvWindow.'),
   timestampAhead: (): ApiError => new ApiError(-1021, "Timestamp for this request was 1000ms ahead of the server's time."),
@@ -61,6 +69,7 @@ export const E = {
   unknownOrder: (): ApiError => new ApiError(-2011, 'Unknown order sent.'),
   badKeyFormat: (): ApiError => new ApiError(-2014, 'API-key format invalid.'),
   rejectedKey: (): ApiError => new ApiError(-2015, 'Invalid API-key, IP, or permissions for action.'),
+  clientOrderIdDuplicated: (): ApiError => new ApiError(-4116, 'ClientOrderId is duplicated.'),
   useAlgo: (): ApiError =>
     new ApiError(-4120, 'Order type not supported for this endpoint. Please use the Algo Order API endpoints instead.'),
   hedgeMode: (): ApiError => new ApiError(-4059, 'No need to change position side.'),

@@ -10,13 +10,16 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Instrument } from '../core/index.js';
 import type { Venue } from '../venue/venue.js';
+import { ClientBans } from './auth/client-bans.js';
 import { KeyStore } from './auth/keys.js';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './auth/rate-limit.js';
 import { ReplayGuard } from './auth/replay.js';
 import type { ApiContext, PriceSource } from './context.js';
 import { ApiError, E } from './errors.js';
+import { registerExtras } from './extra/index.js';
 import { KlineModel } from './read-models/klines.js';
 import { MarketModel } from './read-models/market.js';
 import { Projector } from './read-models/projector.js';
@@ -29,10 +32,33 @@ import { registerMarketRoutes } from './rest/market-routes.js';
 import type { RouteHost } from './rest/route.js';
 import { registerTradeRoutes } from './rest/trade-routes.js';
 import { registerUserStreamRoutes } from './rest/user-stream-routes.js';
-import { WsHub } from './ws/hub.js';
+import { SessionStore } from './web/sessions.js';
+import { DEFAULT_WEB_ROOT } from './web/static.js';
+import { answerClientError } from './net/client-errors.js';
+import { ConnectionGuard, defaultConnectionLimits, type ConnectionLimits } from './net/connection-guard.js';
+import { DEFAULT_WS_BUFFER_LIMITS, WsHub, type WsBufferLimits } from './ws/hub.js';
 import { ListenKeys } from './ws/listen-keys.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
+/** A request's headers must arrive within this long of its first byte (or of the connection). */
+export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+/** A whole request (headers and body) must arrive within this long. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** Idle keep-alive connections are closed after this long. */
+const KEEP_ALIVE_TIMEOUT_MS = 75_000;
+/** How often Node checks the two timeouts above (its default, 30 s, would let them run 30 s late). */
+const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
+
+/** What one server lets its clients hold: connections, time to send a request, WebSocket send buffers. */
+export interface ServerLimits extends ConnectionLimits, WsBufferLimits {
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+}
+
+export function defaultServerLimits(): ServerLimits {
+  return { ...defaultConnectionLimits(), ...DEFAULT_WS_BUFFER_LIMITS,
+    headersTimeoutMs: DEFAULT_HEADERS_TIMEOUT_MS, requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS };
+}
 
 export interface ServerOptions {
   /** The venue this server fronts; the server never closes it. */
@@ -49,6 +75,8 @@ export interface ServerOptions {
   /** 'manual' (default) lets the operator API set index prices. */
   readonly priceSource?: PriceSource;
   readonly rateLimits?: Partial<RateLimits>;
+  /** Connection, timeout and WebSocket buffer limits (defaults: defaultServerLimits()). */
+  readonly limits?: Partial<ServerLimits>;
   /** Wall clock for timestamps and windows (default Date.now). */
   readonly now?: () => number;
   /**
@@ -57,13 +85,28 @@ export interface ServerOptions {
    * measured ~10 µs more CPU per order in total than 100 ms).
    */
   readonly readModelFlushMs?: number;
+  /** The built web UI served at / (default dist/web). */
+  readonly webRoot?: string;
 }
 
 export interface RunningServer {
   readonly url: string;
   readonly port: number;
   readonly context: ApiContext;
+  readonly limits: ServerLimits;
+  readonly connections: ConnectionGuard;
   close(): Promise<void>;
+}
+
+/** An error reporter for background I/O that must not flood the log while a condition lasts. */
+function warnAtMostEveryMinute(what: string): (error: Error) => void {
+  let lastMs = -Infinity;
+  return (error) => {
+    const nowMs = Date.now();
+    if (nowMs - lastMs < 60_000) return;
+    lastMs = nowMs;
+    console.error(`perpx: ${what}: ${error.message}`);
+  };
 }
 
 function installErrorHandling(app: FastifyInstance): void {
@@ -100,33 +143,44 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const ctx: ApiContext = {
     venue, engine, instruments, store, klines, market,
     keys: new KeyStore(options.dataDir),
-    replay: new ReplayGuard(),
+    replay: persist && options.dataDir !== undefined
+      ? ReplayGuard.persistent(options.dataDir, now, warnAtMostEveryMinute('replay guard log'))
+      : new ReplayGuard(),
     limiter: new RateLimiter({ ...DEFAULT_RATE_LIMITS, ...options.rateLimits }),
+    bans: new ClientBans(),
     listenKeys: new ListenKeys(),
+    sessions: new SessionStore(),
     adminToken: options.adminToken,
     priceSource: options.priceSource ?? 'manual',
     now,
   };
-  const hub = new WsHub(ctx);
+  const limits: ServerLimits = { ...defaultServerLimits(), ...options.limits };
+  const hub = new WsHub(ctx, limits);
   projector.addSink(hub);
+  const connections = new ConnectionGuard(limits);
 
   // Exact /fapi paths are answered by the fast table on the raw server; fastify gets the rest.
   const fast = new FastRoutes(MAX_BODY_BYTES);
-  const keepAliveTimeout = 75_000;
   const app = Fastify({
     serverFactory: (fastifyHandler: RequestListener) => {
-      const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      const server = createServer({
+        headersTimeout: limits.headersTimeoutMs,
+        requestTimeout: limits.requestTimeoutMs,
+        connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+      }, (req: IncomingMessage, res: ServerResponse) => {
+        connections.progress(req.socket);
         if (!fast.handle(req, res)) fastifyHandler(req, res);
       });
-      // What fastify sets on a server it creates itself (it leaves a factory's server alone).
-      server.keepAliveTimeout = keepAliveTimeout;
-      server.requestTimeout = 0;
+      server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+      // No socket inactivity timeout: the header, request and keep-alive timeouts bound each phase.
       server.setTimeout(0);
+      server.on('clientError', answerClientError);
+      connections.attach(server);
       return server;
     },
     logger: false,
     bodyLimit: MAX_BODY_BYTES,
-    keepAliveTimeout,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     return503OnClosing: false,
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
   });
@@ -140,7 +194,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   registerAlgoRoutes(routes, ctx);
   registerUserStreamRoutes(routes, ctx);
   registerAdminRoutes(app, ctx);
-  app.server.on('upgrade', (request, socket, head) => hub.handleUpgrade(request, socket, head));
+  const extras = registerExtras(routes, ctx, { dataDir: options.dataDir, webRoot: options.webRoot ?? DEFAULT_WEB_ROOT });
+  app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    connections.upgraded(request.socket);
+    hub.handleUpgrade(request, socket, head);
+  });
 
   await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8080 });
   const address = app.server.address() as AddressInfo;
@@ -150,13 +208,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     url: `http://${host}:${address.port}`,
     port: address.port,
     context: ctx,
+    limits,
+    connections,
     close: async () => {
       if (closed) return;
       closed = true;
       hub.close();
+      extras.close();
       await app.close();
       projector.stop();
       store.close();
+      ctx.replay.close();
     },
   };
 }

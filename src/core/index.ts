@@ -10,12 +10,22 @@ export * from './engine/commands.js';
 export * from './engine/events.js';
 export { Engine, type EngineConfig, type BookFactory } from './engine/engine.js';
 export { EventChunk, EventLog } from './engine/event-log.js';
+export * from './schema/enums.js';
 export { REJECT, type RejectReason } from './engine/reject-codes.js';
 export type {
   AccountView, PositionRiskView, OrderPreview, OrderPreviewInput, DepthLevel, LedgerView, MarketView,
 } from './engine/queries.js';
-export type { PriceFraction } from './engine/margin.js';
-export { fractionToTicks } from './engine/margin.js';
+// The margin formulas over plain figures: read models, surveillance and UIs compute with the
+// engine's own code (positions and marks they keep from committed events).
+export {
+  bankruptcyPrice, fractionToTicks, liquidationPrice, maintenanceMarginE8, maintenanceMarginForNotional, notionalE8,
+  orderCostE8, positionInitialMarginE8, unrealizedPnlE8, type OrderCostInput, type PriceFraction, type SizeAndCost,
+} from './engine/margin.js';
+export {
+  CrossTotals, crossBackingOf, crossEquityExceptOf, crossTotalsOf, liquidationBackingOf, type MarketFigures,
+  type PositionFigures,
+} from './engine/metrics.js';
+export { maxRemovableIsolatedE8 } from './engine/account-commands.js';
 export * from './instrument/instrument.js';
 export * from './instrument/catalog.js';
 export * from './instrument/units.js';

@@ -13,7 +13,10 @@
  * thread), which is the price of applying before the fsync instead of after it.
  *
  * Failure: any journal/snapshot I/O error, or an engine assertion, fails the venue closed:
- * pending submits are rejected, new ones refused, the fsync is never retried. An engine assertion
+ * pending submits are rejected, new ones refused, the fsync is never retried. The one exception is
+ * a snapshot that fails for lack of a resource that comes back (a descriptor, memory: see
+ * isTransientResourceError): the journal holds everything, so the venue keeps running and retries
+ * the snapshot with a doubling back-off (1 s … 60 s). An engine assertion
  * (crash-only core) does not journal the command that raised it, so a restart recovers the state
  * before it instead of tripping over it forever (a "poison pill").
  *
@@ -29,10 +32,10 @@ import {
   DEFAULT_INSTRUMENTS, type Command, type Engine, type EngineEvent, type InstrumentSpec, type UnsequencedCommand,
 } from '../core/index.js';
 import type { CommandOutcome, CommitListener, CommittedEntry, SubmitOptions, Venue } from '../venue/venue.js';
-import { encodeCommandBody } from './command-codec.js';
+import { encodeCommandBody } from '../wire/index.js';
 import { crc32c } from './crc32c.js';
 import {
-  IdempotencyConflictError, JournalFailedError, VenueClosedError,
+  IdempotencyConflictError, isTransientResourceError, JournalFailedError, VenueClosedError,
 } from './errors.js';
 import { decodePayload, encodeRecord, RECORD_FRAME_BYTES, segmentFileName } from './format.js';
 import { fsyncDir, lockDataDir } from './fs-util.js';
@@ -130,6 +133,8 @@ interface Settings {
 }
 
 const REPLAY_YIELD_EVERY = 2_000;
+const SNAPSHOT_RETRY_FIRST_MS = 1_000;
+const SNAPSHOT_RETRY_LONGEST_MS = 60_000;
 
 class DurableVenueImpl implements DurableVenue {
   private readonly listeners = new Set<CommitListener>();
@@ -148,6 +153,9 @@ class DurableVenueImpl implements DurableVenue {
   private snapshotInFlight: Promise<void> | undefined;
   private lastSnapshotSeq: number;
   private snapshotCount = 0;
+  /** Back-off after a snapshot failed for lack of a resource (0: none pending). */
+  private snapshotRetryMs = 0;
+  private snapshotRetryAtMs = 0;
   private timer: NodeJS.Timeout | undefined;
   private tickInFlight = false;
   writer!: JournalWriter;
@@ -304,7 +312,8 @@ class DurableVenueImpl implements DurableVenue {
       for (const waiter of ready) waiter.resolve();
     }
     if (this.snapshotInFlight === undefined && !this.closing && this.failed === undefined &&
-      this.engine.lastSeq - this.lastSnapshotSeq >= this.settings.snapshotEveryCommands) {
+      this.engine.lastSeq - this.lastSnapshotSeq >= this.settings.snapshotEveryCommands &&
+      (this.snapshotRetryMs === 0 || performance.now() >= this.snapshotRetryAtMs)) {
       void this.takeSnapshot().catch(() => undefined);
     }
   }
@@ -359,12 +368,29 @@ class DurableVenueImpl implements DurableVenue {
       this.lastSnapshotSeq = Math.max(this.lastSnapshotSeq, seq);
       this.snapshotCount++;
       await pruneSnapshots(dataDir, snapshotsToKeep, fsync);
+      this.snapshotRetryMs = 0;
       log.info({ seq, sizeBytes, ms: Math.round(performance.now() - started) }, 'snapshot written');
     } catch (error) {
+      if (isTransientResourceError(error)) {
+        this.retrySnapshotLater(error as Error);
+        throw error;
+      }
       const failure = new JournalFailedError(`snapshot write failed: ${(error as Error).message}`, error);
       this.failClosed(failure, false);
       throw failure;
     }
+  }
+
+  /** Schedules another attempt after a snapshot failed for lack of a resource. */
+  private retrySnapshotLater(error: Error): void {
+    this.snapshotRetryMs = Math.min(SNAPSHOT_RETRY_LONGEST_MS, Math.max(SNAPSHOT_RETRY_FIRST_MS, this.snapshotRetryMs * 2));
+    this.snapshotRetryAtMs = performance.now() + this.snapshotRetryMs;
+    this.settings.log.warn({ error: error.message, retryInMs: this.snapshotRetryMs },
+      'snapshot failed for lack of a resource; the journal holds everything; retrying later');
+    const timer = setTimeout(() => {
+      if (!this.closing && this.failed === undefined) void this.takeSnapshot().catch(() => undefined);
+    }, this.snapshotRetryMs);
+    timer.unref();
   }
 
   async snapshot(): Promise<void> {
@@ -405,8 +431,13 @@ class DurableVenueImpl implements DurableVenue {
     try {
       await this.writer.idle();
       if (this.snapshotInFlight !== undefined) await this.snapshotInFlight.catch(() => undefined);
-      // Clean shutdown snapshot: the next open replays nothing.
-      if (this.failed === undefined && this.engine.lastSeq > this.lastSnapshotSeq) await this.takeSnapshot();
+      // Clean shutdown snapshot: the next open replays nothing (or, without one for lack of a
+      // resource, replays the journal's tail).
+      if (this.failed === undefined && this.engine.lastSeq > this.lastSnapshotSeq) {
+        await this.takeSnapshot().catch((error: unknown) => {
+          if (!isTransientResourceError(error)) throw error;
+        });
+      }
     } finally {
       await this.writer.close();
       this.listeners.clear();

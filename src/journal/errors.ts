@@ -52,3 +52,15 @@ export class DataDirLockedError extends Error {
     this.name = 'DataDirLockedError';
   }
 }
+
+/**
+ * A shortage that passes — no descriptor or memory to spare right now — rather than a disk that
+ * failed or data that is damaged. A snapshot that fails on one is retried later (the journal holds
+ * everything a snapshot would); anything else still fails the venue closed.
+ */
+const TRANSIENT_RESOURCE_CODES: ReadonlySet<string> = new Set(['EMFILE', 'ENFILE', 'ENOMEM', 'EAGAIN', 'ENOBUFS', 'EBUSY', 'EINTR']);
+
+export function isTransientResourceError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && TRANSIENT_RESOURCE_CODES.has(code);
+}

@@ -15,7 +15,7 @@
  * computed, which keeps the corruption scan (journal/segment-scan) linear.
  */
 import { AssertionFailure, ByteReader, ByteWriter, type Command, type UnsequencedCommand } from '../core/index.js';
-import { CodecError, decodeUtf8, isShortAscii, readCommandBody, readUtf8, writeCommandBody } from './command-codec.js';
+import { CodecError, decodeUtf8, isShortAscii, readCommandBody, readUtf8, writeCommandBody } from '../wire/index.js';
 import { crc32c } from './crc32c.js';
 
 export const SEGMENT_MAGIC = 'PERPXJNL';

@@ -10,7 +10,7 @@ export {
 } from './durable-venue.js';
 export {
   CodecError, COMMAND_CODEC_VERSION, decodeCommandBody, encodeCommandBody,
-} from './command-codec.js';
+} from '../wire/index.js';
 export { crc32c } from './crc32c.js';
 export {
   DataDirLockedError, IdempotencyConflictError, JournalCorruptionError, JournalFailedError, VenueClosedError,

@@ -25,7 +25,7 @@ import {
   decodePayload, MAX_PAYLOAD_BYTES, MIN_PAYLOAD_BYTES, parseSegmentHeader, recordChecksum, RECORD_FRAME_BYTES,
   SEGMENT_HEADER_BYTES, type JournalRecord,
 } from './format.js';
-import { CodecError } from './command-codec.js';
+import { CodecError } from '../wire/index.js';
 
 export interface SegmentScan {
   readonly firstSeq: number;

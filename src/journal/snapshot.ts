@@ -174,9 +174,13 @@ export async function writeSnapshot(dir: string, seq: number, clockMs: number, e
     if (hooks.snapshotMidWrite !== undefined) await hooks.snapshotMidWrite();
     await writeFully(handle, [engineBytes.subarray(half), windowBytes], at);
     if (fsync) await handle.sync();
-  } finally {
-    await handle.close();
+  } catch (error) {
+    // An abandoned temp file would otherwise wait for the next open's clean-up.
+    await handle.close().catch(() => undefined);
+    await unlink(temp).catch(() => undefined);
+    throw error;
   }
+  await handle.close();
   if (hooks.snapshotBeforeRename !== undefined) await hooks.snapshotBeforeRename();
   await rename(temp, join(dir, name));
   if (hooks.snapshotBeforeDirSync !== undefined) await hooks.snapshotBeforeDirSync();

@@ -137,6 +137,21 @@ describe('ccxt binanceusdm end to end', () => {
     expect(await mx.fetchOpenOrders(SYMBOL)).toHaveLength(0);
   });
 
+  it('defaults self-trade prevention to EXPIRE_MAKER for regular orders and NONE for conditional ones, as Binance', async () => {
+    const self = ccxtClient(server.url, await server.admin.createAccount('100000'));
+    const ask = await self.createOrder(SYMBOL, 'limit', 'sell', 0.01, 61000);
+    expect(ask.info).toMatchObject({ selfTradePreventionMode: 'EXPIRE_MAKER' });
+    // Crossing its own ask: the resting ask expires, nothing trades, the bid rests.
+    const bid = await self.createOrder(SYMBOL, 'limit', 'buy', 0.01, 61000);
+    expect(bid).toMatchObject({ status: 'open', filled: 0 });
+    expect(await self.fetchOrder(ask.id!, SYMBOL)).toMatchObject({ status: 'expired', filled: 0 });
+    expect(await self.fetchMyTrades(SYMBOL)).toHaveLength(0);
+    const stop = await self.createOrder(SYMBOL, 'market', 'buy', 0.01, undefined, { triggerPrice: 70000 });
+    expect(stop.info).toMatchObject({ selfTradePreventionMode: 'NONE' });
+    await self.cancelAllOrders(SYMBOL);
+    await self.cancelAllOrders(SYMBOL, { trigger: true });
+  });
+
   it('serves funding rate, klines, ticker and order book snapshot', async () => {
     const funding = await mx.fetchFundingRate(SYMBOL);
     expect(funding).toMatchObject({ symbol: SYMBOL, indexPrice: 60000 });

@@ -1,8 +1,11 @@
 /**
- * The operator CLI subcommands against a running server (HTTP to /admin/v1), and `serve` with the
- * simulator's live market driver (`--price-source sim`): the index moves without an operator.
+ * The operator CLI subcommands against a running server (HTTP to /admin/v1), `serve` with the
+ * simulator's live market driver (`--price-source sim`): the index moves without an operator, and
+ * what `serve --demo` prints: no secret unless asked (--print-keys), a generated admin token once.
  */
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,5 +65,42 @@ describe('serve --price-source sim', () => {
     const refused = await fetch(`${server.url}/admin/v1/index-price`, { method: 'POST',
       headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' }, body: '{"symbol":"BTCUSDT","price":"1"}' });
     expect(refused.status).toBe(409);
+  });
+});
+
+describe('serve --demo and secrets', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'perpx-secrets-'));
+  let server: ServerProcess | undefined;
+
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('prints no secret unless asked, shows a generated admin token once and keeps both files at mode 0600', async () => {
+    const start = async (...flags: string[]): Promise<string> => {
+      server = await startServerProcess(['--demo', ...flags], { dataDir, tokenFromDataDir: true });
+      const output = await waitFor(() => (server!.output().includes('ccxt:') ? server!.output() : undefined), 20_000, 'the demo banner');
+      await server.stop();
+      return output;
+    };
+    const first = await start();
+    const token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
+    const accounts = JSON.parse(readFileSync(join(dataDir, 'demo-accounts.json'), 'utf8')) as { apiKey: string; apiSecret: string }[];
+    expect(accounts).toHaveLength(3);
+    for (const file of ['admin-token', 'demo-accounts.json', 'api-keys.json']) expect(statSync(join(dataDir, file)).mode & 0o777).toBe(0o600);
+    expect(first).toContain(`shown this once): ${token}`);
+    const later = await start();
+    const asked = await start('--print-keys');
+    for (const output of [first, later]) {
+      for (const account of accounts) {
+        expect(output).not.toContain(account.apiSecret);
+        expect(output).not.toContain(account.apiKey);
+      }
+      expect(output).toContain("readFileSync(");
+    }
+    expect(later).not.toContain(token);
+    expect(asked).toContain(token);
+    for (const account of accounts) expect(asked).toContain(`apiKey ${account.apiKey} secret ${account.apiSecret}`);
   });
 });

@@ -1,13 +1,15 @@
 /**
  * Read models survive restarts: after a clean stop and after SIGKILL (the SQLite projection may lag
  * the journal then, and is caught up by replaying the durable venue), order history, account
- * trades, public trades, klines, income and API keys are exactly what they were.
+ * trades, public trades, klines, income and API keys are exactly what they were. So does the replay
+ * guard: a request captured before a restart is refused after it while its recvWindow lasts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CreatedAccount } from '../../src/api/admin-client.js';
+import { rawRequest, signedQuery, type RawResponse } from './support/hostile.js';
 import { publicFetch, signedFetch, startServerProcess, type ServerProcess } from './support/server.js';
 
 async function snapshot(server: ServerProcess, maker: CreatedAccount, taker: CreatedAccount): Promise<unknown> {
@@ -75,5 +77,48 @@ describe('read models across restarts', () => {
     expect(after['makerIncome']).toHaveLength(1 + 30);
     expect((after['klines']!.at(-1) as unknown[])[5]).toBe('0.030');
     expect((await server.admin.ledger()).ok).toBe(true);
+  });
+});
+
+describe('the replay guard across restarts', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'perpx-replay-'));
+  let server: ServerProcess | undefined;
+
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('refuses requests captured before a restart (clean and SIGKILL) while their recvWindow lasts', async () => {
+    server = await startServerProcess([], { dataDir });
+    await server.admin.setIndexPrice('BTCUSDT', '60000');
+    const trader = await server.admin.createAccount('100000');
+    const order = { symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.001' };
+    const send = (path: string, method: string, query: string): Promise<RawResponse> =>
+      rawRequest(server!.url, { method, path: `${path}?${query}`, headers: { 'X-MBX-APIKEY': trader.apiKey } });
+    const captured = signedQuery(trader, { ...order, price: '59000', newClientOrderId: 'captured-1' }, Date.now(), 60_000);
+    expect((await send('/fapi/v1/order', 'POST', captured)).status).toBe(200);
+    const cancelAll = signedQuery(trader, { symbol: 'BTCUSDT' }, Date.now(), 60_000);
+    expect((await send('/fapi/v1/allOpenOrders', 'DELETE', cancelAll)).status).toBe(200);
+    const second = signedQuery(trader, { ...order, price: '58000', newClientOrderId: 'captured-2' }, Date.now(), 60_000);
+    expect((await send('/fapi/v1/order', 'POST', second)).status).toBe(200);
+    await server.stop('SIGTERM');
+
+    server = await startServerProcess([], { dataDir });
+    const replayed = await send('/fapi/v1/order', 'POST', captured);
+    expect(replayed).toMatchObject({ status: 400, body: { code: -1021 } });
+    // A replayed cancel-all would cancel the order placed after it.
+    expect(await send('/fapi/v1/allOpenOrders', 'DELETE', cancelAll)).toMatchObject({ status: 400, body: { code: -1021 } });
+    const fresh = signedQuery(trader, { ...order, price: '57000', newClientOrderId: 'after-restart' }, Date.now(), 60_000);
+    expect((await send('/fapi/v1/order', 'POST', fresh)).status).toBe(200);
+    await server.stop('SIGKILL');
+
+    server = await startServerProcess([], { dataDir });
+    for (const query of [captured, second, fresh]) {
+      expect(await send('/fapi/v1/order', 'POST', query)).toMatchObject({ status: 400, body: { code: -1021 } });
+    }
+    expect(await send('/fapi/v1/allOpenOrders', 'DELETE', cancelAll)).toMatchObject({ status: 400, body: { code: -1021 } });
+    const open = await signedFetch(server.url, trader, 'GET', '/fapi/v1/openOrders', { symbol: 'BTCUSDT' });
+    expect((open.body as { clientOrderId: string }[]).map((view) => view.clientOrderId).sort()).toEqual(['after-restart', 'captured-2']);
   });
 });

@@ -7,6 +7,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreatedAccount } from '../../src/api/admin-client.js';
+import { signedQuery, signedRaw, rawRequest } from './support/hostile.js';
 import { signedFetch, startServerProcess, type ServerProcess } from './support/server.js';
 
 function sign(secret: string, payload: string): string {
@@ -81,8 +82,8 @@ describe('API security', () => {
     expect(missing.body).toMatchObject({ code: -1102 });
   });
 
-  it('rejects a replayed request (same signature inside its window) without applying it twice', async () => {
-    const payload = new URLSearchParams({ ...ORDER, timestamp: String(Date.now()) }).toString();
+  it('rejects a replayed order with a client order id (same signature inside its window) without placing it twice', async () => {
+    const payload = new URLSearchParams({ ...ORDER, newClientOrderId: 'replayed-1', timestamp: String(Date.now()) }).toString();
     const path = `/fapi/v1/order?${payload}&signature=${sign(alice.apiSecret, payload)}`;
     const init = { method: 'POST', headers: { 'X-MBX-APIKEY': alice.apiKey } };
     const first = await raw(server.url, path, init);
@@ -92,6 +93,21 @@ describe('API security', () => {
     expect(replay.body.msg).toMatch(/Duplicate request/);
     const open = await signedFetch(server.url, alice, 'GET', '/fapi/v1/openOrders', { symbol: 'BTCUSDT' });
     expect(open.body).toHaveLength(1);
+    await signedFetch(server.url, alice, 'DELETE', '/fapi/v1/allOpenOrders', { symbol: 'BTCUSDT' });
+  });
+
+  it('places two identical orders without client order ids sent in the same millisecond', async () => {
+    // Byte-identical requests (same timestamp, same signature): without a client order id nothing
+    // tells them apart from a replay, and Binance places both (docs/api.md, Security).
+    const payload = new URLSearchParams({ ...ORDER, price: '58500', timestamp: String(Date.now()) }).toString();
+    const path = `/fapi/v1/order?${payload}&signature=${sign(alice.apiSecret, payload)}`;
+    const init = { method: 'POST', headers: { 'X-MBX-APIKEY': alice.apiKey } };
+    const answers = await Promise.all([raw(server.url, path, init), raw(server.url, path, init)]);
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+    expect(answers[0].body.orderId).not.toBe(answers[1].body.orderId);
+    const open = await signedFetch(server.url, alice, 'GET', '/fapi/v1/openOrders', { symbol: 'BTCUSDT' });
+    expect((open.body as { price: string }[]).filter((order) => order.price === '58500.0')).toHaveLength(2);
+    await signedFetch(server.url, alice, 'DELETE', '/fapi/v1/allOpenOrders', { symbol: 'BTCUSDT' });
   });
 
   it('does not take the same parameters on another endpoint, or a repeated read, for a replay', async () => {
@@ -113,16 +129,28 @@ describe('API security', () => {
     expect(again).toMatchObject({ status: 400, body: { code: -1021 } });
   });
 
-  it('answers a retried POST with the same newClientOrderId with the original order', async () => {
+  it('places a client order id once per request, refuses it while its order is open and takes it again once the order ended', async () => {
     const params = { ...ORDER, price: '58000', newClientOrderId: 'retry-1' };
-    const first = await signedFetch(server.url, bob, 'POST', '/fapi/v1/order', params);
-    const second = await signedFetch(server.url, bob, 'POST', '/fapi/v1/order', params);
+    const timestamp = Date.now();
+    const first = await signedFetch(server.url, bob, 'POST', '/fapi/v1/order', params, { timestamp });
     expect(first.status).toBe(200);
-    expect(second.body).toEqual(first.body);
-    const open = await signedFetch(server.url, bob, 'GET', '/fapi/v1/openOrders', { symbol: 'BTCUSDT' });
+    const firstId = (first.body as { orderId: number }).orderId;
+    // The very same request again: refused, nothing placed.
+    const same = await signedFetch(server.url, bob, 'POST', '/fapi/v1/order', params, { timestamp });
+    expect(same.body).toMatchObject({ code: -1021 });
+    // A new request with the id of an open order: -4116, as Binance (ids are unique among open orders).
+    const whileOpen = await signedFetch(server.url, bob, 'POST', '/fapi/v1/order', { ...params, price: '57000' }, { timestamp: timestamp + 1 });
+    expect(whileOpen.body).toMatchObject({ code: -4116 });
+    let open = await signedFetch(server.url, bob, 'GET', '/fapi/v1/openOrders', { symbol: 'BTCUSDT' });
     expect(open.body).toHaveLength(1);
-    const conflicting = await signedFetch(server.url, bob, 'POST', '/fapi/v1/order', { ...params, price: '57000' });
-    expect(conflicting.body).toMatchObject({ code: -4116 });
+    // Once that order has ended, a new request may use the id again: a new order.
+    await signedFetch(server.url, bob, 'DELETE', '/fapi/v1/order', { symbol: 'BTCUSDT', origClientOrderId: 'retry-1' });
+    const reused = await signedFetch(server.url, bob, 'POST', '/fapi/v1/order', { ...params, price: '57500' }, { timestamp: timestamp + 2 });
+    expect(reused.body).toMatchObject({ clientOrderId: 'retry-1', status: 'NEW', price: '57500.0' });
+    expect((reused.body as { orderId: number }).orderId).not.toBe(firstId);
+    open = await signedFetch(server.url, bob, 'GET', '/fapi/v1/openOrders', { symbol: 'BTCUSDT' });
+    expect((open.body as { orderId: number }[]).map((order) => order.orderId)).toEqual([(reused.body as { orderId: number }).orderId]);
+    await signedFetch(server.url, bob, 'DELETE', '/fapi/v1/allOpenOrders', { symbol: 'BTCUSDT' });
   });
 
   it('rejects unknown and malformed API keys (-2015, -2014)', async () => {
@@ -186,18 +214,71 @@ describe('API security', () => {
 describe('API rate limits', () => {
   let server: ServerProcess;
   let account: CreatedAccount;
+  let victim: CreatedAccount;
+  let multiKey: CreatedAccount;
 
   beforeAll(async () => {
     server = await startServerProcess(['--rate-limit-weight', '60', '--rate-limit-orders-10s', '5']);
     await server.admin.setIndexPrice('BTCUSDT', '60000');
     account = await server.admin.createAccount('10000');
+    victim = await server.admin.createAccount('10000');
+    multiKey = await server.admin.createAccount('10000');
+  });
+
+  /** Waits until at least `marginMs` remain in the current window of `windowMs`. */
+  async function insideWindow(windowMs: number, marginMs: number): Promise<void> {
+    while (windowMs - (Date.now() % windowMs) < marginMs) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+
+  it("does not let badly signed requests with another user's key spend that user's weight, and bans the sender", async () => {
+    await insideWindow(60_000, 15_000);
+    const statuses: number[] = [];
+    let last: Awaited<ReturnType<typeof rawRequest>> | undefined;
+    const forged = signedQuery({ ...victim, apiSecret: 'not-the-secret' }, {});
+    for (let i = 0; i < 500; i++) {
+      last = await rawRequest(server.url, { path: `/fapi/v2/balance?${forged}`, headers: { 'X-MBX-APIKEY': victim.apiKey }, from: '127.0.8.1' });
+      statuses.push(last.status);
+      if (i === 20) {
+        expect(last).toMatchObject({ status: 429, body: { code: -1003 } });
+        expect(Number(last.headers['retry-after'])).toBeGreaterThan(0);
+        expect(Number(last.headers['retry-after'])).toBeLessThanOrEqual(60);
+      }
+    }
+    expect(statuses.slice(0, 5)).toEqual([400, 400, 400, 400, 400]); // -1022, weight counted against the sender's address
+    // It ignored the 429s: banned, 418 -1003 until a time two minutes ahead, Retry-After to match.
+    expect(last).toMatchObject({ status: 418, body: { code: -1003 } });
+    expect(last!.body.msg).toMatch(/IP banned until \d+/);
+    expect(Number(last!.headers['retry-after'])).toBeGreaterThan(100);
+    expect(Number(last!.headers['retry-after'])).toBeLessThanOrEqual(120);
+    // The key's owner, elsewhere, is untouched; so is anyone else.
+    const own = await signedRaw(server.url, victim, 'GET', '/fapi/v2/balance', {}, { from: '127.0.8.2' });
+    expect(own.status).toBe(200);
+    expect(Number(own.headers['x-mbx-used-weight-1m'])).toBeLessThanOrEqual(10);
+    expect((await rawRequest(server.url, { path: '/fapi/v1/ping', from: '127.0.8.3' })).status).toBe(200);
+    expect((await rawRequest(server.url, { path: '/fapi/v1/ping', from: '127.0.8.1' })).status).toBe(418);
+  });
+
+  it('counts orders per account across all of its keys, with Retry-After on -1015', async () => {
+    const keys = [multiKey, await server.admin.createApiKey(multiKey.accountId, ['read', 'trade']),
+      await server.admin.createApiKey(multiKey.accountId, ['read', 'trade'])];
+    await insideWindow(10_000, 4_000);
+    const answers = [];
+    for (let i = 0; i < 6; i++) {
+      answers.push(await signedRaw(server.url, keys[i % 3]!, 'POST', '/fapi/v1/order', { ...ORDER, price: String(51_000 + i) },
+        { from: '127.0.9.1' }));
+    }
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200, 429]);
+    expect(answers.map((answer) => answer.headers['x-mbx-order-count-10s'])).toEqual(['1', '2', '3', '4', '5', '6']);
+    expect(answers[5]!.body).toMatchObject({ code: -1015 });
+    expect(Number(answers[5]!.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(answers[5]!.headers['retry-after'])).toBeLessThanOrEqual(10);
   });
 
   afterAll(async () => {
     await server?.dispose();
   });
 
-  it('counts orders per key with X-MBX-ORDER-COUNT-10S and answers -1015 with 429 beyond the limit', async () => {
+  it('counts orders per account with X-MBX-ORDER-COUNT-10S and answers -1015 with 429 beyond the limit', async () => {
     // Windows start at multiples of 10 s: start well inside one so the count cannot reset mid-test.
     while (Date.now() % 10_000 > 7_000) await new Promise((resolve) => setTimeout(resolve, 100));
     const statuses: number[] = [];

@@ -158,7 +158,7 @@ describe('event log', () => {
       realizedPnlE8: BigInt(i) * -1_000n }));
     const write = (log: EventLog): void => {
       log.accountCreated(1, 0);
-      log.liquidation(1, 0, false, 'SELL', 9, 700_007, 700_007, 399_000, 400_000, -5n, 10n, 0, 0n, 0n, -3n, adl, START_MS);
+      log.liquidation(1, 0, 'CROSSED', 'SELL', 9, 700_007, 700_007, 399_000, 400_000, -5n, 10n, 0, 0n, 0n, -3n, adl, START_MS);
       log.indexPriceUpdated(0, 400_100);
     };
     const collecting = new EventLog(markets);

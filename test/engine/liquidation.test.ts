@@ -95,14 +95,15 @@ describe('insurance fund', () => {
     desk.quote('BTCUSDT', '49500', '1980');
     desk.settle();
     const [liquidation] = ofType(h.log, 'Liquidation');
-    // Each lot sold at 47,520 costs 1.98 below mark; equity 74.49975 + fund 1,000 allows 542 lots.
-    expect(liquidation!.bookFilledLots).toBe(542);
-    // The fund pays 998.66025 and keeps 1.33975; the other 458 lots go to ADL at the new
-    // bankruptcy price, which equals the mark once equity is 0.
-    expect(liquidation!.insuranceDeltaE8).toBe(-usd('998.66025'));
-    expect(liquidation!.adl).toEqual([{ accountId: highRanked, qtyLots: 458, priceTicks: 495000,
-      realizedPnlE8: usd('229.229') }]);
-    expect(h.position(highRanked, 'BTCUSDT')!.sizeLots).toBe(-42);
+    // Fills beyond the bankruptcy price (49,425.50025) are what the fund pays for: each lot sold
+    // at 47,520 costs 1.90550025 beyond it, so the fund's 1,000 allows 524 lots.
+    expect(liquidation!.bookFilledLots).toBe(524);
+    // Equity at mark is then 74.49975 − 524 × 1.98 = −963.02025, which the fund pays; the other
+    // 476 lots go to ADL at the new bankruptcy price, which equals the mark once equity is 0.
+    expect(liquidation!.insuranceDeltaE8).toBe(-usd('963.02025'));
+    expect(liquidation!.adl).toEqual([{ accountId: highRanked, qtyLots: 476, priceTicks: 495000,
+      realizedPnlE8: usd('238.238') }]);
+    expect(h.position(highRanked, 'BTCUSDT')!.sizeLots).toBe(-24);
     expect(h.position(lowRanked, 'BTCUSDT')!.sizeLots).toBe(-500);
     expect(h.position(trader, 'BTCUSDT')!.sizeLots).toBe(0);
     expect(h.engine.checkInvariants()).toEqual([]);
@@ -142,10 +143,11 @@ describe('isolated liquidation', () => {
     desk.quote('BTCUSDT', '50000', '0.5');
     desk.settle();
     expect(rejects(h.order(trader, 'BTCUSDT', 'BUY', 'MARKET', '1'))).toEqual([]);
-    // 500.005 moved to the isolated wallet, 25.00025 fee from the cross wallet.
-    expect(h.position(trader, 'BTCUSDT')!.isolatedWalletE8).toBe(usd('500.005'));
+    // IM 500.005 and the open loss 0.5 (bought 0.5 above the mark) moved to the isolated wallet,
+    // the 25.00025 fee from the cross wallet.
+    expect(h.position(trader, 'BTCUSDT')!.isolatedWalletE8).toBe(usd('500.505'));
     const crossBefore = h.account(trader).crossWalletE8;
-    expect(crossBefore).toBe(usd('10000') - usd('500.005') - usd('25.00025'));
+    expect(crossBefore).toBe(usd('10000') - usd('500.505') - usd('25.00025'));
     desk.quote('BTCUSDT', '48000', '1000');
     desk.settle();
     expect(ofType(h.log, 'Liquidation')).toHaveLength(1);

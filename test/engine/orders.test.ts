@@ -188,7 +188,7 @@ describe('conditional orders', () => {
 });
 
 describe('reduce-only and close-position', () => {
-  it('a reduce-only order needs a position to reduce (-2022) and may not exceed it when resting (-4118)', () => {
+  it('a reduce-only order needs a position to reduce (-2022); a larger one is clipped to the position', () => {
     expectRejectLeavesStateUnchanged(market, (h, t) => h.order(t, 'BTCUSDT', 'SELL', 'LIMIT', '1',
       { price: '50100', reduceOnly: true }), -2022);
     const withLong = () => {
@@ -196,8 +196,11 @@ describe('reduce-only and close-position', () => {
       m.h.order(m.trader, 'BTCUSDT', 'BUY', 'MARKET', '0.5');
       return m;
     };
-    expectRejectLeavesStateUnchanged(withLong, (h, t) => h.order(t, 'BTCUSDT', 'SELL', 'LIMIT', '0.6',
-      { price: '50100', reduceOnly: true }), -4118);
+    // Binance clips a reduce-only limit larger than the position to the position.
+    const { h, trader } = withLong();
+    const events = h.order(trader, 'BTCUSDT', 'SELL', 'LIMIT', '0.6', { price: '50100', reduceOnly: true });
+    expect(rejects(events)).toEqual([]);
+    expect(h.engine.openOrders(trader).map((order) => order.origQtyLots)).toEqual([500]);
     expectRejectLeavesStateUnchanged(withLong, (h, t) => h.order(t, 'BTCUSDT', 'BUY', 'LIMIT', '0.1',
       { price: '49000', reduceOnly: true }), -2022);
   });
@@ -459,18 +462,19 @@ describe('leverage, margin type, isolated margin, transfers', () => {
   });
 
   it('isolated margin can be added from the wallet and removed down to the initial margin (-4051 beyond)', () => {
+    // The market buy fills at 50,010 with the mark at 50,000: IM 5,001 plus the open loss 10.
     const { h, trader } = market();
     h.run({ type: 'SetMarginType', accountId: trader, symbol: 'BTCUSDT', marginType: 'ISOLATED' });
     h.run({ type: 'SetLeverage', accountId: trader, symbol: 'BTCUSDT', leverage: 10 });
     h.order(trader, 'BTCUSDT', 'BUY', 'MARKET', '1');
     const wallet = h.position(trader, 'BTCUSDT')!.isolatedWalletE8;
-    expect(wallet).toBe(usd('5001'));
+    expect(wallet).toBe(usd('5011'));
     expect(codes(h.run({ type: 'AdjustIsolatedMargin', accountId: trader, symbol: 'BTCUSDT', amountE8: usd('1000') }))).toEqual([]);
-    expect(h.position(trader, 'BTCUSDT')!.isolatedWalletE8).toBe(usd('6001'));
-    // Mark 50,000: IM 5,000, unrealized loss −10 → removable 6,001 − 10 − 5,000 = 991.
-    expect(codes(h.run({ type: 'AdjustIsolatedMargin', accountId: trader, symbol: 'BTCUSDT', amountE8: -usd('991.00000001') })))
+    expect(h.position(trader, 'BTCUSDT')!.isolatedWalletE8).toBe(usd('6011'));
+    // Mark 50,000: IM 5,000, unrealized loss −10 → removable min(6,011 − MM 200, 6,011 − 10 − 5,000) = 1,001.
+    expect(codes(h.run({ type: 'AdjustIsolatedMargin', accountId: trader, symbol: 'BTCUSDT', amountE8: -usd('1001.00000001') })))
       .toEqual([-4051]);
-    expect(codes(h.run({ type: 'AdjustIsolatedMargin', accountId: trader, symbol: 'BTCUSDT', amountE8: -usd('991') }))).toEqual([]);
+    expect(codes(h.run({ type: 'AdjustIsolatedMargin', accountId: trader, symbol: 'BTCUSDT', amountE8: -usd('1001') }))).toEqual([]);
   });
 
   it('lowering isolated leverage with a position is refused (-4161); lowering cross leverage needs margin (-2019)', () => {

@@ -5,7 +5,7 @@
 import { createOrderBook } from '../../src/core/book/index.js';
 import type { BookFactory } from '../../src/core/engine/engine.js';
 import { Engine } from '../../src/core/engine/engine.js';
-import type { PlaceOrderCommand, UnsequencedCommand } from '../../src/core/engine/commands.js';
+import type { Command, PlaceOrderCommand, UnsequencedCommand } from '../../src/core/engine/commands.js';
 import type { EngineEvent } from '../../src/core/engine/events.js';
 import { DEFAULT_INSTRUMENTS } from '../../src/core/instrument/catalog.js';
 import type { InstrumentSpec } from '../../src/core/instrument/instrument.js';
@@ -31,10 +31,19 @@ export class Harness {
     this.now = startMs;
   }
 
+  /** Runs the command auditor (engine.auditCommand) on every command; a violation throws. */
+  audit = true;
+
   run(command: UnsequencedCommand, atMs = this.now): EngineEvent[] {
     this.now = atMs;
-    const events = this.engine.apply({ ...command, seq: ++this.seq, atMs });
+    const sequenced = { ...command, seq: ++this.seq, atMs } as Command;
+    const before = this.audit ? this.engine.auditSnapshot() : undefined;
+    const events = this.engine.apply(sequenced);
     this.log.push(...events);
+    if (before !== undefined) {
+      const violations = this.engine.auditCommand(sequenced, events, before);
+      if (violations.length > 0) throw new Error(`command auditor after seq ${this.seq}: ${violations.join('; ')}`);
+    }
     return events;
   }
 

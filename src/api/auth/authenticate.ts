@@ -2,8 +2,8 @@
  * @module api/auth/authenticate
  * The Binance security types in the order Binance checks them: API key (format -2014, unknown
  * -2015), IP allow-list (-2015), signature (-1102 missing, -1022 wrong), timestamp and recvWindow
- * (-1021), replay (-1021: the same signature twice inside its window), then the key's permission
- * for the endpoint (-2015). Nothing here has side effects beyond the replay set.
+ * (-1021), the key's permission for the endpoint (-2015), and replay (-1021: the same signature
+ * twice inside its window). Nothing here has side effects beyond the replay set.
  */
 import type { ApiContext } from '../context.js';
 import { E } from '../errors.js';
@@ -39,15 +39,17 @@ export function normalizeIp(ip: string): string {
   return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
 }
 
-/**
- * Signature, timestamp/recvWindow, and — for requests that change state (`replayScope` set: the
- * route's method and path) — replay. The signature covers only the parameters, so the same
- * parameters sent to two endpoints in one millisecond sign alike; the scope keeps those apart.
- * Reads are not replay-checked: repeating one changes nothing, and a client may legitimately send
- * the same read twice within a millisecond (Binance does not reject that either).
- */
-export function verifySigned(ctx: ApiContext, record: ApiKeyRecord, params: Params, rawQuery: string, rawBody: string,
-  nowMs: number, replayScope: string | undefined): void {
+/** A request whose signature and timestamp have been verified. */
+export interface VerifiedRequest {
+  /** The signature as sent (lower-cased hex). */
+  readonly signature: string;
+  readonly timestampMs: number;
+  /** When a replay of it stops being acceptable anyway: timestamp + recvWindow (+ 1 s of clock slack). */
+  readonly expiresAtMs: number;
+}
+
+/** Signature (-1102 missing, -1022 wrong), then timestamp and recvWindow (-1021). */
+export function verifySigned(record: ApiKeyRecord, params: Params, rawQuery: string, rawBody: string, nowMs: number): VerifiedRequest {
   const signed = extractSignature(rawQuery, rawBody);
   if (signed === undefined) throw E.mandatory('signature');
   if (!verifySignature(record.secret, signed)) throw E.badSignature();
@@ -55,9 +57,17 @@ export function verifySigned(ctx: ApiContext, record: ApiKeyRecord, params: Para
   const recvWindow = params.uint('recvWindow', { min: 1, max: MAX_RECV_WINDOW_MS }) ?? DEFAULT_RECV_WINDOW_MS;
   if (timestamp >= nowMs + 1000) throw E.timestampAhead();
   if (nowMs - timestamp > recvWindow) throw E.timestampOutside();
-  if (replayScope !== undefined && !ctx.replay.admit(replayScope, signed.signature, timestamp + recvWindow + 1000, nowMs)) {
-    throw E.replayed();
-  }
+  return { signature: signed.signature, timestampMs: timestamp, expiresAtMs: timestamp + recvWindow + 1000 };
+}
+
+/**
+ * Replay (-1021): the same signature on the same route (`scope`: method and path) inside its
+ * window. The signature covers only the parameters, so the same parameters sent to two endpoints in
+ * one millisecond sign alike; the scope keeps those apart. Which requests are checked is the
+ * route's decision (route.ts): reads are not, nor order placements without a client order id.
+ */
+export function admitReplay(ctx: ApiContext, scope: string, verified: VerifiedRequest, nowMs: number): void {
+  if (!ctx.replay.admit(scope, verified.signature, verified.expiresAtMs, nowMs)) throw E.replayed();
 }
 
 export function checkPermission(record: ApiKeyRecord, security: Security): void {

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ReplayGuard } from './replay.js';
+import { ReplayGuard, scopeHash } from './replay.js';
 
 /** Signature number n: a SHA-256, as uniform as the HMACs the guard sees. */
 const signatures = Array.from({ length: 2_501 }, (_, n) => createHash('sha256').update(String(n)).digest('hex'));
@@ -42,11 +42,18 @@ describe('replay guard', () => {
   });
 
   it('keeps an entry reachable when an expiry empties the slot before its home', () => {
-    // The first scope's table hash is the signature's first four bytes (little-endian): these two
-    // sit in neighbouring slots 10 and 11, each at home; expiring the first must not move the second.
+    // The table hash is the signature's first four bytes (little-endian) mixed with the scope's:
+    // these two sit in neighbouring slots 10 and 11, each at home; expiring the first must not move
+    // the second.
     const guard = new ReplayGuard();
-    const atTen = `0a000000${'11'.repeat(28)}`;
-    const atEleven = `0b000000${'22'.repeat(28)}`;
+    const mix = Math.imul(scopeHash('POST /x '), 0x9e3779b1);
+    const atSlot = (slot: number, filler: string): string => {
+      const first = Buffer.alloc(4);
+      first.writeUInt32LE((slot ^ mix) >>> 0, 0); // so that the hash is `slot`
+      return `${first.toString('hex')}${filler.repeat(28)}`;
+    };
+    const atTen = atSlot(10, '11');
+    const atEleven = atSlot(11, '22');
     expect(guard.admit('POST /x ', atTen, 2_000, 1_000)).toBe(true);
     expect(guard.admit('POST /x ', atEleven, 60_000, 1_000)).toBe(true);
     expect(guard.admit('POST /x ', atEleven, 60_000, 5_000)).toBe(false); // atTen expired meanwhile

@@ -10,14 +10,25 @@
  * expiry second, a list of entry numbers. At 20,000 orders/s the window holds over a million
  * signatures for up to 61 s; as strings in a Map they were the largest group of objects surviving
  * each young-generation collection of the API thread, and those collections set its tail latency.
+ *
+ * A scope's number is a hash of its text, the same in every process, so that entries restored from
+ * the on-disk log (replay-log.ts, when the server has a data directory) keep their route.
  */
 
 import { probeDeleteSlot, probeInsert, probeSlotOf } from '../../core/num/probe-table.js';
 import { grownTo } from '../../core/num/typed-arrays.js';
+import { ReplayLog } from './replay-log.js';
 
 const BUCKET_MS = 1000;
 const SIGNATURE_BYTES = 32;
 const INITIAL_ENTRIES = 1024;
+
+/** 32-bit FNV-1a of a scope's text (a few dozen route scopes: a clash is checked, not expected). Exported for tests. */
+export function scopeHash(scope: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < scope.length; i++) h = Math.imul(h ^ scope.charCodeAt(i), 0x01000193);
+  return h | 0;
+}
 
 function hexValue(code: number): number {
   if (code >= 48 && code <= 57) return code - 48;
@@ -36,6 +47,9 @@ export class ReplayGuard {
   private used = 0;
   private count = 0;
   private readonly scopes = new Map<string, number>();
+  /** Scope id → scope text (ids are hashes: two texts must not share one). */
+  private readonly scopeTexts = new Map<number, string>();
+  private log: ReplayLog | undefined;
   /** Expiry second → entries expiring then. */
   private readonly buckets = new Map<number, number[]>();
   /** Smallest bucket key present (Infinity when none): expiry walks the buckets only when one is due. */
@@ -46,6 +60,24 @@ export class ReplayGuard {
 
   get size(): number {
     return this.count;
+  }
+
+  /**
+   * A guard whose memory survives restarts: restores the live entries of `dataDir`'s replay log and
+   * appends every admitted signature to it.
+   */
+  static persistent(dataDir: string, now: () => number, onError: (error: Error) => void, maxEntries?: number): ReplayGuard {
+    const guard = new ReplayGuard(maxEntries);
+    const { log, live } = ReplayLog.open(dataDir, now, onError);
+    for (const record of live) guard.insertIfAbsent(record.scopeId, record.signature, record.expiryBucket);
+    guard.log = log;
+    return guard;
+  }
+
+  /** Writes what is queued for the log and closes it (the in-memory guard keeps working). */
+  close(): void {
+    this.log?.close();
+    this.log = undefined;
   }
 
   /**
@@ -62,11 +94,27 @@ export class ReplayGuard {
       if (high < 0 || low < 0) throw new Error('replay guard: a signature is 64 hex digits');
       sig[i] = (high << 4) | low;
     }
+    const scopeId = this.scopeIdOf(scope);
+    const bucketKey = Math.ceil(expiresAtMs / BUCKET_MS);
+    if (!this.insertIfAbsent(scopeId, sig, bucketKey)) return false;
+    this.log?.append(bucketKey, scopeId, sig);
+    return true;
+  }
+
+  private scopeIdOf(scope: string): number {
     let scopeId = this.scopes.get(scope);
     if (scopeId === undefined) {
-      scopeId = this.scopes.size;
+      scopeId = scopeHash(scope);
+      const other = this.scopeTexts.get(scopeId);
+      if (other !== undefined && other !== scope) throw new Error(`replay guard: scopes ${other} and ${scope} hash alike`);
       this.scopes.set(scope, scopeId);
+      this.scopeTexts.set(scopeId, scope);
     }
+    return scopeId;
+  }
+
+  /** Records (scope, signature) until the end of second `bucketKey`; false if it is already recorded. */
+  private insertIfAbsent(scopeId: number, sig: Uint8Array, bucketKey: number): boolean {
     // HMAC output is uniform: its first bytes are a hash already.
     const hash = ((sig[0]! | (sig[1]! << 8) | (sig[2]! << 16) | (sig[3]! << 24)) ^ Math.imul(scopeId, 0x9e3779b1)) >>> 0;
     if (this.find(hash, scopeId, sig) >= 0) return false;
@@ -75,7 +123,6 @@ export class ReplayGuard {
     this.scopeOf[entry] = scopeId;
     this.hashOf[entry] = hash;
     probeInsert(this.table, hash, entry);
-    const bucketKey = Math.ceil(expiresAtMs / BUCKET_MS);
     let bucket = this.buckets.get(bucketKey);
     if (bucket === undefined) {
       bucket = [];

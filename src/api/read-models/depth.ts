@@ -26,7 +26,7 @@ interface Contribution {
 
 function restingContribution(view: OrderView): Contribution | undefined {
   if (view.status !== 'NEW' && view.status !== 'PARTIALLY_FILLED') return undefined;
-  if (view.liquidation) return undefined;
+  if (view.origin === 'LIQUIDATION') return undefined;
   if (view.conditional && !view.triggered) return undefined;
   const limitType = view.orderType === 'LIMIT' || view.orderType === 'STOP' || view.orderType === 'TAKE_PROFIT';
   if (!limitType || (view.timeInForce !== 'GTC' && view.timeInForce !== 'GTX')) return undefined;

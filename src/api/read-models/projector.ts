@@ -12,6 +12,7 @@ import type {
   BalanceChangedEvent, BalanceReason, EngineEvent, OrderView, TradeEvent,
 } from '../../core/index.js';
 import type { CommittedEntry, Venue } from '../../venue/venue.js';
+import { AccountPointCollector, liquidationJson } from './account-points.js';
 import type { LevelChange } from './depth.js';
 import type { KlineModel } from './klines.js';
 import type { MarketModel } from './market.js';
@@ -63,6 +64,7 @@ export class Projector {
   private readonly sinks: LiveSink[] = [];
   private unsubscribe: (() => void) | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
+  private readonly points = new AccountPointCollector();
 
   constructor(
     private readonly venue: Venue,
@@ -155,6 +157,14 @@ export class Projector {
         }
         case 'BalanceChanged':
           this.income(event, atMs);
+          this.points.onEvent(event);
+          break;
+        case 'PositionChanged':
+          this.points.onEvent(event);
+          break;
+        case 'Liquidation':
+          store.addLiquidation({ seq, accountId: event.accountId, symbol: event.symbol, timeMs: event.atMs,
+            event: liquidationJson(event) });
           break;
         case 'FundingSettled':
           store.addFunding({ symbol: event.symbol, fundingTimeMs: event.fundingTimeMs, rateE8: event.rateE8,
@@ -169,13 +179,12 @@ export class Projector {
         case 'AccountCreated':
         case 'InsuranceFundChanged':
         case 'LeverageChanged':
-        case 'Liquidation':
         case 'MarginTypeChanged':
-        case 'PositionChanged':
         case 'Rejected':
           break;
       }
     }
+    this.points.flush(store, seq, atMs);
     store.projectedSeq = seq;
     return trades;
   }

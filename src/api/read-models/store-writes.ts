@@ -18,9 +18,12 @@ export interface WriteBatch {
   readonly income: SqlValue[];
   readonly funding: SqlValue[];
   readonly klines: SqlValue[];
+  readonly liquidations: SqlValue[];
+  readonly accountPoints: SqlValue[];
   readonly lastSeq: number;
   readonly nextAggId: number;
   readonly nextTranId: number;
+  readonly nextLiquidationId: number;
 }
 
 export const ORDER_COLUMNS = 25;
@@ -29,6 +32,8 @@ export const USER_TRADE_COLUMNS = 11;
 export const INCOME_COLUMNS = 7;
 export const FUNDING_COLUMNS = 4;
 export const KLINE_COLUMNS = 15;
+export const LIQUIDATION_COLUMNS = 6;
+export const ACCOUNT_POINT_COLUMNS = 11;
 
 function placeholders(count: number): string {
   return `(${new Array<string>(count).fill('?').join(', ')})`;
@@ -51,6 +56,8 @@ export function prepareBatchWriter(db: Database.Database): (batch: WriteBatch) =
     c = excluded.c, volume = excluded.volume, quote = excluded.quote, trades = excluded.trades,
     taker_buy = excluded.taker_buy, taker_buy_quote = excluded.taker_buy_quote, first_id = excluded.first_id,
     last_id = excluded.last_id`);
+  const insertLiquidation = db.prepare(`INSERT OR IGNORE INTO liquidations VALUES ${placeholders(LIQUIDATION_COLUMNS)}`);
+  const insertPoint = db.prepare(`INSERT OR REPLACE INTO account_points VALUES ${placeholders(ACCOUNT_POINT_COLUMNS)}`);
   const rows = (statement: Database.Statement, values: SqlValue[], width: number): void => {
     for (let at = 0; at < values.length; at += width) statement.run(values.slice(at, at + width));
   };
@@ -61,8 +68,11 @@ export function prepareBatchWriter(db: Database.Database): (batch: WriteBatch) =
     rows(insertIncome, batch.income, INCOME_COLUMNS);
     rows(insertFunding, batch.funding, FUNDING_COLUMNS);
     rows(upsertKline, batch.klines, KLINE_COLUMNS);
+    rows(insertLiquidation, batch.liquidations, LIQUIDATION_COLUMNS);
+    rows(insertPoint, batch.accountPoints, ACCOUNT_POINT_COLUMNS);
     setMeta.run('last_seq', String(batch.lastSeq));
     setMeta.run('next_agg_id', String(batch.nextAggId));
     setMeta.run('next_tran_id', String(batch.nextTranId));
+    setMeta.run('next_liquidation_id', String(batch.nextLiquidationId));
   });
 }

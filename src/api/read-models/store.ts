@@ -119,7 +119,46 @@ CREATE TABLE IF NOT EXISTS klines (
   o INTEGER NOT NULL, h INTEGER NOT NULL, l INTEGER NOT NULL, c INTEGER NOT NULL, volume INTEGER NOT NULL,
   quote TEXT NOT NULL, trades INTEGER NOT NULL, taker_buy INTEGER NOT NULL, taker_buy_quote TEXT NOT NULL,
   first_id INTEGER NOT NULL, last_id INTEGER NOT NULL, PRIMARY KEY (symbol, kind, interval, open_time));
+CREATE TABLE IF NOT EXISTS liquidations (
+  liquidation_id INTEGER PRIMARY KEY, seq INTEGER NOT NULL, account_id INTEGER NOT NULL, symbol TEXT NOT NULL,
+  time_ms INTEGER NOT NULL, event TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS liquidations_account ON liquidations (account_id, liquidation_id);
+CREATE TABLE IF NOT EXISTS account_points (
+  account_id INTEGER NOT NULL, seq INTEGER NOT NULL, symbol TEXT NOT NULL, time_ms INTEGER NOT NULL,
+  has_position INTEGER NOT NULL, size INTEGER NOT NULL, cost TEXT NOT NULL, isolated_wallet TEXT NOT NULL,
+  leverage INTEGER NOT NULL, margin_type TEXT NOT NULL, cross_wallet TEXT NOT NULL,
+  PRIMARY KEY (account_id, seq, symbol));
+CREATE INDEX IF NOT EXISTS account_points_time ON account_points (account_id, time_ms);
 `;
+
+/**
+ * A change of one account's margin state in one committed entry: a position's new state and/or an
+ * isolated wallet (per symbol), and/or the cross wallet (symbol ''). Empty strings and
+ * `hasPosition: false` mean "unchanged in this entry" (the reader carries the last value forward).
+ */
+export interface AccountPointRow {
+  readonly accountId: number;
+  readonly seq: number;
+  readonly symbol: string;
+  readonly timeMs: number;
+  readonly hasPosition: boolean;
+  readonly sizeLots: number;
+  readonly costE8: string;
+  readonly isolatedWalletE8: string;
+  readonly leverage: number;
+  readonly marginType: string;
+  readonly crossWalletE8: string;
+}
+
+export interface LiquidationRow {
+  readonly liquidationId: number;
+  readonly seq: number;
+  readonly accountId: number;
+  readonly symbol: string;
+  readonly timeMs: number;
+  /** The Liquidation event as JSON (bigints as decimal strings). */
+  readonly event: string;
+}
 
 export class ReadStore {
   /** The server thread's connection: schema, counters, reset and every query. */
@@ -130,6 +169,8 @@ export class ReadStore {
   private pendingUserTrades: SqlValue[] = [];
   private pendingIncome: SqlValue[] = [];
   private pendingFunding: SqlValue[] = [];
+  private pendingLiquidations: SqlValue[] = [];
+  private pendingPoints: SqlValue[] = [];
   /** Open candles are mutable objects, one per stored key while open: the set dedupes by identity. */
   private readonly pendingKlines = new Set<KlineRow>();
   private readonly getMeta: Database.Statement<[string], { value: string }>;
@@ -137,6 +178,7 @@ export class ReadStore {
   projectedSeq: number;
   nextAggId: number;
   nextTranId: number;
+  nextLiquidationId: number;
 
   /** `writerThread` (default true) writes a file-backed store on a worker thread (store-writer.ts). */
   constructor(dataDir: string | undefined, options: { writerThread?: boolean } = {}) {
@@ -153,6 +195,7 @@ export class ReadStore {
     this.projectedSeq = Number(this.meta('last_seq') ?? '0');
     this.nextAggId = Number(this.meta('next_agg_id') ?? '1');
     this.nextTranId = Number(this.meta('next_tran_id') ?? '1');
+    this.nextLiquidationId = Number(this.meta('next_liquidation_id') ?? '1');
     this.writer = path !== undefined && options.writerThread !== false ? new WorkerWriter(path) : new InThreadWriter(this.db);
   }
 
@@ -163,12 +206,13 @@ export class ReadStore {
   /** Drops every projection (the venue's history is shorter than the store's: a different data set). */
   reset(): void {
     this.sync();
-    for (const table of ['meta', 'orders', 'trades', 'user_trades', 'income', 'funding', 'klines']) {
+    for (const table of ['meta', 'orders', 'trades', 'user_trades', 'income', 'funding', 'klines', 'liquidations', 'account_points']) {
       this.db.exec(`DELETE FROM ${table}`);
     }
     this.projectedSeq = 0;
     this.nextAggId = 1;
     this.nextTranId = 1;
+    this.nextLiquidationId = 1;
   }
 
   // ---- buffered writes (called by the projector) ------------------------------------------------
@@ -194,13 +238,23 @@ export class ReadStore {
     this.pendingFunding.push(f.symbol, f.fundingTimeMs, f.rateE8.toString(), f.markTicks);
   }
 
+  addLiquidation(l: Omit<LiquidationRow, 'liquidationId'>): void {
+    this.pendingLiquidations.push(this.nextLiquidationId++, l.seq, l.accountId, l.symbol, l.timeMs, l.event);
+  }
+
+  addAccountPoint(p: AccountPointRow): void {
+    this.pendingPoints.push(p.accountId, p.seq, p.symbol, p.timeMs, p.hasPosition ? 1 : 0, p.sizeLots, p.costE8,
+      p.isolatedWalletE8, p.leverage, p.marginType, p.crossWalletE8);
+  }
+
   putKline(row: KlineRow): void {
     this.pendingKlines.add(row);
   }
 
   get dirty(): boolean {
     return this.pendingOrders.size + this.pendingTrades.length + this.pendingUserTrades.length +
-      this.pendingIncome.length + this.pendingFunding.length + this.pendingKlines.size > 0 ||
+      this.pendingIncome.length + this.pendingFunding.length + this.pendingKlines.size + this.pendingLiquidations.length +
+      this.pendingPoints.length > 0 ||
       this.flushedSeq !== this.projectedSeq;
   }
 
@@ -214,7 +268,7 @@ export class ReadStore {
       orders.push(v.orderId, v.accountId, v.symbol, v.clientOrderId, v.side, v.orderType, v.timeInForce, v.origQtyLots,
         v.executedQtyLots, v.cumQuoteE8.toString(), v.priceTicks, v.stopPriceTicks, v.activationPriceTicks, v.callbackRateBps,
         v.reduceOnly ? 1 : 0, v.closePosition ? 1 : 0, v.workingType, v.priceProtect ? 1 : 0, v.stpMode, v.status,
-        v.conditional ? 1 : 0, v.triggered ? 1 : 0, v.createdAtMs, v.updatedAtMs, v.liquidation ? 1 : 0);
+        v.conditional ? 1 : 0, v.triggered ? 1 : 0, v.createdAtMs, v.updatedAtMs, v.origin === 'LIQUIDATION' ? 1 : 0);
     }
     const klines: SqlValue[] = [];
     // Klines are mutable open candles: their values are copied now, at the flush, as before.
@@ -224,13 +278,17 @@ export class ReadStore {
     }
     this.writer.write({
       orders, trades: this.pendingTrades, userTrades: this.pendingUserTrades, income: this.pendingIncome,
-      funding: this.pendingFunding, klines, lastSeq: this.projectedSeq, nextAggId: this.nextAggId, nextTranId: this.nextTranId,
+      funding: this.pendingFunding, klines, liquidations: this.pendingLiquidations, accountPoints: this.pendingPoints,
+      lastSeq: this.projectedSeq, nextAggId: this.nextAggId, nextTranId: this.nextTranId,
+      nextLiquidationId: this.nextLiquidationId,
     });
     this.pendingOrders.clear();
     this.pendingTrades = [];
     this.pendingUserTrades = [];
     this.pendingIncome = [];
     this.pendingFunding = [];
+    this.pendingLiquidations = [];
+    this.pendingPoints = [];
     this.pendingKlines.clear();
     this.flushedSeq = this.projectedSeq;
   }
@@ -362,6 +420,74 @@ export class ReadStore {
     return ascending ? out : out.reverse();
   }
 
+  /** Liquidations, newest first; of one account unless `accountId` is undefined (operator). */
+  liquidations(accountId: number | undefined, limit: number, beforeId?: number): LiquidationRow[] {
+    this.sync();
+    const where: string[] = [];
+    const args: number[] = [];
+    if (accountId !== undefined) { where.push('account_id = ?'); args.push(accountId); }
+    if (beforeId !== undefined) { where.push('liquidation_id < ?'); args.push(beforeId); }
+    return this.db.prepare<number[], LiquidationDbRow>(
+      `SELECT * FROM liquidations ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY liquidation_id DESC LIMIT ${limit}`).all(...args).map(liquidationFromDb);
+  }
+
+  liquidation(liquidationId: number): LiquidationRow | undefined {
+    this.sync();
+    const row = this.db.prepare<[number], LiquidationDbRow>('SELECT * FROM liquidations WHERE liquidation_id = ?').get(liquidationId);
+    return row === undefined ? undefined : liquidationFromDb(row);
+  }
+
+  /** An account's margin-state changes with seq in [fromSeq, toSeq], ascending, at most `limit`. */
+  accountPoints(accountId: number, fromSeq: number, toSeq: number, limit: number): AccountPointRow[] {
+    this.sync();
+    return this.db.prepare<[number, number, number], AccountPointDbRow>(
+      `SELECT * FROM account_points WHERE account_id = ? AND seq >= ? AND seq <= ? ORDER BY seq ASC, symbol ASC LIMIT ${limit}`)
+      .all(accountId, fromSeq, toSeq).map((r) => ({
+        accountId: r.account_id, seq: r.seq, symbol: r.symbol, timeMs: r.time_ms, hasPosition: r.has_position === 1,
+        sizeLots: r.size, costE8: r.cost, isolatedWalletE8: r.isolated_wallet, leverage: r.leverage, marginType: r.margin_type,
+        crossWalletE8: r.cross_wallet,
+      }));
+  }
+
+  /**
+   * The account's margin state as of `seq` (inclusive), from its last points: cross wallet, and per
+   * symbol the last position and isolated wallet recorded. Symbols never recorded are absent.
+   */
+  accountStateAt(accountId: number, seq: number): { crossWalletE8: bigint; positions: Map<string, AccountPointRow> } {
+    this.sync();
+    const cross = this.db.prepare<[number, number], { cross_wallet: string }>(
+      `SELECT cross_wallet FROM account_points WHERE account_id = ? AND cross_wallet != '' AND seq <= ?
+       ORDER BY seq DESC LIMIT 1`).get(accountId, seq);
+    const rows = this.db.prepare<[number, number, number], AccountPointDbRow>(
+      `SELECT p.* FROM account_points p JOIN (SELECT symbol, MAX(seq) AS seq FROM account_points
+       WHERE account_id = ? AND has_position = 1 AND symbol != '' AND seq <= ? GROUP BY symbol) last
+       ON p.symbol = last.symbol AND p.seq = last.seq WHERE p.account_id = ?`).all(accountId, seq, accountId);
+    const wallets = this.db.prepare<[number, number, number], { symbol: string; isolated_wallet: string }>(
+      `SELECT p.symbol, p.isolated_wallet FROM account_points p JOIN (SELECT symbol, MAX(seq) AS seq FROM account_points
+       WHERE account_id = ? AND isolated_wallet != '' AND symbol != '' AND seq <= ? GROUP BY symbol) last
+       ON p.symbol = last.symbol AND p.seq = last.seq WHERE p.account_id = ?`).all(accountId, seq, accountId);
+    const walletOf = new Map(wallets.map((w) => [w.symbol, w.isolated_wallet]));
+    const positions = new Map<string, AccountPointRow>();
+    for (const r of rows) {
+      positions.set(r.symbol, {
+        accountId, seq: r.seq, symbol: r.symbol, timeMs: r.time_ms, hasPosition: true, sizeLots: r.size, costE8: r.cost,
+        isolatedWalletE8: walletOf.get(r.symbol) ?? r.isolated_wallet, leverage: r.leverage, marginType: r.margin_type,
+        crossWalletE8: '',
+      });
+    }
+    return { crossWalletE8: BigInt(cross?.cross_wallet ?? '0'), positions };
+  }
+
+  /** Seq of the account's last point at or before `seq` where `symbol`'s position was flat (0 if never). */
+  lastFlatSeq(accountId: number, symbol: string, seq: number): number {
+    this.sync();
+    const row = this.db.prepare<[number, string, number], { seq: number }>(
+      `SELECT seq FROM account_points WHERE account_id = ? AND symbol = ? AND has_position = 1 AND size = 0 AND seq <= ?
+       ORDER BY seq DESC LIMIT 1`).get(accountId, symbol, seq);
+    return row?.seq ?? 0;
+  }
+
   /** Base-interval klines in [from, to] (open times), ascending. */
   klines(symbol: string, kind: KlineKind, interval: BaseInterval, fromMs: number, toMs: number, limit: number,
     newestFirst: boolean, flushFirst = true): KlineRow[] {
@@ -401,6 +527,16 @@ interface KlineDbRow { symbol: string; kind: string; interval: string; open_time
   l: number; c: number; volume: number; quote: string; trades: number; taker_buy: number; taker_buy_quote: string;
   first_id: number; last_id: number }
 
+interface LiquidationDbRow { liquidation_id: number; seq: number; account_id: number; symbol: string; time_ms: number;
+  event: string }
+interface AccountPointDbRow { account_id: number; seq: number; symbol: string; time_ms: number; has_position: number;
+  size: number; cost: string; isolated_wallet: string; leverage: number; margin_type: string; cross_wallet: string }
+
+function liquidationFromDb(r: LiquidationDbRow): LiquidationRow {
+  return { liquidationId: r.liquidation_id, seq: r.seq, accountId: r.account_id, symbol: r.symbol, timeMs: r.time_ms,
+    event: r.event };
+}
+
 function tradeFromDb(r: TradeDbRow): TradeRow {
   return { symbol: r.symbol, tradeId: r.trade_id, aggId: r.agg_id, priceTicks: r.price, qtyLots: r.qty, timeMs: r.time_ms,
     buyerMaker: r.buyer_maker === 1 };
@@ -415,6 +551,8 @@ function orderFromDb(r: OrderDbRow): OrderView {
     reduceOnly: r.reduce_only === 1, closePosition: r.close_position === 1,
     workingType: r.working_type as OrderView['workingType'], priceProtect: r.price_protect === 1,
     stpMode: r.stp as OrderView['stpMode'], status: r.status as OrderView['status'], conditional: r.conditional === 1,
-    triggered: r.triggered === 1, createdAtMs: r.created_ms, updatedAtMs: r.updated_ms, liquidation: r.liquidation === 1,
+    triggered: r.triggered === 1, createdAtMs: r.created_ms, updatedAtMs: r.updated_ms,
+    // The store keeps only whether an order was a liquidation (its column predates order origins).
+    origin: r.liquidation === 1 ? 'LIQUIDATION' : 'USER', causeId: 0,
   };
 }

@@ -1,12 +1,12 @@
 /**
  * @module api/rest/admin-routes
- * The operator API under /admin/v1: JSON in and out, `Authorization: Bearer <token>`, decimal
+ * The operator API under /admin/v1: JSON in and out, `Authorization: Bearer <token>` (or an operator
+ * browser session, web/operator-auth.ts), decimal
  * strings for amounts and prices. Accounts (with a first API key), API keys, deposits,
  * withdrawals, transfers, insurance funding, manual index prices, account views and the ledger
  * with the auditor's verdict. Bodies are validated by zod schemas (unknown fields rejected) before
  * anything is submitted; engine rejects come back with their codes.
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { decimalToScaled, decimalToUnits, QUOTE_DECIMALS, type UnsequencedCommand } from '../../core/index.js';
@@ -14,6 +14,7 @@ import { PERMISSIONS, type Permission } from '../auth/keys.js';
 import type { ApiContext } from '../context.js';
 import { ApiError, E } from '../errors.js';
 import { fractionPrice, money, price, qty } from '../format.js';
+import { requireOperator } from '../web/operator-auth.js';
 import { submit, throwIfRejected } from './submit.js';
 
 const DECIMAL_RE = /^\d{1,20}(\.\d{1,30})?$/;
@@ -58,14 +59,6 @@ function parseBody<T>(schema: z.ZodType<T>, request: FastifyRequest): T {
   return result.data;
 }
 
-function authorized(ctx: ApiContext, request: FastifyRequest): boolean {
-  const header = request.headers.authorization;
-  if (typeof header !== 'string' || !header.startsWith('Bearer ')) return false;
-  const given = Buffer.from(header.slice(7));
-  const expected = Buffer.from(ctx.adminToken);
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
 async function run(ctx: ApiContext, command: UnsequencedCommand): Promise<void> {
   throwIfRejected(await submit(ctx, command));
 }
@@ -94,7 +87,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: ApiContext): void
       method, url,
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
         try {
-          if (!authorized(ctx, request)) throw new ApiError(-1002, 'Missing or wrong admin token (Authorization: Bearer <token>).', 401);
+          requireOperator(ctx, request);
           const result = await handler(request);
           return reply.code(200).type('application/json').send(JSON.stringify(result));
         } catch (error) {

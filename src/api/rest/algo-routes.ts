@@ -8,14 +8,12 @@
 import type { ApiContext } from '../context.js';
 import { E } from '../errors.js';
 import type { Params } from '../params.js';
-import { CLIENT_ID_RE, CONDITIONAL_TYPES } from './order-params.js';
+import { ALGO_ENDPOINT, CLIENT_ID_RE, CONDITIONAL_TYPES } from './order-params.js';
 import { optionalSymbol, symbolParam } from './market-routes.js';
 import { algoOrderJson } from './render.js';
 import { registerRoute, type RouteHost } from './route.js';
 import { submit, throwIfRejected } from './submit.js';
 import { cancelOne, placeOrder } from './trade-routes.js';
-
-const ALGO_NAMES = { clientId: 'clientAlgoId', trigger: 'triggerPrice', activation: 'activatePrice' } as const;
 
 function algoRef(params: Params): { orderId?: number; clientOrderId?: string } {
   const orderId = params.uint('algoId', { min: 1 });
@@ -27,12 +25,13 @@ function algoRef(params: Params): { orderId?: number; clientOrderId?: string } {
 export function registerAlgoRoutes(app: RouteHost, ctx: ApiContext): void {
   registerRoute(app, ctx, {
     method: 'POST', paths: ['/fapi/v1/algoOrder'], security: 'TRADE', weight: 0, orders: () => 1,
-    handler: async ({ params, accountId }) => {
+    replayChecked: (params) => params.has(ALGO_ENDPOINT.clientId),
+    handler: async ({ params, accountId, timestampMs }) => {
       const algoType = params.required('algoType');
       if (algoType !== 'CONDITIONAL') throw E.illegalValue('algoType', 'only CONDITIONAL is supported');
       const type = params.required('type');
       if (!(CONDITIONAL_TYPES as readonly string[]).includes(type)) throw E.badType();
-      const { instrument, view } = await placeOrder(ctx, params, accountId, ALGO_NAMES);
+      const { instrument, view } = await placeOrder(ctx, params, accountId, timestampMs, ALGO_ENDPOINT);
       return algoOrderJson(instrument, view);
     },
   });

@@ -12,6 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { normalizeIp } from '../auth/authenticate.js';
 import type { ApiContext } from '../context.js';
 import { E } from '../errors.js';
+import { sessionCredentials } from '../web/sessions.js';
 import { runRoute, type RouteResponse, type RouteSpec } from './route.js';
 
 /**
@@ -90,13 +91,13 @@ export class FastRoutes {
   private run(entry: Entry, req: IncomingMessage, res: ServerResponse, rawQuery: string, rawBody: string): void {
     const key = req.headers['x-mbx-apikey'];
     void runRoute(entry.ctx, entry.spec, normalizeIp(req.socket.remoteAddress ?? ''), typeof key === 'string' ? key : undefined,
-      rawQuery, rawBody).then((out) => send(res, out), (error: unknown) => send(res, faultResponse(error)));
+      rawQuery, rawBody, sessionCredentials(req.headers)).then((out) => send(res, out), (error: unknown) => send(res, faultResponse(error)));
   }
 }
 
 /** runRoute never rejects by contract; should it anyway, the client still gets -1000, not a crash. */
 function faultResponse(error: unknown): RouteResponse {
-  return { status: 500, body: '', usedWeight: -1, orders10s: -1, orders1m: -1,
+  return { status: 500, body: '', usedWeight: -1, orders10s: -1, orders1m: -1, retryAfterS: -1,
     fault: error instanceof Error ? error : new Error(String(error)) };
 }
 
@@ -113,6 +114,7 @@ function send(res: ServerResponse, out: RouteResponse): void {
   const headers: string[] = [];
   if (out.usedWeight >= 0) headers.push('x-mbx-used-weight-1m', String(out.usedWeight));
   if (out.orders10s >= 0) headers.push('x-mbx-order-count-10s', String(out.orders10s), 'x-mbx-order-count-1m', String(out.orders1m));
+  if (out.retryAfterS >= 0) headers.push('retry-after', String(out.retryAfterS));
   headers.push('content-type', JSON_TYPE, 'content-length', String(Buffer.byteLength(body)));
   res.writeHead(status, headers);
   res.end(body);

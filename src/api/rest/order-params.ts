@@ -31,11 +31,28 @@ export function generatedClientId(): string {
 }
 
 /**
- * Parses an order. `names` maps Binance's two vocabularies: /order (clientId newClientOrderId,
- * trigger stopPrice, activationPrice) and /algoOrder (clientAlgoId, triggerPrice, activatePrice).
+ * An order endpoint's vocabulary — /order (clientId newClientOrderId, trigger stopPrice,
+ * activationPrice) or /algoOrder (clientAlgoId, triggerPrice, activatePrice) — and its default
+ * self-trade prevention mode: Binance's is EXPIRE_MAKER for /fapi/v1/order and batchOrders and NONE
+ * for algo and test orders (../shared/reference/perp-mechanics.md). A conditional order sent to
+ * /order (where Binance now answers -4120) is an algo order and gets NONE.
  */
+export interface OrderEndpoint {
+  readonly clientId: string;
+  readonly trigger: string;
+  readonly activation: string;
+  readonly defaultStp: StpModeName;
+}
+
+export const ORDER_ENDPOINT: OrderEndpoint = { clientId: 'newClientOrderId', trigger: 'stopPrice', activation: 'activationPrice',
+  defaultStp: 'EXPIRE_MAKER' };
+export const TEST_ORDER_ENDPOINT: OrderEndpoint = { ...ORDER_ENDPOINT, defaultStp: 'NONE' };
+export const ALGO_ENDPOINT: OrderEndpoint = { clientId: 'clientAlgoId', trigger: 'triggerPrice', activation: 'activatePrice',
+  defaultStp: 'NONE' };
+
+/** Parses an order as `endpoint` names its fields. */
 export function parseOrder(params: Params, instrument: Instrument, accountId: number,
-  names: { clientId: string; trigger: string; activation: string }): { fields: PlaceOrderFields; clientSupplied: boolean } {
+  names: OrderEndpoint): { fields: PlaceOrderFields; clientSupplied: boolean } {
   const side = params.enumOf('side', SIDES, E.badSide, true);
   const orderType = params.enumOf('type', ORDER_TYPES, E.badType, true);
   checkPositionSide(params);
@@ -78,7 +95,8 @@ export function parseOrder(params: Params, instrument: Instrument, accountId: nu
       closePosition,
       workingType: params.enumOf('workingType', WORKING, () => E.illegalValue('workingType')) ?? 'CONTRACT_PRICE',
       priceProtect: params.bool('priceProtect') ?? false,
-      stpMode: params.enumOf('selfTradePreventionMode', STP, () => E.illegalValue('selfTradePreventionMode')) ?? 'NONE',
+      stpMode: params.enumOf('selfTradePreventionMode', STP, () => E.illegalValue('selfTradePreventionMode')) ??
+        (CONDITIONAL_TYPES.includes(orderType) ? 'NONE' : names.defaultStp),
       clientOrderId: supplied ?? generatedClientId(),
     },
   };

@@ -7,7 +7,7 @@
 import type { EngineEvent, OrderView, RejectedEvent, UnsequencedCommand } from '../../core/index.js';
 import type { CommandOutcome } from '../../venue/venue.js';
 import type { ApiContext } from '../context.js';
-import { ApiError } from '../errors.js';
+import { ApiError, E } from '../errors.js';
 
 export async function submit(ctx: ApiContext, command: UnsequencedCommand, idempotencyKey?: string): Promise<CommandOutcome> {
   try {
@@ -24,7 +24,7 @@ export async function submit(ctx: ApiContext, command: UnsequencedCommand, idemp
  */
 function venueError(error: unknown): unknown {
   const name = error instanceof Error ? error.name : '';
-  if (name === 'IdempotencyConflictError') return new ApiError(-4116, 'ClientOrderId is duplicated.');
+  if (name === 'IdempotencyConflictError') return E.clientOrderIdDuplicated();
   if (name === 'VenueClosedError' || name === 'JournalFailedError') {
     return new ApiError(-1001, 'Internal error; unable to process your request. Please try again.', 503);
   }
@@ -32,7 +32,7 @@ function venueError(error: unknown): unknown {
 }
 
 export function rejectionOf(events: readonly EngineEvent[]): RejectedEvent | undefined {
-  for (const event of events) if (event.type === 'Rejected') return event;
+  for (const event of events) if (event.type === 'Rejected' && event.origin === 'COMMAND') return event;
   return undefined;
 }
 

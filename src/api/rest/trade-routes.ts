@@ -1,9 +1,11 @@
 /**
  * @module api/rest/trade-routes
  * Orders under /fapi/v1: POST/GET/DELETE/PUT order, batchOrders, allOpenOrders, openOrders,
- * openOrder, allOrders, userTrades. Placement uses the idempotency key
- * `order:<accountId>:<clientOrderId>`, so a retried POST returns the original result instead of a
- * second order. Every lookup is scoped to the caller's account: another account's order id is
+ * openOrder, allOrders, userTrades. A placement with a client order id is submitted with the
+ * idempotency key `order:<accountId>:<clientOrderId>:<timestamp>`: the same request is placed at
+ * most once, even across a crash, while a new request may reuse a client order id once its order
+ * has ended (the engine refuses it, -4116, while the order is open), as Binance's ids are unique
+ * among open orders. Every lookup is scoped to the caller's account: another account's order id is
  * indistinguishable from an id that does not exist (-2013 on queries, -2011 on cancels).
  */
 import type { Instrument, OrderView } from '../../core/index.js';
@@ -11,24 +13,27 @@ import type { ApiContext } from '../context.js';
 import { ApiError, E } from '../errors.js';
 import { money, price, qty } from '../format.js';
 import { Params } from '../params.js';
-import { CLIENT_ID_RE, parseOrder } from './order-params.js';
+import { CLIENT_ID_RE, ORDER_ENDPOINT, parseOrder, TEST_ORDER_ENDPOINT, type OrderEndpoint } from './order-params.js';
 import { optionalSymbol, symbolParam } from './market-routes.js';
 import { orderJson } from './render.js';
 import { registerRoute, type RouteHost } from './route.js';
 import { finalOrderView, submit, throwIfRejected } from './submit.js';
 
-const ORDER_NAMES = { clientId: 'newClientOrderId', trigger: 'stopPrice', activation: 'activationPrice' } as const;
-
-/** Places one order from parsed params and returns the Binance order object. */
-export async function placeOrder(ctx: ApiContext, params: Params, accountId: number,
-  names: { clientId: string; trigger: string; activation: string } = ORDER_NAMES): Promise<{ instrument: Instrument; view: OrderView }> {
+/**
+ * Places one order from parsed params (of the request signed at `timestampMs`) and returns the
+ * Binance order object. The same request again — after a crash lost the replay guard's memory of
+ * it, or twice within one batch — is refused -4116 rather than placed again.
+ */
+export async function placeOrder(ctx: ApiContext, params: Params, accountId: number, timestampMs: number,
+  endpoint: OrderEndpoint = ORDER_ENDPOINT): Promise<{ instrument: Instrument; view: OrderView }> {
   const instrument = symbolParam(ctx, params);
-  const { fields, clientSupplied } = parseOrder(params, instrument, accountId, names);
-  const key = clientSupplied ? `order:${accountId}:${fields.clientOrderId}` : undefined;
+  const { fields, clientSupplied } = parseOrder(params, instrument, accountId, endpoint);
+  const key = clientSupplied ? `order:${accountId}:${fields.clientOrderId}:${timestampMs}` : undefined;
   const outcome = await submit(ctx, { type: 'PlaceOrder', ...fields }, key);
+  if (outcome.duplicate) throw E.clientOrderIdDuplicated();
   throwIfRejected(outcome);
   const view = finalOrderView(outcome.events, accountId,
-    (candidate) => candidate.clientOrderId === fields.clientOrderId && !candidate.liquidation);
+    (candidate) => candidate.clientOrderId === fields.clientOrderId && candidate.origin === 'USER');
   if (view === undefined) throw E.unknown();
   return { instrument, view };
 }
@@ -92,15 +97,17 @@ function errorJson(error: unknown): Record<string, unknown> {
 export function registerTradeRoutes(app: RouteHost, ctx: ApiContext): void {
   registerRoute(app, ctx, {
     method: 'POST', paths: ['/fapi/v1/order'], security: 'TRADE', weight: 0, orders: () => 1,
-    handler: async ({ params, accountId }) => {
-      const { instrument, view } = await placeOrder(ctx, params, accountId);
+    replayChecked: (params) => params.has(ORDER_ENDPOINT.clientId),
+    handler: async ({ params, accountId, timestampMs }) => {
+      const { instrument, view } = await placeOrder(ctx, params, accountId, timestampMs);
       return orderJson(instrument, view);
     },
   });
   registerRoute(app, ctx, {
     method: 'POST', paths: ['/fapi/v1/order/test'], security: 'TRADE', weight: 0,
+    replayChecked: (params) => params.has(TEST_ORDER_ENDPOINT.clientId),
     handler: ({ params, accountId }) => {
-      parseOrder(params, symbolParam(ctx, params), accountId, ORDER_NAMES);
+      parseOrder(params, symbolParam(ctx, params), accountId, TEST_ORDER_ENDPOINT);
       return {};
     },
   });
@@ -160,7 +167,7 @@ export function registerTradeRoutes(app: RouteHost, ctx: ApiContext): void {
     handler: ({ params, accountId }) => {
       const instrument = optionalSymbol(ctx, params);
       return ctx.engine.openOrders(accountId, instrument?.symbol)
-        .filter((view) => !(view.conditional && !view.triggered) && !view.liquidation)
+        .filter((view) => !(view.conditional && !view.triggered) && view.origin === 'USER')
         .sort((a, b) => a.orderId - b.orderId)
         .map((view) => orderJson(ctx.instruments.get(view.symbol)!, view));
     },
@@ -194,11 +201,12 @@ export function registerTradeRoutes(app: RouteHost, ctx: ApiContext): void {
       const text = params.optional('batchOrders');
       return text === undefined ? 1 : Math.max(1, Math.min(5, (text.match(/\{/g) ?? []).length));
     },
-    handler: async ({ params, accountId }) => {
+    replayChecked: (params) => params.optional('batchOrders')?.includes(ORDER_ENDPOINT.clientId) ?? true,
+    handler: async ({ params, accountId, timestampMs }) => {
       const elements = jsonList(params, 'batchOrders', 5).map(batchElement);
       return Promise.all(elements.map(async (element) => {
         try {
-          const { instrument, view } = await placeOrder(ctx, element, accountId);
+          const { instrument, view } = await placeOrder(ctx, element, accountId, timestampMs);
           return orderJson(instrument, view);
         } catch (error) {
           return errorJson(error);

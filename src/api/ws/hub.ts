@@ -17,6 +17,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Instrument } from '../../core/index.js';
 import type { ApiContext } from '../context.js';
+import { clientKeyOf } from '../net/client-address.js';
 import type { ListenKeyRecord } from './listen-keys.js';
 import type { LevelChange } from '../read-models/depth.js';
 import type { LiveSink, ProjectedEntry, PublicTrade } from '../read-models/projector.js';
@@ -26,31 +27,51 @@ import {
   tickerPayload, tradePayload, type StreamSpec,
 } from './streams.js';
 import { accountChanges, accountUpdate, leverageUpdate, marginCall, orderTradeUpdate } from './user-events.js';
+import { enforceSendBudget, QUEUED_MESSAGE_OVERHEAD_BYTES, type Consumer, type WsBufferLimits } from './send-budget.js';
+
+export { DEFAULT_WS_BUFFER_LIMITS, type WsBufferLimits } from './send-budget.js';
 
 const MAX_STREAMS_PER_CONNECTION = 1024;
 const MAX_MESSAGES_PER_SECOND = 50;
-const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
 const HEARTBEAT_MS = 180_000;
+/** How often the per-client and total send budgets are enforced (the per-connection one on every send). */
+const SEND_BUDGET_SWEEP_MS = 250;
 const MARGIN_CALL_EVERY_MS = 60_000;
 const TIMER_PERIODS = [100, 250, 500, 1000, 3000];
 
-class Connection {
+class Connection implements Consumer {
   readonly subscriptions = new Set<string>();
   listenKey: ListenKeyRecord | undefined;
   alive = true;
   private windowStartMs = 0;
   private messagesInWindow = 0;
+  /** Messages handed to the socket and not yet written out to the kernel. */
+  private queuedMessages = 0;
+  private readonly onWritten = (): void => {
+    this.queuedMessages--;
+  };
 
-  constructor(readonly socket: WebSocket, public combined: boolean) {}
+  constructor(readonly socket: WebSocket, public combined: boolean, readonly clientKey: string,
+    private readonly maxQueuedBytes: number) {}
+
+  queuedBytes(): number {
+    return this.queuedMessages === 0 ? 0 : this.socket.bufferedAmount + this.queuedMessages * QUEUED_MESSAGE_OVERHEAD_BYTES;
+  }
+
+  /** Closes the connection without a close frame (send-budget.ts explains why). */
+  drop(): void {
+    this.socket.terminate();
+  }
 
   send(text: string): void {
     if (this.socket.readyState !== WebSocket.OPEN) return;
     // A consumer that cannot keep up is cut off rather than buffered without bound.
-    if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-      this.socket.terminate();
+    if (this.queuedMessages > 0 && this.queuedBytes() > this.maxQueuedBytes) {
+      this.drop();
       return;
     }
-    this.socket.send(text);
+    this.queuedMessages++;
+    this.socket.send(text, this.onWritten);
   }
 
   /** True while the client stays within the incoming message rate. */
@@ -91,7 +112,7 @@ export class WsHub implements LiveSink {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly symbols: ReadonlySet<string>;
 
-  constructor(private readonly ctx: ApiContext) {
+  constructor(private readonly ctx: ApiContext, private readonly limits: WsBufferLimits) {
     this.symbols = new Set(ctx.instruments.keys());
     ctx.listenKeys.onExpired = (record, nowMs) => this.expireListenKey(record, nowMs);
     for (const period of TIMER_PERIODS) {
@@ -99,6 +120,9 @@ export class WsHub implements LiveSink {
       timer.unref();
       this.timers.push(timer);
     }
+    const budget = setInterval(() => enforceSendBudget(this.connections, limits), SEND_BUDGET_SWEEP_MS);
+    budget.unref();
+    this.timers.push(budget);
     const heartbeat = setInterval(() => this.heartbeat(), HEARTBEAT_MS);
     heartbeat.unref();
     this.timers.push(heartbeat);
@@ -126,7 +150,8 @@ export class WsHub implements LiveSink {
       socket.end(`HTTP/1.1 ${route}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
-    this.server.handleUpgrade(request, socket, head, (ws) => this.accept(ws, route));
+    const clientKey = clientKeyOf(request.socket.remoteAddress);
+    this.server.handleUpgrade(request, socket, head, (ws) => this.accept(ws, route, clientKey));
   }
 
   private route(url: string): { combined: boolean; streams: string[]; listenKey: ListenKeyRecord | undefined } | string {
@@ -160,8 +185,9 @@ export class WsHub implements LiveSink {
     return { combined: mode === 'stream', streams, listenKey };
   }
 
-  private accept(socket: WebSocket, route: { combined: boolean; streams: string[]; listenKey: ListenKeyRecord | undefined }): void {
-    const connection = new Connection(socket, route.combined);
+  private accept(socket: WebSocket, route: { combined: boolean; streams: string[]; listenKey: ListenKeyRecord | undefined },
+    clientKey: string): void {
+    const connection = new Connection(socket, route.combined, clientKey, this.limits.wsBufferPerConnectionBytes);
     this.connections.add(connection);
     for (const name of route.streams) this.subscribe(connection, name);
     if (route.listenKey !== undefined) this.attachUser(connection, route.listenKey);

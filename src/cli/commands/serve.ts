@@ -3,15 +3,17 @@
  * `perpx serve`: the exchange process. Opens the durable venue (journal + snapshots) in the data
  * directory, starts the Binance-compatible API on one port (HTTP + WebSocket), optionally a market
  * driver (`--price-source sim|replay:<csv>`, loaded lazily from src/sim), and with `--demo` creates
- * demo accounts once (kept in <data-dir>/demo-accounts.json) and prints them with a ccxt snippet.
- * The admin token comes from PERPX_ADMIN_TOKEN or <data-dir>/admin-token (generated on first start).
+ * demo accounts once (kept in <data-dir>/demo-accounts.json, mode 0600) and prints a ccxt snippet
+ * that reads their keys from that file. The admin token comes from PERPX_ADMIN_TOKEN or
+ * <data-dir>/admin-token (generated on first start, mode 0600). No secret is printed unless asked
+ * (`--print-keys`), except a newly generated admin token, which is shown that once.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { AdminClient } from '../../api/admin-client.js';
-import { startServer } from '../../api/index.js';
+import { startServer, type ServerLimits } from '../../api/index.js';
 import { openDurableVenue } from '../../journal/index.js';
 
 export interface ServeOptions {
@@ -26,20 +28,61 @@ export interface ServeOptions {
   rateLimitWeight?: string;
   rateLimitOrders10s?: string;
   rateLimitOrders1m?: string;
+  printKeys?: boolean;
+  maxConnections?: string;
+  maxConnectionsPerIp?: string;
+  headersTimeoutMs?: string;
+  requestTimeoutMs?: string;
+  wsBufferPerConnectionMib?: string;
+  wsBufferPerIpMib?: string;
+  wsBufferTotalMib?: string;
 }
 
 const TOKEN_FILE = 'admin-token';
 const DEMO_FILE = 'demo-accounts.json';
 
+/** Where the admin token came from; `generated` only on the start that created the file. */
+export type TokenSource = { kind: 'env' } | { kind: 'file'; path: string; generated: boolean };
+
 /** The admin token: env, else the data directory's token file, else a new one written there (0600). */
-export function adminToken(dataDir: string): { token: string; source: string } {
+export function adminToken(dataDir: string): { token: string; source: TokenSource } {
   const fromEnv = process.env['PERPX_ADMIN_TOKEN'];
-  if (fromEnv !== undefined && fromEnv !== '') return { token: fromEnv, source: 'PERPX_ADMIN_TOKEN' };
+  if (fromEnv !== undefined && fromEnv !== '') return { token: fromEnv, source: { kind: 'env' } };
   const path = join(dataDir, TOKEN_FILE);
-  if (existsSync(path)) return { token: readFileSync(path, 'utf8').trim(), source: path };
+  if (existsSync(path)) {
+    // A file copied or restored with looser permissions is tightened, as the key store does.
+    chmodSync(path, 0o600);
+    return { token: readFileSync(path, 'utf8').trim(), source: { kind: 'file', path, generated: false } };
+  }
   const token = randomBytes(24).toString('hex');
   writeFileSync(path, `${token}\n`, { mode: 0o600 });
-  return { token, source: `${path} (generated)` };
+  chmodSync(path, 0o600);
+  return { token, source: { kind: 'file', path, generated: true } };
+}
+
+/** What start-up prints about the admin token: the value only when just generated or asked for. */
+function tokenLine(token: string, source: TokenSource, printKeys: boolean): string {
+  if (source.kind === 'env') return 'admin token: from PERPX_ADMIN_TOKEN';
+  if (source.generated) return `admin token (generated, stored in ${source.path} with mode 0600; shown this once): ${token}`;
+  return `admin token: in ${source.path}${printKeys ? `: ${token}` : ' (--print-keys prints it)'}`;
+}
+
+const MIB = 1024 * 1024;
+
+/** The connection, timeout and WebSocket buffer flags given (the rest keep the server's defaults). */
+function serverLimits(options: ServeOptions): Partial<ServerLimits> {
+  const flags: [string | undefined, string, keyof ServerLimits, number][] = [
+    [options.maxConnections, 'max-connections', 'maxConnections', 1],
+    [options.maxConnectionsPerIp, 'max-connections-per-ip', 'maxConnectionsPerClient', 1],
+    [options.headersTimeoutMs, 'headers-timeout-ms', 'headersTimeoutMs', 1],
+    [options.requestTimeoutMs, 'request-timeout-ms', 'requestTimeoutMs', 1],
+    [options.wsBufferPerConnectionMib, 'ws-buffer-per-connection-mib', 'wsBufferPerConnectionBytes', MIB],
+    [options.wsBufferPerIpMib, 'ws-buffer-per-ip-mib', 'wsBufferPerClientBytes', MIB],
+    [options.wsBufferTotalMib, 'ws-buffer-total-mib', 'wsBufferTotalBytes', MIB],
+  ];
+  const limits: Partial<Record<keyof ServerLimits, number>> = {};
+  for (const [text, name, field, unit] of flags) if (text !== undefined) limits[field] = positiveInt(text, name) * unit;
+  return limits;
 }
 
 function positiveInt(text: string, name: string): number {
@@ -56,7 +99,10 @@ interface DemoAccount {
 
 async function demoAccounts(url: string, token: string, dataDir: string, manual: boolean): Promise<DemoAccount[]> {
   const path = join(dataDir, DEMO_FILE);
-  if (existsSync(path)) return JSON.parse(readFileSync(path, 'utf8')) as DemoAccount[];
+  if (existsSync(path)) {
+    chmodSync(path, 0o600);
+    return JSON.parse(readFileSync(path, 'utf8')) as DemoAccount[];
+  }
   const admin = new AdminClient({ url, token });
   const accounts: DemoAccount[] = [];
   for (let i = 0; i < 3; i++) {
@@ -72,13 +118,19 @@ async function demoAccounts(url: string, token: string, dataDir: string, manual:
   return accounts;
 }
 
-function ccxtSnippet(url: string, account: DemoAccount): string {
+/** A ccxt snippet for the first demo account: its key and secret inline, or read from `keysPath`. */
+function ccxtSnippet(url: string, account: DemoAccount, keysPath: string, printKeys: boolean): string {
   const wsUrl = url.replace(/^http/, 'ws');
+  const credentials = printKeys
+    ? [`  apiKey: '${account.apiKey}', secret: '${account.apiSecret}',`]
+    : [`  apiKey: demo.apiKey, secret: demo.apiSecret,`];
   return [
     "import ccxt from 'ccxt';",
+    ...(printKeys ? [] : ["import { readFileSync } from 'node:fs';",
+      `const [demo] = JSON.parse(readFileSync(${JSON.stringify(keysPath)}, 'utf8'));`]),
     `const B = '${url}';`,
     'const exchange = new ccxt.pro.binanceusdm({',
-    `  apiKey: '${account.apiKey}', secret: '${account.apiSecret}',`,
+    ...credentials,
     '  options: { fetchCurrencies: false },',
     '  urls: { api: { fapiPublic: B + \'/fapi/v1\', fapiPublicV2: B + \'/fapi/v2\', fapiPublicV3: B + \'/fapi/v3\',',
     '    fapiPrivate: B + \'/fapi/v1\', fapiPrivateV2: B + \'/fapi/v2\', fapiPrivateV3: B + \'/fapi/v3\',',
@@ -106,7 +158,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     ...(options.rateLimitOrders1m === undefined ? {} : { ordersPerMinute: positiveInt(options.rateLimitOrders1m, 'rate-limit-orders-1m') }),
   };
   const server = await startServer({
-    venue, dataDir, adminToken: token, priceSource, rateLimits,
+    venue, dataDir, adminToken: token, priceSource, rateLimits, limits: serverLimits(options),
     host: options.host, port: positiveInt(options.port, 'port'),
     // Tests stretch this to prove that a crash before a flush is repaired by replay on restart.
     readModelFlushMs: positiveInt(process.env['PERPX_READ_MODEL_FLUSH_MS'] ?? '100', 'PERPX_READ_MODEL_FLUSH_MS'),
@@ -131,13 +183,17 @@ export async function serve(options: ServeOptions): Promise<void> {
     }
   }
   console.log(`perpx API listening on ${server.url} (data ${dataDir}, price source ${priceSource}, seq ${venue.engine.lastSeq})`);
-  console.log(`admin token (${source}): ${source === 'PERPX_ADMIN_TOKEN' ? '<from environment>' : token}`);
+  const printKeys = options.printKeys === true;
+  console.log(tokenLine(token, source, printKeys));
+  console.log(`web UI: ${server.url}/ (log in with an account's API key and secret, or with the admin token as the operator)`);
   if (options.demo === true) {
     const accounts = await demoAccounts(server.url, token, dataDir, priceSource === 'manual');
+    const keysPath = join(dataDir, DEMO_FILE);
     for (const account of accounts) {
-      console.log(`demo account ${account.accountId}: apiKey ${account.apiKey} secret ${account.apiSecret}`);
+      console.log(`demo account ${account.accountId}: ${printKeys ? `apiKey ${account.apiKey} secret ${account.apiSecret}`
+        : `API key and secret in ${keysPath} (--print-keys prints them)`}`);
     }
-    console.log(`\nccxt:\n${ccxtSnippet(server.url, accounts[0]!)}\n`);
+    console.log(`\nccxt:\n${ccxtSnippet(server.url, accounts[0]!, keysPath, printKeys)}\n`);
   }
   let stopping = false;
   const stop = async (): Promise<void> => {
@@ -167,11 +223,19 @@ export function register(program: Command): void {
     .option('--data-dir <dir>', 'journal, snapshots, API keys and read models', './perpx-data')
     .option('--price-source <source>', 'manual (operator API sets index prices), sim, or replay:<csv>', 'manual')
     .option('--speed <x>', 'market driver speed (path time per wall time)', '1')
-    .option('--demo', 'create demo accounts on first start and print them with a ccxt snippet')
+    .option('--demo', 'create demo accounts on first start (keys in <data-dir>/demo-accounts.json) and print a ccxt snippet')
+    .option('--print-keys', 'print the admin token and the demo accounts\' API keys and secrets')
     .option('--no-fsync', 'do not fsync the journal (tests and benchmarks only)')
     .option('--tick-interval-ms <ms>', 'engine clock tick period (mark price, funding, triggers)', '1000')
     .option('--rate-limit-weight <n>', 'request weight per minute per IP and per key (default 2400)')
-    .option('--rate-limit-orders-10s <n>', 'orders per 10 s per key (default 300)')
-    .option('--rate-limit-orders-1m <n>', 'orders per minute per key (default 1200)')
+    .option('--rate-limit-orders-10s <n>', 'orders per 10 s per account (default 300)')
+    .option('--rate-limit-orders-1m <n>', 'orders per minute per account (default 1200)')
+    .option('--max-connections <n>', 'open connections in total (default: the descriptor limit less 256, at most 10000)')
+    .option('--max-connections-per-ip <n>', 'open connections per IPv4 address or IPv6 /64 (default 1000)')
+    .option('--headers-timeout-ms <ms>', 'time for a request\'s headers to arrive (default 10000)')
+    .option('--request-timeout-ms <ms>', 'time for a whole request to arrive (default 30000)')
+    .option('--ws-buffer-per-connection-mib <n>', 'WebSocket data queued for one slow reader before it is dropped (default 4)')
+    .option('--ws-buffer-per-ip-mib <n>', 'WebSocket data queued for one IP\'s readers; the slowest go first (default 16)')
+    .option('--ws-buffer-total-mib <n>', 'WebSocket data queued for all readers; the slowest go first (default 256)')
     .action(serve);
 }

@@ -64,9 +64,13 @@ export function levelRows(book: OrderBook, side: Side): Array<[number, number, n
   return rows;
 }
 
+function bigintAsText(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? `${value}n` : value;
+}
+
 export function same(actual: unknown, expected: unknown, what: string): void {
-  const a = JSON.stringify(actual);
-  const b = JSON.stringify(expected);
+  const a = JSON.stringify(actual, bigintAsText);
+  const b = JSON.stringify(expected, bigintAsText);
   if (a !== b) throw new AssertionFailure(`${what}: expected ${b}, got ${a}`);
 }
 
@@ -93,7 +97,7 @@ interface Outcome {
 function outcomeOf(book: OrderBook, outcome: number): Outcome {
   return {
     outcome, filled: book.lastFilledLots, resting: book.lastRestingLots, expired: book.lastExpiredLots,
-    reason: book.lastTakerExpireReason, notional: book.lastFilledNotionalTickLots, events: eventRows(book),
+    reason: book.lastTakerExpireReason, notional: Number(book.lastFilledNotionalTickLots), events: eventRows(book),
   };
 }
 
@@ -326,7 +330,7 @@ export function runBookContract(factory: BookFactory, test: RegisterTest): void 
     rest(book, 2, 5, SELL, 100, 2);
     rest(book, 3, 5, SELL, 101, 5, FLAG_REDUCE_ONLY);
     rest(book, 4, 6, SELL, 101, 1);
-    same([book.previewFill(9, BUY, 101, 20, STP_NONE), book.lastPreviewNotionalTickLots], [6, 601], 'preview');
+    same([book.previewFill(9, BUY, 101, 20, STP_NONE), book.lastPreviewNotionalTickLots], [6, 601n], 'preview');
     const r = submit(book, 9, 9, BUY, 101, 20, TIF_IOC);
     expectOutcome(r, { filled: 6, expired: 14, reason: TAKER_EXPIRE_IOC, notional: 300 + 200 + 101, events: [
       ['fill', 1, 5, 100, 3, 0], ['fill', 2, 5, 100, 2, 0],
@@ -474,11 +478,11 @@ export function runBookContract(factory: BookFactory, test: RegisterTest): void 
     ];
     for (const [owner, limit, qty, stp, fill, notional] of cases) {
       const book = build();
-      same([book.previewFill(owner, BUY, limit, qty, stp), book.lastPreviewNotionalTickLots], [fill, notional],
+      same([book.previewFill(owner, BUY, limit, qty, stp), book.lastPreviewNotionalTickLots], [fill, BigInt(notional)],
         `preview owner ${owner} limit ${limit} stp ${stp}`);
       same(book.size, 5, 'preview changes nothing');
       submit(book, 50, owner, BUY, limit, qty, TIF_IOC, stp);
-      same([book.lastFilledLots, book.lastFilledNotionalTickLots], [fill, notional], `submit owner ${owner} limit ${limit} stp ${stp}`);
+      same([book.lastFilledLots, book.lastFilledNotionalTickLots], [fill, BigInt(notional)], `submit owner ${owner} limit ${limit} stp ${stp}`);
       book.checkIntegrity();
     }
   });
@@ -514,10 +518,15 @@ export function runBookContract(factory: BookFactory, test: RegisterTest): void 
     book.checkIntegrity();
   });
 
-  test('fill notional beyond 2^53 is an assertion failure', () => {
+  test('fill and preview notionals beyond 2^53 are exact', () => {
     const book = make({}, 2_000_000_000);
-    rest(book, 1, 1, SELL, 2_000_000_000, 2 ** 30);
-    throwsAssertion(() => book.submit(2, 2, BUY, 2_000_000_000, 2 ** 30, TIF_IOC, STP_NONE, 0), 'notional overflow');
+    rest(book, 1, 1, SELL, 1_999_999_999, 2 ** 30);
+    rest(book, 3, 1, SELL, 2_000_000_000, 2 ** 30 + 1);
+    const expected = 1_999_999_999n * 2n ** 30n + 2_000_000_000n * (2n ** 30n + 1n);
+    same([book.previewFill(2, BUY, 2_000_000_000, 2 ** 31 + 1, STP_NONE), book.lastPreviewNotionalTickLots],
+      [2 ** 31 + 1, expected], 'preview beyond 2^53');
+    book.submit(2, 2, BUY, 2_000_000_000, 2 ** 31 + 1, TIF_IOC, STP_NONE, 0);
+    same([book.lastFilledLots, book.lastFilledNotionalTickLots], [2 ** 31 + 1, expected], 'fill beyond 2^53');
   });
 
   test('prices across the whole BTCUSDT tick range, word and page boundaries', () => {

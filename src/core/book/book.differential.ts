@@ -220,7 +220,7 @@ export class DifferentialRun {
   }
 }
 
-function lastFields(book: OrderBook): number[] {
+function lastFields(book: OrderBook): (number | bigint)[] {
   return [book.lastFilledLots, book.lastRestingLots, book.lastExpiredLots, book.lastTakerExpireReason,
     book.lastFilledNotionalTickLots];
 }

@@ -32,6 +32,9 @@ import {
 
 const DEFAULT_CAPACITY = 1024;
 const MAX_PRICE_TICKS = 0x7fffffff;
+/** Fills below 2^21 lots at a price below 2^31 ticks add < 2^52; a running sum below 2^52 stays exact. */
+const EXACT_FILL_LOTS = 2 ** 21;
+const EXACT_NOTIONAL = 2 ** 52;
 
 export class FastOrderBook implements OrderBook {
   readonly events: BookEventsBuffer;
@@ -39,8 +42,19 @@ export class FastOrderBook implements OrderBook {
   lastRestingLots = 0;
   lastExpiredLots = 0;
   lastTakerExpireReason: TakerExpireReason = TAKER_EXPIRE_NONE;
-  lastFilledNotionalTickLots = 0;
-  lastPreviewNotionalTickLots = 0;
+  // Σ price × lots as a number while it is exact (the common case) plus a bigint for the rest.
+  private filledNotional = 0;
+  private filledNotionalOverflow = 0n;
+  private previewNotional = 0;
+  private previewNotionalOverflow = 0n;
+
+  get lastFilledNotionalTickLots(): bigint {
+    return BigInt(this.filledNotional) + this.filledNotionalOverflow;
+  }
+
+  get lastPreviewNotionalTickLots(): bigint {
+    return BigInt(this.previewNotional) + this.previewNotionalOverflow;
+  }
   size = 0;
 
   private readonly maxPriceTicks: number;
@@ -98,7 +112,8 @@ export class FastOrderBook implements OrderBook {
     this.lastRestingLots = 0;
     this.lastExpiredLots = 0;
     this.lastTakerExpireReason = TAKER_EXPIRE_NONE;
-    this.lastFilledNotionalTickLots = 0;
+    this.filledNotional = 0;
+    this.filledNotionalOverflow = 0n;
     if (this.index.find(orderId, this.idBySlot) !== 0) return OUTCOME_DUPLICATE_ID;
 
     if (tif === TIF_GTX) {
@@ -145,6 +160,7 @@ export class FastOrderBook implements OrderBook {
     let leftLots = qtyLots;
     let filledLots = 0;
     let notional = 0;
+    let overflow = 0n;
     let stopped = false;
     while (leftLots > 0) {
       const price = ladder.best;
@@ -181,7 +197,9 @@ export class FastOrderBook implements OrderBook {
       const makerAfter = makerLots - fillLots;
       leftLots -= fillLots;
       filledLots += fillLots;
-      notional += price * fillLots;
+      // price < 2^31 (asserted at construction): below both limits the sum stays under 2^53.
+      if (fillLots < EXACT_FILL_LOTS && notional < EXACT_NOTIONAL) notional += price * fillLots;
+      else overflow += BigInt(price) * BigInt(fillLots);
       if (useTally) this.tally.add(makerOwner, fillLots);
       events.pushFill(this.idBySlot[slot]!, makerOwner, price, fillLots, makerAfter);
       if (makerAfter === 0) {
@@ -192,10 +210,10 @@ export class FastOrderBook implements OrderBook {
         if (capReached) this.expireHead(slot, ladder, level, price, MAKER_EXPIRE_REDUCE_ONLY);
       }
     }
-    assert(notional <= Number.MAX_SAFE_INTEGER, 'filled notional exceeds 2^53');
     this.stoppedBySelfTrade = stopped;
     this.lastFilledLots = filledLots;
-    this.lastFilledNotionalTickLots = notional;
+    this.filledNotional = notional;
+    this.filledNotionalOverflow = overflow;
     return leftLots;
   }
 
@@ -378,6 +396,7 @@ export class FastOrderBook implements OrderBook {
     if (useTally) this.tally.begin();
     let leftLots = qtyLots;
     let notional = 0;
+    let overflow = 0n;
     let price = ladder.best;
     levels: while (leftLots > 0 && price !== -1 && (isBuy ? price <= limitTicks : price >= limitTicks)) {
       let slot = ladder.headSlot[ladder.levelOf(price)]!;
@@ -395,14 +414,15 @@ export class FastOrderBook implements OrderBook {
           if (cap < fillLots) fillLots = cap > 0 ? cap : 0;
         }
         leftLots -= fillLots;
-        notional += price * fillLots;
+        if (fillLots < EXACT_FILL_LOTS && notional < EXACT_NOTIONAL) notional += price * fillLots;
+        else overflow += BigInt(price) * BigInt(fillLots);
         if (useTally && fillLots > 0) this.tally.add(makerOwner, fillLots);
         slot = next[slot]!;
       }
       price = ladder.nextWorse(price);
     }
-    assert(notional <= Number.MAX_SAFE_INTEGER, 'preview notional exceeds 2^53');
-    this.lastPreviewNotionalTickLots = notional;
+    this.previewNotional = notional;
+    this.previewNotionalOverflow = overflow;
     return qtyLots - leftLots;
   }
 

@@ -48,8 +48,8 @@ class ReferenceOrderBook implements OrderBook {
   lastRestingLots = 0;
   lastExpiredLots = 0;
   lastTakerExpireReason: TakerExpireReason = TAKER_EXPIRE_NONE;
-  lastFilledNotionalTickLots = 0;
-  lastPreviewNotionalTickLots = 0;
+  lastFilledNotionalTickLots = 0n;
+  lastPreviewNotionalTickLots = 0n;
 
   private readonly maxPriceTicks: number;
   private readonly listener: BookListener;
@@ -88,7 +88,7 @@ class ReferenceOrderBook implements OrderBook {
     this.lastRestingLots = 0;
     this.lastExpiredLots = 0;
     this.lastTakerExpireReason = TAKER_EXPIRE_NONE;
-    this.lastFilledNotionalTickLots = 0;
+    this.lastFilledNotionalTickLots = 0n;
   }
 
   submit(orderId: number, owner: number, side: Side, limitTicks: number, qtyLots: number,
@@ -141,7 +141,7 @@ class ReferenceOrderBook implements OrderBook {
       maker.remainingLots -= qty;
       left -= qty;
       this.lastFilledLots += qty;
-      this.lastFilledNotionalTickLots += maker.priceTicks * qty;
+      this.lastFilledNotionalTickLots += BigInt(maker.priceTicks) * BigInt(qty);
       filledByOwner.set(maker.owner, (filledByOwner.get(maker.owner) ?? 0) + qty);
       this.events.pushFill(maker.id, maker.owner, maker.priceTicks, qty, maker.remainingLots);
       if (maker.remainingLots === 0) {
@@ -150,7 +150,6 @@ class ReferenceOrderBook implements OrderBook {
         this.expireMaker(maker, MAKER_EXPIRE_REDUCE_ONLY);
       }
     }
-    assert(Number.isSafeInteger(this.lastFilledNotionalTickLots), 'filled notional exceeds 2^53');
 
     if (left > 0) {
       if (selfTradeStop) {
@@ -222,7 +221,7 @@ class ReferenceOrderBook implements OrderBook {
     this.validate(0, owner, side, limitTicks, qtyLots, 0);
     assert([STP_NONE, STP_EXPIRE_TAKER, STP_EXPIRE_MAKER, STP_EXPIRE_BOTH].includes(stp), 'bad stp');
     let filled = 0;
-    let notional = 0;
+    let notional = 0n;
     const filledByOwner = new Map<number, number>();
     for (const maker of this.sideArray(opposite(side))) {
       if (filled === qtyLots || !crosses(side, limitTicks, maker.priceTicks)) break;
@@ -236,10 +235,9 @@ class ReferenceOrderBook implements OrderBook {
         qty = Math.max(0, Math.min(qty, cap));
       }
       filled += qty;
-      notional += maker.priceTicks * qty;
+      notional += BigInt(maker.priceTicks) * BigInt(qty);
       filledByOwner.set(maker.owner, (filledByOwner.get(maker.owner) ?? 0) + qty);
     }
-    assert(Number.isSafeInteger(notional), 'preview notional exceeds 2^53');
     this.lastPreviewNotionalTickLots = notional;
     return filled;
   }

@@ -105,8 +105,8 @@ export interface OrderBook {
   readonly lastRestingLots: number;
   readonly lastExpiredLots: number;
   readonly lastTakerExpireReason: TakerExpireReason;
-  /** Σ priceTicks × qtyLots over the fills of the last submit() (exact while < 2^53; asserted). */
-  readonly lastFilledNotionalTickLots: number;
+  /** Σ priceTicks × qtyLots over the fills of the last submit() (exact at any size). */
+  readonly lastFilledNotionalTickLots: bigint;
 
   /**
    * Matches and/or rests an order. `limitTicks` is the worst price the taker accepts (for market
@@ -132,7 +132,8 @@ export interface OrderBook {
    * reduce-only caps. Also sets lastPreviewNotionalTickLots.
    */
   previewFill(owner: number, side: Side, limitTicks: number, qtyLots: number, stp: StpCode): number;
-  readonly lastPreviewNotionalTickLots: number;
+  /** Σ priceTicks × qtyLots of the last previewFill() (exact at any size). */
+  readonly lastPreviewNotionalTickLots: bigint;
 
   /** Best prices; -1 when the side is empty. */
   bestBid(): number;

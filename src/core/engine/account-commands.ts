@@ -12,14 +12,12 @@ import type {
   SetLeverageCommand, SetMarginTypeCommand, TransferCommand, WithdrawCommand,
 } from './commands.js';
 import { startMarket } from './clock.js';
-import { notionalE8, positionInitialMarginE8, unrealizedPnlE8 } from './margin.js';
-import { computeCross, CrossTotals } from './metrics.js';
+import { maintenanceMarginE8, notionalE8, positionInitialMarginE8, unrealizedPnlE8 } from './margin.js';
+import { computeCross, type MarketFigures, type PositionFigures } from './metrics.js';
 import { repriceForLeverage } from './order-margin.js';
 import { emitPosition, peekPosition } from './positions.js';
 import { REJECT, type RejectReason } from './reject-codes.js';
 import type { Account, OrderRecord } from './state.js';
-
-const totals = new CrossTotals();
 
 export function createAccount(ctx: EngineContext, cmd: CreateAccountCommand): void {
   if (cmd.parentAccountId !== 0 && !ctx.accounts.has(cmd.parentAccountId)) {
@@ -42,7 +40,7 @@ export function deposit(ctx: EngineContext, cmd: DepositCommand): void {
 
 /** Balance that may leave the account (withdraw, transfer out, isolated margin in). */
 export function withdrawableE8(ctx: EngineContext, account: Account): bigint {
-  return computeCross(ctx, account, totals).withdrawableE8;
+  return computeCross(ctx, account, ctx.scratch.commandTotals).withdrawableE8;
 }
 
 export function withdraw(ctx: EngineContext, cmd: WithdrawCommand): void {
@@ -107,7 +105,7 @@ export function setLeverage(ctx: EngineContext, cmd: SetLeverageCommand): void {
   const resting = restingOrdersOf(account, market.marketIndex);
   position.leverage = cmd.leverage;
   repriceForLeverage(position, resting);
-  if (cmd.leverage < previous && computeCross(ctx, account, totals).availableE8 < 0n) {
+  if (cmd.leverage < previous && computeCross(ctx, account, ctx.scratch.commandTotals).availableE8 < 0n) {
     position.leverage = previous;
     repriceForLeverage(position, resting);
     return ctx.reject('SetLeverage', REJECT.MARGIN_INSUFFICIENT, cmd.accountId, cmd.symbol);
@@ -155,16 +153,28 @@ function tryAdjustIsolatedMargin(ctx: EngineContext, cmd: AdjustIsolatedMarginCo
     ctx.changeCrossWallet(account, -cmd.amountE8, 'ISOLATED_MARGIN', cmd.symbol, 0);
     ctx.changeIsolatedWallet(account, position, cmd.amountE8, 'ISOLATED_MARGIN', 0);
   } else {
-    // Removable: what exceeds the position's initial margin after counting any unrealized loss.
-    const upnl = unrealizedPnlE8(market.instrument, position, market.markTicks);
-    const removable = position.isolatedWalletE8 + (upnl < 0n ? upnl : 0n) -
-      positionInitialMarginE8(market.instrument, position, market.markTicks);
-    if (-cmd.amountE8 > removable) return REJECT.ISOLATED_BALANCE_INSUFFICIENT;
+    if (-cmd.amountE8 > maxRemovableIsolatedE8(market, position)) return REJECT.ISOLATED_BALANCE_INSUFFICIENT;
     ctx.changeIsolatedWallet(account, position, cmd.amountE8, 'ISOLATED_MARGIN', 0);
     ctx.changeCrossWallet(account, -cmd.amountE8, 'ISOLATED_MARGIN', cmd.symbol, 0);
   }
   emitPosition(ctx, position);
   return undefined;
+}
+
+/**
+ * Binance's max removable isolated margin (FAQ 360038447311):
+ * max(0, min(isolated wallet − MM, isolated wallet + UPnL − mark notional × IMR)), MM and IM at mark
+ * rounded up, so unrealized profit above the initial margin may be taken out but never margin the
+ * position needs.
+ */
+export function maxRemovableIsolatedE8(market: MarketFigures, position: PositionFigures): bigint {
+  const instrument = market.instrument;
+  const wallet = position.isolatedWalletE8;
+  const aboveMaintenance = wallet - maintenanceMarginE8(instrument, position, market.markTicks);
+  const aboveInitial = wallet + unrealizedPnlE8(instrument, position, market.markTicks) -
+    positionInitialMarginE8(instrument, position, market.markTicks);
+  const removable = aboveMaintenance < aboveInitial ? aboveMaintenance : aboveInitial;
+  return removable > 0n ? removable : 0n;
 }
 
 export function setIndexPrice(ctx: EngineContext, cmd: SetIndexPriceCommand): void {

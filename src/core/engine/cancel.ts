@@ -105,7 +105,7 @@ function tryAmendOrder(ctx: EngineContext, cmd: AmendOrderCommand): RejectReason
   order.origQtyLots = cmd.qtyLots;
   order.priceTicks = cmd.priceTicks;
   order.updatedAtMs = cmd.atMs;
-  setOrderMarginInputs(market, order, order.priceTicks);
+  setOrderMarginInputs(ctx, market, order, order.priceTicks);
   emitOrderUpdate(ctx, order, 'AMENDMENT', 'NONE');
   executeTaker(ctx, market, order, {
     limitTicks: cmd.priceTicks, qtyLots: newRemaining, tif: tifCode(order.timeInForce), stp: stpCode(order.stpMode),

@@ -63,21 +63,26 @@ export function advanceClock(ctx: EngineContext, atMs: number): void {
       ctx.earliestDueMs = dueMs;
       return;
     }
-    if (dueKind === KIND_PREMIUM) samplePremium(dueMarket, dueMs);
-    else if (dueKind === KIND_MARK) sampleMark(ctx, dueMarket, dueMs);
+    if (dueKind === KIND_PREMIUM) {
+      const oldestMs = atMs - ctx.limits.maxSampleCatchUpMs;
+      if (dueMs < oldestMs) samplePremiumRun(ctx, dueMarket, dueMs, oldestMs - 1);
+      else samplePremium(dueMarket, dueMs);
+    } else if (dueKind === KIND_MARK) sampleMark(ctx, dueMarket, dueMs);
     else settleFunding(ctx, dueMarket, dueMs);
     settle(ctx, dueMs);
   }
 }
 
-/** Moves the sample schedules past instants older than the catch-up window (see EngineLimits). */
+/**
+ * Moves the mark schedules past instants older than the catch-up window (see EngineLimits): after
+ * downtime the mark stays as it was until the window starts, so the first command after a long gap
+ * costs at most a window of mark samples. Premium samples are not skipped: see samplePremiumRun.
+ */
 function skipStaleSamples(ctx: EngineContext, atMs: number): void {
   const oldestMs = atMs - ctx.limits.maxSampleCatchUpMs;
   for (const market of ctx.markets) {
     if (market.nextMarkMs === 0) continue;
-    const instrument = market.instrument;
-    if (market.nextMarkMs < oldestMs) market.nextMarkMs = nextMultiple(oldestMs - 1, instrument.markCadenceMs);
-    if (market.nextPremiumMs < oldestMs) market.nextPremiumMs = nextMultiple(oldestMs - 1, instrument.premiumSampleMs);
+    if (market.nextMarkMs < oldestMs) market.nextMarkMs = nextMultiple(oldestMs - 1, market.instrument.markCadenceMs);
   }
 }
 
@@ -172,7 +177,39 @@ function samplePremium(market: Market, atMs: number): void {
   const premium = premiumSample(market);
   market.premiumWeightedSum += weight * premium;
   market.premiumWeightSum += weight;
-  market.premiumSampleCount++;
+}
+
+/**
+ * The premium samples of a quiet stretch older than the catch-up window, from `firstMs` up to
+ * `lastMs` at most, in closed form. Nothing runs in such a stretch but premium samples and funding
+ * settlements (mark samples there are skipped), so the book and index, and with them every sample,
+ * are those of the stretch's start; the weights are consecutive integers. The run stops before any
+ * funding settlement that the instant loop would order first (its own market's at the same instant
+ * comes after the sample; an earlier-listed market's comes before), so settlements see exactly the
+ * sums that one-by-one sampling would give them.
+ */
+function samplePremiumRun(ctx: EngineContext, market: Market, firstMs: number, lastMs: number): void {
+  let endMs = lastMs < market.nextFundingMs ? lastMs : market.nextFundingMs;
+  for (const other of ctx.markets) {
+    if (other === market || other.nextMarkMs === 0) continue;
+    const limit = other.marketIndex < market.marketIndex ? other.nextFundingMs - 1 : other.nextFundingMs;
+    if (limit < endMs) endMs = limit;
+  }
+  const instrument = market.instrument;
+  const periodMs = instrument.premiumSampleMs;
+  assert(endMs >= firstMs, 'a premium run holds the due sample');
+  const samples = divFloorInt(endMs - firstMs, periodMs) + 1;
+  market.nextPremiumMs = firstMs + samples * periodMs;
+  const intervalStart = market.nextFundingMs - instrument.fundingIntervalMs;
+  const firstWeight = divFloorInt(firstMs - intervalStart, periodMs);
+  const lastWeight = firstWeight + samples - 1;
+  // A weight of 0 (the interval's first instant) is not a sample, as in samplePremium.
+  const fromWeight = firstWeight < 1 ? 1 : firstWeight;
+  if (lastWeight < fromWeight) return;
+  const counted = lastWeight - fromWeight + 1;
+  const weightSum = divFloor(BigInt(fromWeight + lastWeight) * BigInt(counted), 2n);
+  market.premiumWeightedSum += weightSum * premiumSample(market);
+  market.premiumWeightSum += weightSum;
 }
 
 /** One premium sample at 1e-12, truncated toward zero. */
@@ -248,7 +285,6 @@ function settleFunding(ctx: EngineContext, market: Market, atMs: number): void {
   market.nextFundingMs = atMs + instrument.fundingIntervalMs;
   market.premiumWeightedSum = 0n;
   market.premiumWeightSum = 0n;
-  market.premiumSampleCount = 0;
   market.lastFundingRateE8 = rate;
   const mark = BigInt(market.markTicks);
   const k = instrument.quotePerTickLotE8;

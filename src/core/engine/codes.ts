@@ -6,14 +6,9 @@ import {
   BUY, SELL, STP_EXPIRE_BOTH, STP_EXPIRE_MAKER, STP_EXPIRE_TAKER, STP_NONE, TIF_FOK, TIF_GTC, TIF_GTX, TIF_IOC,
   type Side, type StpCode, type TimeInForceCode,
 } from '../book/types.js';
-import type { OrderSideName, OrderTypeName, StpModeName, TimeInForceName, WorkingTypeName } from './commands.js';
+import type { OrderSideName, OrderTypeName, StpModeName, TimeInForceName, WorkingTypeName } from '../schema/enums.js';
 
-export const ORDER_TYPES: readonly OrderTypeName[] = [
-  'LIMIT', 'MARKET', 'STOP', 'STOP_MARKET', 'TAKE_PROFIT', 'TAKE_PROFIT_MARKET', 'TRAILING_STOP_MARKET',
-];
-export const TIME_IN_FORCE: readonly TimeInForceName[] = ['GTC', 'IOC', 'FOK', 'GTX'];
-export const STP_MODES: readonly StpModeName[] = ['NONE', 'EXPIRE_TAKER', 'EXPIRE_MAKER', 'EXPIRE_BOTH'];
-export const WORKING_TYPES: readonly WorkingTypeName[] = ['MARK_PRICE', 'CONTRACT_PRICE'];
+export { ORDER_STATUSES, ORDER_TYPES, STP_MODES, TIME_IN_FORCE, WORKING_TYPES } from '../schema/enums.js';
 
 // Membership tests as comparisons: they run on every order, where a Set lookup hashes a string.
 export function isOrderTypeName(name: string): name is OrderTypeName {

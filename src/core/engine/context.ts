@@ -14,6 +14,7 @@ import type { CommandType } from './commands.js';
 import type { BalanceReason, InsuranceReason, OrderView } from './events.js';
 import { EventLog } from './event-log.js';
 import { OrderTable } from './order-table.js';
+import { EngineScratch } from './scratch.js';
 import { Account, type Market, type OrderRecord, type Position } from './state.js';
 
 /** Limits that bound loops and memory (TigerBeetle style: every queue has a bound). */
@@ -58,6 +59,8 @@ export class EngineContext implements BookListener {
   readonly log: EventLog;
   /** Accounts whose margin may have changed in this command. */
   readonly touched: Account[] = [];
+  /** Reusable work objects (one engine's own; see scratch.ts). */
+  readonly scratch = new EngineScratch();
   private touchGeneration = 1;
 
   constructor(
@@ -68,9 +71,16 @@ export class EngineContext implements BookListener {
     this.log = new EventLog(markets);
   }
 
+  /** The command's own refusal. */
   reject(commandType: CommandType, reason: RejectReason, accountId: number, symbol: string,
     clientOrderId = '', orderId = 0): void {
-    this.log.rejected(commandType, reason.code, reason.msg, accountId, symbol, clientOrderId, orderId);
+    this.log.rejected(commandType, reason.code, reason.msg, accountId, symbol, clientOrderId, orderId, 'COMMAND');
+  }
+
+  /** The refusal of work a command caused (an engine-made order); the command itself stands. */
+  rejectCaused(commandType: CommandType, reason: RejectReason, accountId: number, symbol: string, clientOrderId: string,
+    orderId: number): void {
+    this.log.rejected(commandType, reason.code, reason.msg, accountId, symbol, clientOrderId, orderId, 'ENGINE');
   }
 
   instrumentOf(market: number): Instrument {
@@ -144,7 +154,7 @@ export class EngineContext implements BookListener {
     if (deltaE8 === 0n) return;
     this.insuranceFundE8 += deltaE8;
     assert(this.insuranceFundE8 >= 0n, 'insurance fund never goes negative');
-    this.log.insuranceFundChanged(reason, symbol, accountId, deltaE8, this.insuranceFundE8);
+    this.log.insuranceFundChanged(reason, this.log.symbolCode(symbol), accountId, deltaE8, this.insuranceFundE8);
   }
 
   // ---- Views --------------------------------------------------------------------------------
@@ -175,7 +185,8 @@ export class EngineContext implements BookListener {
       triggered: order.triggered,
       createdAtMs: order.createdAtMs,
       updatedAtMs: order.updatedAtMs,
-      liquidation: order.liquidation,
+      origin: order.origin,
+      causeId: order.causeId,
     };
   }
 

@@ -30,6 +30,7 @@ import { REJECT } from './reject-codes.js';
 import { settle } from './settle.js';
 import { restoreState, serializeState, stateHashOf } from './serialize.js';
 import { checkInvariants } from './invariants.js';
+import { auditCommand, auditSnapshot, type AuditSnapshot } from './audit-command.js';
 import { Market } from './state.js';
 import { TriggerIndex } from './trigger-index.js';
 
@@ -157,6 +158,16 @@ export class Engine {
   /** The auditor: every invariant violated now (empty when all hold); `deep` adds book self-checks. */
   checkInvariants(deep = false): string[] {
     return checkInvariants(this.ctx, deep);
+  }
+
+  /** What auditCommand needs from before a command (take it, apply, then audit). */
+  auditSnapshot(): AuditSnapshot {
+    return auditSnapshot(this.ctx);
+  }
+
+  /** The auditor's checks over one command: who the fund paid, whose wallet was charged (audit-command.ts). */
+  auditCommand(command: Command, events: readonly EngineEvent[], before: AuditSnapshot): string[] {
+    return auditCommand(this.ctx, command, events, before);
   }
 
   /** Balances, margins and positions of an account (undefined if it does not exist). */

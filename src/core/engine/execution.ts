@@ -33,9 +33,6 @@ export interface TakerParams {
   readonly remainderReason: OrderEndReason;
 }
 
-/** Σ of the last execution, for callers that need it (liquidation accounting). */
-export const lastExecution = { filledLots: 0, notionalE8: 0n };
-
 export function executeTaker(
   ctx: EngineContext, market: Market, order: OrderRecord, params: TakerParams, atMs: number,
 ): SubmitOutcome {
@@ -45,8 +42,9 @@ export function executeTaker(
   const outcome = book.submit(order.orderId, order.accountId, order.side, params.limitTicks, params.qtyLots,
     params.tif, params.stp, order.reduceOnly ? FLAG_REDUCE_ONLY : 0);
   ctx.matchingMarket = -1;
-  lastExecution.filledLots = 0;
-  lastExecution.notionalE8 = 0n;
+  const execution = ctx.scratch.execution;
+  execution.filledLots = 0;
+  execution.notionalE8 = 0n;
   if (outcome !== OUTCOME_ACCEPTED) return outcome;
   order.updatedAtMs = atMs;
   if (!alreadyLive) emitOrderUpdate(ctx, order, 'NEW', 'NONE');
@@ -107,7 +105,7 @@ function bookFill(
   }
   const makerSigned = maker.side === BUY ? qtyLots : -qtyLots;
   const makerPnl = applyFill(ctx, makerAccount, market, makerSigned, priceTicks, makerFee, tradeId, atMs,
-    'REALIZED_PNL').realizedPnlE8;
+    'REALIZED_PNL');
   if (makerRemainingLots === 0) retireOrder(ctx, maker);
   emitTradeUpdate(ctx, maker, tradeId, qtyLots, priceTicks, true, makerFee, makerPnl);
   // Taker side.
@@ -116,11 +114,12 @@ function bookFill(
   taker.updatedAtMs = atMs;
   taker.status = taker.remainingLots === 0 ? 'FILLED' : 'PARTIALLY_FILLED';
   const takerPnl = applyFill(ctx, takerAccount, market, -makerSigned, priceTicks, takerFee, tradeId, atMs,
-    'REALIZED_PNL').realizedPnlE8;
+    'REALIZED_PNL');
   emitTradeUpdate(ctx, taker, tradeId, qtyLots, priceTicks, false, takerFee, takerPnl);
   market.lastTicks = priceTicks;
-  lastExecution.filledLots += qtyLots;
-  lastExecution.notionalE8 += notional;
+  const execution = ctx.scratch.execution;
+  execution.filledLots += qtyLots;
+  execution.notionalE8 += notional;
   ctx.log.trade(market.marketIndex, tradeId, priceTicks, qtyLots, taker.side === BUY ? 'BUY' : 'SELL', maker.orderId,
     taker.orderId, maker.accountId, taker.accountId, makerFee, takerFee, liquidation ? 'LIQUIDATION' : 'NORMAL', atMs);
 }

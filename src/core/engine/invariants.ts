@@ -8,10 +8,8 @@
 import { BUY, SELL } from '../book/types.js';
 import type { EngineContext } from './context.js';
 import { maintenanceMarginE8, orderMarginOf, unrealizedPnlE8 } from './margin.js';
-import { computeCross, CrossTotals } from './metrics.js';
+import { computeCross } from './metrics.js';
 import { liveOrderByClientId } from './order-lifecycle.js';
-
-const totals = new CrossTotals();
 
 /**
  * `deep` adds the order books' own O(price range) structural self-checks, which are too slow to
@@ -152,7 +150,7 @@ function checkAccounts(ctx: EngineContext, fail: (message: string) => void): voi
         fail(`account ${id}: flat isolated position keeps ${position.isolatedWalletE8}`);
       }
     }
-    computeCross(ctx, account, totals);
+    const totals = computeCross(ctx, account, ctx.scratch.auditTotals);
     if (totals.crossPositions > 0 && totals.marginBalanceE8 <= totals.maintenanceE8) {
       fail(`account ${id}: cross margin below maintenance outside liquidation`);
     }

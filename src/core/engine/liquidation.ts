@@ -9,10 +9,11 @@
  *    — the part that brings it down to its bracket's floor; then re-check and repeat (partial
  *    liquidation by bracket steps).
  * 3. An IOC liquidation order goes to the book. It takes liquidity from the best price outward
- *    while (a) prices stay inside the market-protection band around mark and (b) the account's
- *    equity plus the insurance fund stays non-negative: fills better than the bankruptcy price
- *    leave equity with the account; fills beyond it are a deficit the insurance fund pays.
- *    With an empty fund this is exactly "an IOC at the bankruptcy price".
+ *    while (a) prices stay inside the liquidation protection band around mark and (b) fills stay
+ *    at the bankruptcy price or better, except what the insurance fund (plus the surplus of this
+ *    order's better fills) can pay for: fills better than the bankruptcy price leave equity with
+ *    the account; fills beyond it are a deficit the insurance fund pays. With an empty fund this
+ *    is exactly "an IOC at the bankruptcy price".
  * 4. Liquidation fee = filled notional × liquidationFeeRate (rounded up), paid from the account's
  *    remaining equity only (never creating a deficit), into the insurance fund.
  * 5. Any negative equity left is paid by the insurance fund (INSURANCE_CLEAR / DEFICIT).
@@ -29,20 +30,20 @@ import { QUOTE_ONE, RATE_ONE } from '../instrument/units.js';
 import { divCeil, divFloor } from '../num/int.js';
 import type { EngineContext } from './context.js';
 import type { AdlFill } from './events.js';
-import { executeTaker, lastExecution } from './execution.js';
+import { executeTaker } from './execution.js';
 import {
   adlScore, bankruptcyPrice, compareAdlScores, fractionToTicks, maintenanceMarginE8, notionalE8, unrealizedPnlE8,
   type AdlScore,
 } from './margin.js';
 import {
-  computeCross, computeCrossRisk, crossEquityExceptE8, CrossTotals, isolatedMaintenanceE8, isolatedMarginBalanceE8,
+  computeCross, computeCrossRisk, crossEquityExceptE8, isolatedMaintenanceE8, isolatedMarginBalanceE8,
 } from './metrics.js';
 import { endLiveOrder } from './order-lifecycle.js';
 import { marketProtectionLimit } from './order-checks.js';
-import { applyFill, releaseIsolatedMargin } from './positions.js';
-import { OrderRecord, type Account, type Market, type Position } from './state.js';
-
-const totals = new CrossTotals();
+import { applyFill, releaseIsolatedRemainder } from './positions.js';
+import type { SweepPlan } from './scratch.js';
+import { makeEngineOrder } from './engine-orders.js';
+import type { Account, Market, OrderRecord, Position } from './state.js';
 
 /** Exact risk check of one account; liquidates whatever is at or below maintenance. */
 export function checkAccountRisk(ctx: EngineContext, account: Account, atMs: number): void {
@@ -53,7 +54,7 @@ export function checkAccountRisk(ctx: EngineContext, account: Account, atMs: num
     if (balance <= maintenance) liquidateIsolated(ctx, account, position, balance, maintenance, atMs);
   }
   if (account.crossPositionCount === 0) return;
-  computeCrossRisk(ctx, account, totals);
+  const totals = computeCrossRisk(ctx, account, ctx.scratch.riskTotals);
   if (totals.crossPositions > 0 && totals.marginBalanceE8 <= totals.maintenanceE8) liquidateCross(ctx, account, atMs, true);
 }
 
@@ -72,8 +73,9 @@ function liquidateIsolated(
   }
 }
 
-/** `totalsFresh`: the shared totals already hold this account's figures (saves one pass). */
+/** `totalsFresh`: ctx.scratch.riskTotals already holds this account's figures (saves one pass). */
 function liquidateCross(ctx: EngineContext, account: Account, atMs: number, totalsFresh: boolean): void {
+  const totals = ctx.scratch.riskTotals;
   if (account.orders.size > 0) {
     cancelOrders(ctx, account, CROSS_MARKETS, 'LIQUIDATION', atMs);
     totalsFresh = false;
@@ -156,21 +158,21 @@ function liquidateStep(
   const bankruptcyTicks = clampPrice(market, bankruptcy === undefined
     ? market.markTicks : fractionToTicks(bankruptcy, isLong ? 'up' : 'down'));
   position.liquidating = true;
-  // 3. Book sweep within the band and the equity + insurance budget.
-  const plan = planSweep(market, side, lots, equityE8(ctx, account, position), ctx.insuranceFundE8);
+  // 3. Book sweep within the band, at the bankruptcy price or better unless the fund pays.
+  const plan = planSweep(market, position, lots, backingE8(ctx, account, position), ctx.insuranceFundE8, ctx.scratch.sweep);
   let orderId = 0;
   let bookFilled = 0;
   let bookNotional = 0n;
   if (plan.lots > 0) {
-    orderId = ctx.nextOrderId++;
-    const order = new OrderRecord(orderId, account.accountId, market.marketIndex, `autoclose-${orderId}`, side, 'LIMIT',
-      'IOC', plan.lots, plan.limitTicks, 0, 0, 0, true, false, 'MARK_PRICE', false, 'NONE', false, true, atMs);
+    const order = makeEngineOrder(ctx, { accountId: account.accountId, market: market.marketIndex, side, qtyLots: plan.lots,
+      limitTicks: plan.limitTicks, reduceOnly: true, origin: 'LIQUIDATION', causeId: account.accountId, atMs });
+    orderId = order.orderId;
     executeTaker(ctx, market, order, {
       limitTicks: plan.limitTicks, qtyLots: plan.lots, tif: TIF_IOC, stp: STP_NONE, liquidation: true,
       remainderReason: 'IOC',
     }, atMs);
-    bookFilled = lastExecution.filledLots;
-    bookNotional = lastExecution.notionalE8;
+    bookFilled = ctx.scratch.execution.filledLots;
+    bookNotional = ctx.scratch.execution.notionalE8;
   }
   const fundBefore = ctx.insuranceFundE8;
   // 4. Liquidation fee from what equity is left.
@@ -195,9 +197,9 @@ function liquidateStep(
   }
   position.liquidating = false;
   if (position.isolated && position.sizeLots === 0) {
-    releaseIsolatedMargin(ctx, account, position, 1, 1, orderId);
+    releaseIsolatedRemainder(ctx, account, position, orderId);
   }
-  ctx.log.liquidation(account.accountId, market.marketIndex, position.isolated, side === BUY ? 'BUY' : 'SELL', orderId,
+  ctx.log.liquidation(account.accountId, market.marketIndex, position.isolated ? 'ISOLATED' : 'CROSSED', side === BUY ? 'BUY' : 'SELL', orderId,
     sizeBefore, lots, bankruptcyTicks, market.markTicks, marginBalanceE8, maintenanceE8, bookFilled, bookNotional, fee,
     ctx.insuranceFundE8 - fundBefore, adl, atMs);
 }
@@ -218,39 +220,43 @@ function coverDeficit(ctx: EngineContext, account: Account, position: Position):
   ctx.changePositionWallet(account, position, pay, 'INSURANCE_CLEAR', 0);
 }
 
-interface SweepPlan {
-  lots: number;
-  limitTicks: number;
-}
-
-const plan: SweepPlan = { lots: 0, limitTicks: 0 };
-
 /**
- * Walks the opposite side of the book from the best price: takes each level while it is inside
- * the protection band and the running equity (equity at mark + Σ fill − mark) stays ≥ −fund.
+ * Walks the opposite side of the book from the best price and takes each level while it is inside
+ * the liquidation protection band and the fills stay at the position's bankruptcy price or better,
+ * except that the insurance fund, plus the surplus of this order's better fills, may pay for fills
+ * beyond it. So an empty fund means an IOC at the bankruptcy price (Binance's liquidation order),
+ * and an isolated loss never outgrows its isolated margin.
+ *
+ * In integers: closing q lots at p changes the equity, measured from the bankruptcy price, by
+ * q·(dir·p·k·|s| − (C − B)) / |s| (C cost, B backing, dir +1 for a long). Both the per-lot term and
+ * the budget are kept multiplied by |s|, so no fraction is ever formed.
  */
-function planSweep(market: Market, side: Side, lots: number, equityAtMarkE8: bigint, fundE8: bigint): SweepPlan {
+function planSweep(
+  market: Market, position: Position, lots: number, backingE8: bigint, fundE8: bigint, plan: SweepPlan,
+): SweepPlan {
   const book = market.book;
-  const opposite = side === SELL ? BUY : SELL;
+  const isLong = position.sizeLots > 0;
+  const side = isLong ? SELL : BUY;
+  const opposite = isLong ? BUY : SELL;
   const band = marketProtectionLimit(market, side, true);
-  const mark = market.markTicks;
+  const absLots = BigInt(isLong ? position.sizeLots : -position.sizeLots);
   const k = market.instrument.quotePerTickLotE8;
-  let equity = equityAtMarkE8;
+  const costMinusBacking = position.costE8 - backingE8;
+  let budgetScaled = fundE8 * absLots;
   let remaining = lots;
   plan.lots = 0;
   plan.limitTicks = 0;
   for (let price = book.firstLevel(opposite); price !== -1 && remaining > 0; price = book.nextLevel(opposite, price)) {
-    if (side === SELL ? price < band : price > band) break;
+    if (isLong ? price < band : price > band) break;
     const levelLots = book.levelTotalLots(opposite, price);
-    const perLot = BigInt(side === SELL ? price - mark : mark - price) * k;
+    const perLotScaled = BigInt(isLong ? price : -price) * k * absLots - costMinusBacking;
     let take = levelLots < remaining ? levelLots : remaining;
-    if (perLot < 0n) {
-      const headroom = equity + fundE8;
-      const affordable = headroom <= 0n ? 0 : Number(divFloor(headroom, -perLot));
+    if (perLotScaled < 0n) {
+      const affordable = budgetScaled <= 0n ? 0 : Number(divFloor(budgetScaled, -perLotScaled));
       if (affordable < take) take = affordable;
     }
     if (take <= 0) break;
-    equity += perLot * BigInt(take);
+    budgetScaled += perLotScaled * BigInt(take);
     remaining -= take;
     plan.lots += take;
     plan.limitTicks = price;
@@ -285,7 +291,7 @@ function deleverage(
     const tradeId = market.nextTradeId++;
     const counterpartySigned = queueIndex === 1 ? take : -take;
     const realized = applyFill(ctx, counterpartyAccount, market, counterpartySigned, priceTicks, 0n, tradeId, atMs,
-      'ADL').realizedPnlE8;
+      'ADL');
     applyFill(ctx, account, market, -counterpartySigned, priceTicks, 0n, tradeId, atMs, 'ADL');
     ctx.log.trade(market.marketIndex, tradeId, priceTicks, take, side === BUY ? 'BUY' : 'SELL', 0, 0,
       counterparty.accountId, account.accountId, 0n, 0n, 'ADL', atMs);
@@ -319,6 +325,6 @@ function scoreOf(ctx: EngineContext, position: Position): AdlScore {
       position.isolatedWalletE8 + upnl, QUOTE_ONE);
   }
   const account = ctx.account(position.accountId);
-  computeCross(ctx, account, totals);
+  const totals = computeCross(ctx, account, ctx.scratch.adlTotals);
   return adlScore(upnl, totals.walletE8, totals.maintenanceE8, totals.marginBalanceE8, QUOTE_ONE);
 }

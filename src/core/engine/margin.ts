@@ -14,6 +14,13 @@ import { RATE_ONE } from '../instrument/units.js';
 import { divCeil, divFloor, maxBig } from '../num/int.js';
 import type { Position } from './state.js';
 
+/** What the per-position formulas need: a signed size and a signed entry notional. */
+export interface SizeAndCost {
+  readonly sizeLots: number;
+  /** Signed entry notional, quote E8 (long > 0). */
+  readonly costE8: bigint;
+}
+
 /** |lots| × price × k. */
 export function notionalE8(instrument: Instrument, priceTicks: number, lots: number): bigint {
   const absLots = lots < 0 ? -lots : lots;
@@ -21,7 +28,7 @@ export function notionalE8(instrument: Instrument, priceTicks: number, lots: num
 }
 
 /** Unrealized PnL at `markTicks`: size × mark × k − cost. */
-export function unrealizedPnlE8(instrument: Instrument, position: Position, markTicks: number): bigint {
+export function unrealizedPnlE8(instrument: Instrument, position: SizeAndCost, markTicks: number): bigint {
   if (position.sizeLots === 0) return 0n;
   return BigInt(position.sizeLots) * BigInt(markTicks) * instrument.quotePerTickLotE8 - position.costE8;
 }
@@ -35,12 +42,14 @@ export function maintenanceMarginForNotional(instrument: Instrument, notional: b
   return mm;
 }
 
-export function maintenanceMarginE8(instrument: Instrument, position: Position, markTicks: number): bigint {
+export function maintenanceMarginE8(instrument: Instrument, position: SizeAndCost, markTicks: number): bigint {
   return maintenanceMarginForNotional(instrument, notionalE8(instrument, markTicks, position.sizeLots));
 }
 
 /** Position initial margin at mark = notional / leverage, rounded up. */
-export function positionInitialMarginE8(instrument: Instrument, position: Position, markTicks: number): bigint {
+export function positionInitialMarginE8(
+  instrument: Instrument, position: SizeAndCost & { readonly leverage: number }, markTicks: number,
+): bigint {
   if (position.sizeLots === 0) return 0n;
   return divCeil(notionalE8(instrument, markTicks, position.sizeLots), BigInt(position.leverage));
 }
@@ -91,26 +100,30 @@ export interface MarginInputs {
  * max(last × (1 + buffer), mark, order price); open loss = qty × |min(0, dir × (mark − price))|.
  */
 export function marginInputs(input: OrderCostInput, out: MarginInputs): MarginInputs {
-  const { instrument, qtyLots, markTicks } = input;
-  const markNotional = notionalE8(instrument, markTicks, qtyLots);
-  if (input.isBuy) {
-    out.imNotionalE8 = input.orderNotionalE8;
-    out.openLossE8 = input.orderNotionalE8 > markNotional ? input.orderNotionalE8 - markNotional : 0n;
-  } else {
-    const lastNotional = notionalE8(instrument, input.lastTicks, qtyLots);
-    const assumingLast = divCeil(lastNotional * (RATE_ONE + instrument.shortAssumingBufferE8), RATE_ONE);
-    out.imNotionalE8 = maxBig(maxBig(assumingLast, markNotional), input.orderNotionalE8);
-    out.openLossE8 = markNotional > input.orderNotionalE8 ? markNotional - input.orderNotionalE8 : 0n;
-  }
+  out.imNotionalE8 = imNotionalE8(input);
+  out.openLossE8 = openLossE8(input);
   return out;
 }
 
-const costScratch: MarginInputs = { imNotionalE8: 0n, openLossE8: 0n };
+/** §1.2 notional that initial margin is charged on: the order's, or a short's assuming price. */
+export function imNotionalE8(input: OrderCostInput): bigint {
+  if (input.isBuy) return input.orderNotionalE8;
+  const { instrument, qtyLots } = input;
+  const lastNotional = notionalE8(instrument, input.lastTicks, qtyLots);
+  const assumingLast = divCeil(lastNotional * (RATE_ONE + instrument.shortAssumingBufferE8), RATE_ONE);
+  return maxBig(maxBig(assumingLast, notionalE8(instrument, input.markTicks, qtyLots)), input.orderNotionalE8);
+}
+
+/** §1.2 open loss: what the order loses at mark the moment it fills at its own price. */
+export function openLossE8(input: OrderCostInput): bigint {
+  const markNotional = notionalE8(input.instrument, input.markTicks, input.qtyLots);
+  const loss = input.isBuy ? input.orderNotionalE8 - markNotional : markNotional - input.orderNotionalE8;
+  return loss > 0n ? loss : 0n;
+}
 
 /** §1.2: cost = IM + open loss, IM = IM notional / leverage rounded up. */
 export function orderCostE8(input: OrderCostInput): bigint {
-  const inputs = marginInputs(input, costScratch);
-  return divCeil(inputs.imNotionalE8, BigInt(input.leverage)) + inputs.openLossE8;
+  return divCeil(imNotionalE8(input), BigInt(input.leverage)) + openLossE8(input);
 }
 
 /** An exact price as a fraction of ticks: num / den with den > 0. */
@@ -134,7 +147,11 @@ export function fractionToTicks(price: PriceFraction, direction: 'up' | 'down' |
  * cross positions + their UPnL). Solved per bracket and checked for consistency, because MMR and
  * cum belong to the bracket of the notional at the liquidation price.
  *   p = (C − cum − W) / (k × (s − |s| × MMR))
- * Returns undefined when no positive price liquidates (e.g. a fully collateralised long).
+ * The root must lie in the bracket whose notional range holds it (the top bracket has no cap): the
+ * root is unique when it exists (margin − MM is monotonic in the price), so a "solution" outside its
+ * own bracket is an artifact of that bracket's line. Returns undefined when no positive price
+ * liquidates (a fully collateralised long) and when every price does (a position under water at any
+ * price, which the risk pass liquidates at once); Binance's positionRisk reports 0 for both.
  */
 export function liquidationPrice(
   instrument: Instrument, sizeLots: number, costE8: bigint, backingE8: bigint,
@@ -164,43 +181,44 @@ export function liquidationPrice(
     const scaledNotional = absS * k * fraction.num;
     if (scaledNotional < bracket.floorE8 * fraction.den) {
       high = index - 1;
-    } else if (scaledNotional > bracket.capE8 * fraction.den) {
+    } else if (index < brackets.length - 1 && scaledNotional > bracket.capE8 * fraction.den) {
       low = index + 1;
     } else {
       let found = fraction;
       for (let lowerIndex = index - 1; lowerIndex >= 0; lowerIndex--) {
         const lower = solveLiquidation(brackets[lowerIndex]!, s, absS, k, costE8, backingE8);
-        if (lower === undefined || !consistent(brackets[lowerIndex]!, absS, k, lower)) break;
+        if (lower === undefined || !consistent(brackets, lowerIndex, absS, k, lower)) break;
         found = lower;
       }
       return found;
     }
     index = (low + high) >> 1;
   }
-  // No bracket holds the root (it lies beyond the last cap): the scan's answer, its first solution.
-  return scanLiquidation(instrument, s, absS, k, costE8, backingE8);
+  // Every bracket's line puts its solution outside the bracket: there is no root.
+  return undefined;
 }
 
-function consistent(bracket: Bracket, absS: bigint, k: bigint, fraction: PriceFraction): boolean {
+/** Whether `fraction` lies in brackets[index]'s notional range (the top bracket has no cap). */
+function consistent(brackets: readonly Bracket[], index: number, absS: bigint, k: bigint, fraction: PriceFraction): boolean {
+  const bracket = brackets[index]!;
   const scaledNotional = absS * k * fraction.num;
-  return scaledNotional >= bracket.floorE8 * fraction.den && scaledNotional <= bracket.capE8 * fraction.den;
+  return scaledNotional >= bracket.floorE8 * fraction.den &&
+    (index === brackets.length - 1 || scaledNotional <= bracket.capE8 * fraction.den);
 }
 
 /**
- * The definition, bracket by bracket from the lowest: the first consistent solution, else the
- * first solution at all. The walk above falls back to it when a bracket has no solution.
+ * The definition, bracket by bracket from the lowest: the first solution that lies in its own
+ * bracket. The walk above falls back to it when a bracket has no solution.
  */
 export function scanLiquidation(
   instrument: Instrument, s: bigint, absS: bigint, k: bigint, costE8: bigint, backingE8: bigint,
 ): PriceFraction | undefined {
-  let fallback: PriceFraction | undefined;
-  for (const bracket of instrument.brackets) {
-    const fraction = solveLiquidation(bracket, s, absS, k, costE8, backingE8);
-    if (fraction === undefined) continue;
-    fallback ??= fraction;
-    if (consistent(bracket, absS, k, fraction)) return fraction;
+  const brackets = instrument.brackets;
+  for (let index = 0; index < brackets.length; index++) {
+    const fraction = solveLiquidation(brackets[index]!, s, absS, k, costE8, backingE8);
+    if (fraction !== undefined && consistent(brackets, index, absS, k, fraction)) return fraction;
   }
-  return fallback;
+  return undefined;
 }
 
 function solveLiquidation(

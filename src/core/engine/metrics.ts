@@ -8,12 +8,37 @@
  *   floored at 0: unrealized profit can open positions but cannot leave the venue.
  * - an isolated position's margin balance = its isolated wallet + its unrealized PnL.
  * Liquidation: margin balance ≤ maintenance margin (cross: summed over cross positions).
+ *
+ * Every figure is a pure function of plain numbers (PositionFigures, MarketFigures), so a read
+ * model, surveillance or a UI that keeps positions from committed events computes exactly what the
+ * engine does with the same functions; the engine passes its own Position and Market records,
+ * which have these fields.
  */
-import type { EngineContext } from './context.js';
+import type { Instrument } from '../instrument/instrument.js';
 import {
   maintenanceMarginE8, positionInitialMarginE8, unrealizedPnlE8,
 } from './margin.js';
 import type { Account, Position } from './state.js';
+
+/** What the margin figures need of a position. */
+export interface PositionFigures {
+  /** Market index (into the MarketFigures list). */
+  readonly market: number;
+  readonly sizeLots: number;
+  /** Signed entry notional, quote E8 (long > 0). */
+  readonly costE8: bigint;
+  readonly isolated: boolean;
+  readonly isolatedWalletE8: bigint;
+  readonly leverage: number;
+  /** Margin reserved by the position's resting orders (max of the two sides' opening cost). */
+  readonly orderMarginE8: bigint;
+}
+
+/** What the margin figures need of a market. */
+export interface MarketFigures {
+  readonly instrument: Instrument;
+  readonly markTicks: number;
+}
 
 export class CrossTotals {
   walletE8 = 0n;
@@ -40,31 +65,25 @@ export class CrossTotals {
   }
 }
 
-/** Fills `out` with the account's cross figures at current marks. */
-export function computeCross(ctx: EngineContext, account: Account, out: CrossTotals): CrossTotals {
-  return sumCross(ctx, account, out, true);
-}
-
 /**
- * The risk check's subset of computeCross: wallet, UPnL and maintenance of the cross positions
- * (IM and order margin are left at 0). It runs after every fill for both accounts, where the IM
- * division was pure overhead.
+ * The cross figures of an account with cross wallet `walletE8` and `positions`, at the marks of
+ * `markets`, into `out`. `withMargins` false leaves IM and order margin at 0 (the risk check's
+ * subset: it runs after every fill, where the IM division was pure overhead).
  */
-export function computeCrossRisk(ctx: EngineContext, account: Account, out: CrossTotals): CrossTotals {
-  return sumCross(ctx, account, out, false);
-}
-
-function sumCross(ctx: EngineContext, account: Account, out: CrossTotals, withMargins: boolean): CrossTotals {
-  out.walletE8 = account.crossWalletE8;
+export function crossTotalsOf(
+  walletE8: bigint, positions: Iterable<PositionFigures>, markets: readonly MarketFigures[], out: CrossTotals,
+  withMargins = true,
+): CrossTotals {
+  out.walletE8 = walletE8;
   out.unrealizedPnlE8 = 0n;
   out.maintenanceE8 = 0n;
   out.positionInitialMarginE8 = 0n;
   out.orderMarginE8 = 0n;
   out.crossPositions = 0;
-  for (const position of account.positions.values()) {
+  for (const position of positions) {
     if (withMargins) out.orderMarginE8 += position.orderMarginE8;
     if (position.isolated || position.sizeLots === 0) continue;
-    const market = ctx.markets[position.market]!;
+    const market = markets[position.market]!;
     const mark = market.markTicks;
     out.unrealizedPnlE8 += unrealizedPnlE8(market.instrument, position, mark);
     out.maintenanceE8 += maintenanceMarginE8(market.instrument, position, mark);
@@ -74,35 +93,73 @@ function sumCross(ctx: EngineContext, account: Account, out: CrossTotals, withMa
   return out;
 }
 
-/** Equity backing one cross position apart from its own PnL: wallet − MM(others) + UPnL(others). */
-export function crossBackingE8(ctx: EngineContext, account: Account, except: Position): bigint {
-  let backing = account.crossWalletE8;
-  for (const position of account.positions.values()) {
+/**
+ * Equity backing one cross position apart from its own PnL, for its liquidation price:
+ * wallet − MM(others) + UPnL(others).
+ */
+export function crossBackingOf(
+  walletE8: bigint, positions: Iterable<PositionFigures>, markets: readonly MarketFigures[], except: PositionFigures,
+): bigint {
+  let backing = walletE8;
+  for (const position of positions) {
     if (position === except || position.isolated || position.sizeLots === 0) continue;
-    const market = ctx.markets[position.market]!;
+    const market = markets[position.market]!;
     backing += unrealizedPnlE8(market.instrument, position, market.markTicks);
     backing -= maintenanceMarginE8(market.instrument, position, market.markTicks);
   }
   return backing;
 }
 
-/** Equity backing a position for its bankruptcy price: wallet + UPnL(others), no MM. */
-export function crossEquityExceptE8(ctx: EngineContext, account: Account, except: Position): bigint {
-  let equity = account.crossWalletE8;
-  for (const position of account.positions.values()) {
+/** Equity backing a cross position for its bankruptcy price: wallet + UPnL(others), no MM. */
+export function crossEquityExceptOf(
+  walletE8: bigint, positions: Iterable<PositionFigures>, markets: readonly MarketFigures[], except: PositionFigures,
+): bigint {
+  let equity = walletE8;
+  for (const position of positions) {
     if (position === except || position.isolated || position.sizeLots === 0) continue;
-    const market = ctx.markets[position.market]!;
+    const market = markets[position.market]!;
     equity += unrealizedPnlE8(market.instrument, position, market.markTicks);
   }
   return equity;
 }
 
-export function isolatedMarginBalanceE8(ctx: EngineContext, position: Position): bigint {
+/** The equity that backs `position` for its liquidation price: isolated wallet, or crossBackingOf. */
+export function liquidationBackingOf(
+  walletE8: bigint, positions: Iterable<PositionFigures>, markets: readonly MarketFigures[], position: PositionFigures,
+): bigint {
+  return position.isolated ? position.isolatedWalletE8 : crossBackingOf(walletE8, positions, markets, position);
+}
+
+// ---- The engine's own records ---------------------------------------------------------------------
+
+interface EngineMarkets {
+  readonly markets: readonly MarketFigures[];
+}
+
+/** Fills `out` with the account's cross figures at current marks. */
+export function computeCross(ctx: EngineMarkets, account: Account, out: CrossTotals): CrossTotals {
+  return crossTotalsOf(account.crossWalletE8, account.positions.values(), ctx.markets, out, true);
+}
+
+/** The risk check's subset of computeCross: wallet, UPnL and maintenance of the cross positions. */
+export function computeCrossRisk(ctx: EngineMarkets, account: Account, out: CrossTotals): CrossTotals {
+  return crossTotalsOf(account.crossWalletE8, account.positions.values(), ctx.markets, out, false);
+}
+
+export function crossBackingE8(ctx: EngineMarkets, account: Account, except: Position): bigint {
+  return crossBackingOf(account.crossWalletE8, account.positions.values(), ctx.markets, except);
+}
+
+export function crossEquityExceptE8(ctx: EngineMarkets, account: Account, except: Position): bigint {
+  return crossEquityExceptOf(account.crossWalletE8, account.positions.values(), ctx.markets, except);
+}
+
+export function isolatedMarginBalanceE8(ctx: EngineMarkets, position: Position): bigint {
   const market = ctx.markets[position.market]!;
   return position.isolatedWalletE8 + unrealizedPnlE8(market.instrument, position, market.markTicks);
 }
 
-export function isolatedMaintenanceE8(ctx: EngineContext, position: Position): bigint {
+export function isolatedMaintenanceE8(ctx: EngineMarkets, position: Position): bigint {
   const market = ctx.markets[position.market]!;
   return maintenanceMarginE8(market.instrument, position, market.markTicks);
 }

@@ -10,17 +10,13 @@
 import { BUY, SELL, type Side, type StpCode } from '../book/types.js';
 import { maxNotionalForLeverage } from '../instrument/instrument.js';
 import { RATE_ONE } from '../instrument/units.js';
-import { divCeil, divFloor } from '../num/int.js';
+import { divCeil, divFloor, maxBig } from '../num/int.js';
 import type { EngineContext } from './context.js';
-import {
-  bankruptcyPrice, fractionToTicks, marginInputs, notionalE8, orderCostE8, type MarginInputs,
-} from './margin.js';
-import { computeCross, crossEquityExceptE8, CrossTotals } from './metrics.js';
+import { marginInputs, notionalE8, orderCostE8, type MarginInputs } from './margin.js';
+import { computeCross, crossEquityExceptE8 } from './metrics.js';
 import { orderMarginWith } from './order-margin.js';
 import { REJECT, type RejectReason } from './reject-codes.js';
 import type { Account, Market, OrderRecord, Position } from './state.js';
-
-const totals = new CrossTotals();
 
 // Price limits that depend only on the mark, as integer ticks, computed once per mark (every
 // limit order, market order and liquidation asks, and bigint products allocate). Slots of
@@ -59,24 +55,44 @@ export function marketProtectionLimit(market: Market, side: Side, liquidation = 
 }
 
 /**
- * A closing order never trades beyond the position's bankruptcy price (where the equity backing it
- * reaches zero): the account can lose its margin by its own order, but not more. What is left of
- * the position then belongs to the liquidation engine. Returns the limit to use.
+ * Quote E8 units per lot of slack a capped close keeps above zero equity: per fill, the removed cost
+ * (rounded up), the fee (rounded up) and an isolated position's released share (rounded down) each
+ * lose less than one unit, and a close has at most one fill per lot.
+ */
+const CLOSE_SLACK_E8_PER_LOT = 3n;
+
+/**
+ * A closing order never trades beyond the price where the equity backing the position (isolated
+ * wallet, or cross wallet + the other cross positions' PnL) would be used up by the loss and the
+ * fee of the close: the account can lose its margin by its own order, but not more, so the
+ * insurance fund never pays for a trader's own order. What is left of the position then belongs to
+ * the liquidation engine. Returns the limit to use, or undefined when no valid price can close the
+ * position without a deficit (it is past bankruptcy: the risk pass liquidates it).
  */
 export function capAtBankruptcy(ctx: EngineContext, account: Account, market: Market, position: Position, side: Side,
-  limitTicks: number): number {
+  limitTicks: number): number | undefined {
   const size = position.sizeLots;
   const closing = side === BUY ? size < 0 : size > 0;
   if (!closing) return limitTicks;
+  const instrument = market.instrument;
   const backing = position.isolated ? position.isolatedWalletE8 : crossEquityExceptE8(ctx, account, position);
-  const bankruptcy = bankruptcyPrice(market.instrument, size, position.costE8, backing);
-  if (bankruptcy === undefined) return limitTicks;
+  const absLots = BigInt(size < 0 ? -size : size);
+  const slack = CLOSE_SLACK_E8_PER_LOT * absLots;
+  const feeRate = maxBig(maxBig(instrument.makerFeeE8, instrument.takerFeeE8), 0n);
+  const perTick = absLots * instrument.quotePerTickLotE8;
   if (side === SELL) {
-    const floor = fractionToTicks(bankruptcy, 'up');
-    return floor > limitTicks ? floor : limitTicks;
+    // Long: |s|·p·k·(1 − r) ≥ C − B + slack.
+    const need = position.costE8 - backing + slack;
+    if (need <= 0n) return limitTicks;
+    const floor = divCeil(need * RATE_ONE, perTick * (RATE_ONE - feeRate));
+    if (floor > BigInt(instrument.maxPriceTicks)) return undefined;
+    return Number(floor) > limitTicks ? Number(floor) : limitTicks;
   }
-  const ceiling = fractionToTicks(bankruptcy, 'down');
-  return ceiling < limitTicks ? (ceiling < 1 ? 1 : ceiling) : limitTicks;
+  // Short (C < 0): |s|·p·k·(1 + r) ≤ B − C − slack.
+  const room = backing - position.costE8 - slack;
+  const ceiling = room <= 0n ? 0n : divFloor(room * RATE_ONE, perTick * (RATE_ONE + feeRate));
+  if (ceiling < BigInt(instrument.minPriceTicks)) return undefined;
+  return ceiling < BigInt(limitTicks) ? Number(ceiling) : limitTicks;
 }
 
 /** PERCENT_PRICE against mark for a limit price; undefined when within the band. */
@@ -108,6 +124,18 @@ export interface ImmediateOrderPlan {
   readonly orderNotionalE8: bigint;
 }
 
+/** What the margin check found (the order preview shows the same figures). */
+export interface OrderMarginAssessment {
+  /** Why the order would be refused (-2027 or -2019), undefined when it passes. */
+  reason: RejectReason | undefined;
+  /** §1.2 cost of the planned lots (0 when nothing is planned or the position limit refused it). */
+  costE8: bigint;
+  /** Increase of the position's order margin if the planned lots rested (≤ 0: the order needs none). */
+  increaseE8: bigint;
+  /** Worst-case taker fee of the planned notional, reserved on top of the increase. */
+  feeReserveE8: bigint;
+}
+
 /**
  * Margin and position-limit checks for an order that is about to meet the book. Returns the
  * reject reason, or undefined when the account can afford it. `plan` is the priced quantity.
@@ -116,7 +144,25 @@ export function checkAffordable(
   ctx: EngineContext, account: Account, market: Market, position: Position, side: Side, plan: ImmediateOrderPlan,
   priceForLimitTicks: number, knownInputs?: MarginInputs,
 ): RejectReason | undefined {
-  if (plan.lots <= 0) return undefined;
+  return assessOrderMargin(ctx, account, market, position, side, plan, priceForLimitTicks, knownInputs,
+    ctx.scratch.orderAssessment).reason;
+}
+
+/**
+ * The margin check itself, with its figures: the one code path behind -2019 and the order preview.
+ * Budget: available balance (cross), or withdrawable balance (isolated: margin moves out of the
+ * wallet, so it cannot be backed by unrealized profit); it must cover the order-margin increase
+ * plus the fee reserve.
+ */
+export function assessOrderMargin(
+  ctx: EngineContext, account: Account, market: Market, position: Position, side: Side, plan: ImmediateOrderPlan,
+  priceForLimitTicks: number, knownInputs: MarginInputs | undefined, out: OrderMarginAssessment,
+): OrderMarginAssessment {
+  out.reason = undefined;
+  out.costE8 = 0n;
+  out.increaseE8 = 0n;
+  out.feeReserveE8 = 0n;
+  if (plan.lots <= 0) return out;
   const instrument = market.instrument;
   const isBuy = side === BUY;
   // Position limit at the chosen leverage: worst case if every same-side order fills.
@@ -127,7 +173,8 @@ export function checkAffordable(
   if (absWorst > absNow) {
     const valuation = priceForLimitTicks > market.markTicks ? priceForLimitTicks : market.markTicks;
     if (notionalE8(instrument, valuation, absWorst) > maxNotionalForLeverage(instrument, position.leverage)) {
-      return REJECT.POSITION_LIMIT;
+      out.reason = REJECT.POSITION_LIMIT;
+      return out;
     }
   }
   // §1.2 cost; a limit order passes the inputs it stores anyway, so they are computed once.
@@ -138,13 +185,18 @@ export function checkAffordable(
       lastTicks: referencePriceTicks(market), leverage: position.leverage,
     });
   const increase = orderMarginWith(position, isBuy, plan.lots, cost) - position.orderMarginE8;
-  if (increase <= 0n) return undefined;
-  const feeReserve = divCeil(plan.orderNotionalE8 * instrument.takerFeeE8, RATE_ONE);
-  computeCross(ctx, account, totals);
-  // Isolated margin moves out of the wallet, so it cannot be backed by unrealized profit.
-  const budget = position.isolated ? totals.withdrawableE8 : totals.availableE8;
-  if (budget < increase + feeReserve) return REJECT.MARGIN_INSUFFICIENT;
-  return undefined;
+  out.costE8 = cost;
+  out.increaseE8 = increase;
+  if (increase <= 0n) return out;
+  out.feeReserveE8 = divCeil(plan.orderNotionalE8 * instrument.takerFeeE8, RATE_ONE);
+  if (orderBudgetE8(ctx, account, position) < increase + out.feeReserveE8) out.reason = REJECT.MARGIN_INSUFFICIENT;
+  return out;
+}
+
+/** What an order in this position may draw on: available (cross) or withdrawable (isolated). */
+export function orderBudgetE8(ctx: EngineContext, account: Account, position: Position): bigint {
+  const totals = computeCross(ctx, account, ctx.scratch.orderCheckTotals);
+  return position.isolated ? totals.withdrawableE8 : totals.availableE8;
 }
 
 /** STP applies only to GTC and IOC (Binance); FOK and post-only use NONE. */
@@ -153,20 +205,19 @@ export function effectiveStp(stp: StpCode, isFok: boolean): StpCode {
 }
 
 /** Stores the §1.2 inputs of an order's full quantity at `priceTicks`, used while it rests. */
-export function setOrderMarginInputs(market: Market, order: OrderRecord, priceTicks: number): void {
-  const inputs = orderMarginInputs(market, order, notionalE8(market.instrument, priceTicks, order.origQtyLots));
+export function setOrderMarginInputs(ctx: EngineContext, market: Market, order: OrderRecord, priceTicks: number): void {
+  const inputs = orderMarginInputs(market, order, notionalE8(market.instrument, priceTicks, order.origQtyLots),
+    ctx.scratch.orderInputs);
   order.setMarginInputs(inputs.imNotionalE8, inputs.openLossE8);
 }
 
-const inputsScratch: MarginInputs = { imNotionalE8: 0n, openLossE8: 0n };
-
 /**
- * §1.2 inputs of the order's full quantity valued at `orderNotionalE8`, in a shared scratch object
- * (valid until the next call).
+ * §1.2 inputs of the order's full quantity valued at `orderNotionalE8`, written into `out` (callers
+ * pass their engine's ctx.scratch.orderInputs; valid until its next use).
  */
-export function orderMarginInputs(market: Market, order: OrderRecord, orderNotionalE8: bigint): MarginInputs {
+export function orderMarginInputs(market: Market, order: OrderRecord, orderNotionalE8: bigint, out: MarginInputs): MarginInputs {
   return marginInputs({
     instrument: market.instrument, isBuy: order.side === BUY, qtyLots: order.origQtyLots, orderNotionalE8,
     markTicks: market.markTicks, lastTicks: referencePriceTicks(market), leverage: 1,
-  }, inputsScratch);
+  }, out);
 }

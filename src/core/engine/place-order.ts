@@ -65,12 +65,14 @@ function tryPlaceOrder(ctx: EngineContext, cmd: PlaceOrderCommand): RejectReason
     position.openOrderCount >= market.instrument.maxOpenOrders) {
     return REJECT.MAX_OPEN_ORDERS;
   }
-  const order = new OrderRecord(
-    orderId, account.accountId, market.marketIndex, clientOrderId, side, cmd.orderType,
-    cmd.orderType === 'MARKET' || isMarketLike(cmd.orderType) ? 'GTC' : cmd.timeInForce,
-    cmd.qtyLots, cmd.priceTicks, cmd.stopPriceTicks, cmd.activationPriceTicks, cmd.callbackRateBps, cmd.reduceOnly,
-    cmd.closePosition, cmd.workingType, cmd.priceProtect, cmd.stpMode, conditional, false, cmd.atMs,
-  );
+  const order = new OrderRecord({
+    orderId, accountId: account.accountId, market: market.marketIndex, clientOrderId, side, orderType: cmd.orderType,
+    timeInForce: cmd.orderType === 'MARKET' || isMarketLike(cmd.orderType) ? 'GTC' : cmd.timeInForce,
+    qtyLots: cmd.qtyLots, priceTicks: cmd.priceTicks, stopPriceTicks: cmd.stopPriceTicks,
+    activationPriceTicks: cmd.activationPriceTicks, callbackRateBps: cmd.callbackRateBps, reduceOnly: cmd.reduceOnly,
+    closePosition: cmd.closePosition, workingType: cmd.workingType, priceProtect: cmd.priceProtect, stpMode: cmd.stpMode,
+    conditional, origin: 'USER', causeId: 0, createdAtMs: cmd.atMs,
+  });
   order.generatedClientId = generatedClientId;
   if (conditional) {
     const triggerProblem = checkWouldTrigger(market, order);
@@ -178,11 +180,10 @@ export function sendImmediate(
     const reducible = side === BUY ? (position.sizeLots < 0 ? -position.sizeLots : 0)
       : (position.sizeLots > 0 ? position.sizeLots : 0);
     if (reducible === 0) return REJECT.REDUCE_ONLY_REJECTED;
+    // Binance clips a reduce-only order larger than the position to the position (any type).
     const remaining = order.remainingLots;
-    if (order.closePosition || (isMarket && remaining > reducible)) {
+    if (order.closePosition || remaining > reducible) {
       order.origQtyLots = order.executedQtyLots + (order.closePosition ? reducible : Math.min(remaining, reducible));
-    } else if (remaining > reducible) {
-      return REJECT.REDUCE_ONLY_EXCEEDS_POSITION;
     }
   }
   let limitTicks: number;
@@ -200,6 +201,7 @@ export function sendImmediate(
   // A closing order never fills beyond the bankruptcy price; a limit order's own price is capped
   // there too, so a resting remainder rests at the capped price.
   const capped = capAtBankruptcy(ctx, account, market, position, side, limitTicks);
+  if (capped === undefined) return REJECT.NO_CLOSING_PRICE;
   if (capped !== limitTicks) {
     limitTicks = capped;
     if (!isMarket) order.priceTicks = capped;
@@ -212,15 +214,16 @@ export function sendImmediate(
       ctx.matchingMarket = market.marketIndex;
       plannedLots = market.book.previewFill(account.accountId, side, limitTicks, qty, stp);
       ctx.matchingMarket = -1;
-      plannedNotional = BigInt(market.book.lastPreviewNotionalTickLots) * market.instrument.quotePerTickLotE8;
+      plannedNotional = market.book.lastPreviewNotionalTickLots * market.instrument.quotePerTickLotE8;
     }
     // A fresh limit order is valued at its own price for both the check and the reservation.
-    const inputs = !isMarket && order.executedQtyLots === 0 ? orderMarginInputs(market, order, plannedNotional) : undefined;
+    const inputs = !isMarket && order.executedQtyLots === 0 ? orderMarginInputs(market, order, plannedNotional, ctx.scratch.orderInputs)
+      : undefined;
     const problem = checkAffordable(ctx, account, market, position, side,
       { lots: plannedLots, orderNotionalE8: plannedNotional }, isMarket ? market.markTicks : limitTicks, inputs);
     if (problem !== undefined) return problem;
     if (inputs === undefined) {
-      setOrderMarginInputs(market, order, isMarket ? market.markTicks : limitTicks);
+      setOrderMarginInputs(ctx, market, order, isMarket ? market.markTicks : limitTicks);
     } else {
       order.setMarginInputs(inputs.imNotionalE8, inputs.openLossE8);
     }

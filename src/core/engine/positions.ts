@@ -6,7 +6,7 @@
  * PnL = exit notional − removed cost. The removed cost rounds up (divCeil of the signed cost), so
  * realized PnL is never overstated; the last close removes exactly what is left.
  * Isolated positions move initial margin from the cross wallet on increases, take realized PnL
- * into the isolated wallet, and release it pro rata on reductions.
+ * into the isolated wallet, and on reductions release the closed lots' share of the wallet with it.
  */
 import { assert } from '../assert.js';
 import { divCeil, divFloor } from '../num/int.js';
@@ -35,34 +35,27 @@ export function peekPosition(ctx: EngineContext, account: Account, market: numbe
     new PositionRecord(account.accountId, market, ctx.instrumentOf(market).defaultLeverage, false);
 }
 
-export interface FillAccounting {
-  realizedPnlE8: bigint;
-  closedLots: number;
-}
-
-const scratch: FillAccounting = { realizedPnlE8: 0n, closedLots: 0 };
-
 /**
  * Applies a fill of `signedLots` (buy > 0) at `priceTicks` to the account's position. `feeE8` is
  * charged to the cross wallet into the fee pool (liquidation fees are booked by the liquidation
- * module instead). Emits BalanceChanged and PositionChanged. Returns a shared scratch result.
+ * module instead). Emits BalanceChanged and PositionChanged. Returns the fill's realized PnL.
  */
 export function applyFill(
   ctx: EngineContext, account: Account, market: Market, signedLots: number, priceTicks: number,
   feeE8: bigint, refId: number, atMs: number, pnlReason: BalanceReason,
-): FillAccounting {
+): bigint {
   assert(signedLots !== 0 && Number.isSafeInteger(signedLots), 'fill quantity is a non-zero integer');
   const instrument = market.instrument;
   const position = positionOf(ctx, account, market.marketIndex);
   const k = instrument.quotePerTickLotE8;
   const before = position.sizeLots;
   let realized = 0n;
-  let closed = 0;
   let opening = signedLots;
   if (before !== 0 && (before > 0) !== (signedLots > 0)) {
     const absBefore = before < 0 ? -before : before;
+    const walletBefore = position.isolatedWalletE8;
     const absFill = signedLots < 0 ? -signedLots : signedLots;
-    closed = absFill < absBefore ? absFill : absBefore;
+    const closed = absFill < absBefore ? absFill : absBefore;
     // A full close removes exactly the cost left (the division below would give the same).
     const removedCost = closed === absBefore ? position.costE8 : divCeil(position.costE8 * BigInt(closed), BigInt(absBefore));
     const exitNotional = BigInt(closed) * BigInt(priceTicks) * k;
@@ -72,18 +65,15 @@ export function applyFill(
     opening = signedLots > 0 ? signedLots - closed : signedLots + closed;
     position.realizedPnlE8 += realized;
     ctx.changePositionWallet(account, position, realized, pnlReason, refId);
-    if (position.isolated && !position.liquidating) releaseIsolatedMargin(ctx, account, position, closed, absBefore, refId);
+    if (position.isolated && !position.liquidating) {
+      releaseOnReduce(ctx, account, position, walletBefore, closed, absBefore, realized, refId);
+    }
   }
   if (opening !== 0) {
     const openNotional = BigInt(opening) * BigInt(priceTicks) * k;
     position.costE8 += openNotional;
     position.sizeLots += opening;
-    if (position.isolated) {
-      const absNotional = openNotional < 0n ? -openNotional : openNotional;
-      const initialMargin = divCeil(absNotional, BigInt(position.leverage));
-      ctx.changeCrossWallet(account, -initialMargin, 'ISOLATED_MARGIN', instrument.symbol, refId);
-      ctx.changeIsolatedWallet(account, position, initialMargin, 'ISOLATED_MARGIN', refId);
-    }
+    if (position.isolated) fundIsolatedOpening(ctx, account, market, position, opening, openNotional, refId);
   }
   if (position.sizeLots === 0) assert(position.costE8 === 0n, 'a flat position has no cost left');
   if (feeE8 > 0n) {
@@ -96,26 +86,64 @@ export function applyFill(
   onSizeChanged(ctx, account, market, position, before);
   emitPosition(ctx, position);
   ctx.touch(account);
-  scratch.realizedPnlE8 = realized;
-  scratch.closedLots = closed;
-  return scratch;
+  return realized;
 }
 
-/** Releases isolated margin pro rata to the closed part; everything when the position is flat. */
-export function releaseIsolatedMargin(
-  ctx: EngineContext, account: Account, position: Position, closedLots: number, absBefore: number, refId: number,
+/**
+ * An isolated position's opening lots bring their initial margin (at the fill price, rounded up)
+ * and their open loss (how far the fill is worse than the mark: §1.2, the same cost the margin
+ * check charged) from the cross wallet. Without the open loss, a position opened above the mark
+ * would start under its maintenance margin and be liquidated at an unchanged mark, with the
+ * insurance fund paying what the seller gained. The open loss never takes the cross wallet below
+ * zero: a resting order whose open loss grew after the check brings what the wallet holds.
+ */
+function fundIsolatedOpening(
+  ctx: EngineContext, account: Account, market: Market, position: Position, openingLots: number, openNotionalE8: bigint,
+  refId: number,
 ): void {
-  const wallet = position.isolatedWalletE8;
-  let release: bigint;
+  const absNotional = openNotionalE8 < 0n ? -openNotionalE8 : openNotionalE8;
+  const initialMargin = divCeil(absNotional, BigInt(position.leverage));
+  // Signed notionals (a short's are negative): the difference is the loss at mark for either side.
+  const markNotional = BigInt(openingLots) * BigInt(market.markTicks) * market.instrument.quotePerTickLotE8;
+  const openLoss = openNotionalE8 > markNotional ? openNotionalE8 - markNotional : 0n;
+  const spare = account.crossWalletE8 - initialMargin;
+  const loss = openLoss < spare ? openLoss : spare > 0n ? spare : 0n;
+  const amount = initialMargin + loss;
+  ctx.changeCrossWallet(account, -amount, 'ISOLATED_MARGIN', market.instrument.symbol, refId);
+  ctx.changeIsolatedWallet(account, position, amount, 'ISOLATED_MARGIN', refId);
+}
+
+/**
+ * Isolated margin released by a reduce (Binance's rule, docs/MECHANICS.md §"Isolated margin on a
+ * reduce"): the closed lots' share of the wallet as it was before the fill, together with the fill's
+ * realized PnL, goes back to the cross wallet; the remaining lots keep their share, so their margin
+ * per lot is unchanged and a reduce never makes the rest of the position weaker. The share rounds
+ * down (the position keeps the unit). A share that the realized loss exceeds (a close beyond the
+ * closed lots' own bankruptcy price) releases nothing: the loss stays isolated.
+ */
+function releaseOnReduce(
+  ctx: EngineContext, account: Account, position: Position, walletBeforeE8: bigint, closedLots: number,
+  absBefore: number, realizedE8: bigint, refId: number,
+): void {
   if (position.sizeLots === 0) {
-    release = wallet;
-  } else {
-    release = wallet > 0n ? divFloor(wallet * BigInt(closedLots), BigInt(absBefore)) : 0n;
+    releaseIsolatedRemainder(ctx, account, position, refId);
+    return;
   }
-  if (release === 0n) return;
+  const release = divFloor(walletBeforeE8 * BigInt(closedLots), BigInt(absBefore)) + realizedE8;
+  if (release <= 0n) return;
+  moveIsolatedToCross(ctx, account, position, release, refId);
+}
+
+/**
+ * Returns a flat isolated position's wallet to the cross wallet. A negative wallet (a close beyond
+ * the isolated bankruptcy price: only an ADL counterparty that was itself past bankruptcy can get
+ * here) is the insurance fund's to cover as far as it reaches, because the position is bankrupt;
+ * any rest falls to the cross wallet so that money is conserved.
+ */
+export function releaseIsolatedRemainder(ctx: EngineContext, account: Account, position: Position, refId: number): void {
+  assert(position.sizeLots === 0, 'only a flat isolated position releases its whole wallet');
+  let release = position.isolatedWalletE8;
   if (release < 0n) {
-    // A close beyond the isolated bankruptcy price: the insurance fund covers what it can so the
-    // loss stays isolated; any rest falls to the cross wallet.
     const covered = ctx.insuranceFundE8 < -release ? ctx.insuranceFundE8 : -release;
     if (covered > 0n) {
       const symbol = ctx.instrumentOf(position.market).symbol;
@@ -123,10 +151,14 @@ export function releaseIsolatedMargin(
       ctx.changeIsolatedWallet(account, position, covered, 'INSURANCE_CLEAR', refId);
       release += covered;
     }
-    if (release === 0n) return;
   }
-  ctx.changeIsolatedWallet(account, position, -release, 'ISOLATED_MARGIN', refId);
-  ctx.changeCrossWallet(account, release, 'ISOLATED_MARGIN', ctx.instrumentOf(position.market).symbol, refId);
+  if (release === 0n) return;
+  moveIsolatedToCross(ctx, account, position, release, refId);
+}
+
+function moveIsolatedToCross(ctx: EngineContext, account: Account, position: Position, amountE8: bigint, refId: number): void {
+  ctx.changeIsolatedWallet(account, position, -amountE8, 'ISOLATED_MARGIN', refId);
+  ctx.changeCrossWallet(account, amountE8, 'ISOLATED_MARGIN', ctx.instrumentOf(position.market).symbol, refId);
 }
 
 /** Keeps open interest, the open-position map and the cross-position count in step. */
@@ -157,6 +189,7 @@ function removeCrossPosition(account: Account): void {
 }
 
 export function emitPosition(ctx: EngineContext, position: Position): void {
-  ctx.log.positionChanged(position.accountId, position.market, position.sizeLots, position.costE8, position.isolated,
+  ctx.log.positionChanged(position.accountId, position.market, position.sizeLots, position.costE8,
+    position.isolated ? 'ISOLATED' : 'CROSSED',
     position.isolatedWalletE8, position.leverage, position.realizedPnlE8);
 }

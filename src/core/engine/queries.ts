@@ -10,12 +10,11 @@ import { divCeil } from '../num/int.js';
 import { bracketFor, maxNotionalForLeverage } from '../instrument/instrument.js';
 import type { EngineContext } from './context.js';
 import {
-  bankruptcyPrice, fractionToTicks, liquidationPrice, maintenanceMarginE8, notionalE8, orderCostE8,
+  bankruptcyPrice, fractionToTicks, liquidationPrice, maintenanceMarginE8, notionalE8,
   positionInitialMarginE8, unrealizedPnlE8, type PriceFraction,
 } from './margin.js';
-import { computeCross, crossBackingE8, crossEquityExceptE8, CrossTotals } from './metrics.js';
-import { orderMarginWith } from './order-margin.js';
-import { marketProtectionLimit, referencePriceTicks } from './order-checks.js';
+import { computeCross, crossBackingE8, crossEquityExceptE8 } from './metrics.js';
+import { assessOrderMargin, marketProtectionLimit, orderBudgetE8 } from './order-checks.js';
 import type { OrderView } from './events.js';
 import { Position, type Account, type Market } from './state.js';
 
@@ -66,8 +65,6 @@ export interface AccountView {
   readonly positions: readonly PositionRiskView[];
 }
 
-const totals = new CrossTotals();
-
 export function positionRisk(ctx: EngineContext, account: Account, position: Position): PositionRiskView {
   const market = ctx.markets[position.market]!;
   const instrument = market.instrument;
@@ -105,7 +102,7 @@ export function positionRisk(ctx: EngineContext, account: Account, position: Pos
 }
 
 export function accountView(ctx: EngineContext, account: Account): AccountView {
-  computeCross(ctx, account, totals);
+  const totals = computeCross(ctx, account, ctx.scratch.queryTotals);
   let wallet = account.crossWalletE8;
   let unrealized = totals.unrealizedPnlE8;
   let maintenance = totals.maintenanceE8;
@@ -155,8 +152,14 @@ export interface OrderPreview {
   readonly costE8: bigint;
   /** Increase of the account's order margin if it rested (what the margin check compares). */
   readonly marginIncreaseE8: bigint;
+  /** Worst-case taker fee the margin check reserves on top of the increase. */
+  readonly feeReserveE8: bigint;
+  /** What the order may draw on: available balance (cross) or withdrawable balance (isolated). */
   readonly availableE8: bigint;
+  /** Exactly "the order would pass the margin and position-limit checks" (the same code path). */
   readonly affordable: boolean;
+  /** The code the order would be refused with (-2019, -2027), 0 when affordable. */
+  readonly rejectCode: number;
   /** Position and liquidation price if the order filled completely at its price. */
   readonly sizeAfterLots: number;
   readonly liquidationPriceAfterTicks: number;
@@ -184,15 +187,12 @@ export function previewOrder(ctx: EngineContext, input: OrderPreviewInput): Orde
     ctx.matchingMarket = market.marketIndex;
     fillable = market.book.previewFill(account.accountId, side, marketProtectionLimit(market, side), input.qtyLots, 0);
     ctx.matchingMarket = -1;
-    fillNotional = BigInt(market.book.lastPreviewNotionalTickLots) * instrument.quotePerTickLotE8;
+    fillNotional = market.book.lastPreviewNotionalTickLots * instrument.quotePerTickLotE8;
   }
-  const cost = fillable === 0 ? 0n : orderCostE8({
-    instrument, isBuy: side === BUY, qtyLots: fillable, orderNotionalE8: fillNotional, markTicks: market.markTicks,
-    lastTicks: referencePriceTicks(market), leverage: template.leverage,
-  });
-  const increase = fillable === 0 ? 0n : orderMarginWith(template, side === BUY, fillable, cost) - template.orderMarginE8;
-  computeCross(ctx, account, totals);
-  const available = template.isolated ? totals.withdrawableE8 : totals.availableE8;
+  const check = assessOrderMargin(ctx, account, market, template, side,
+    { lots: fillable, orderNotionalE8: fillNotional }, input.priceTicks === 0 ? market.markTicks : input.priceTicks,
+    undefined, { reason: undefined, costE8: 0n, increaseE8: 0n, feeReserveE8: 0n });
+  const available = orderBudgetE8(ctx, account, template);
   const after = hypotheticalFill(template, side, fillable, fillNotional);
   // A market order pays the taker fee now; for cross positions it comes out of the backing equity.
   const takerFee = input.priceTicks === 0 ? divCeil(fillNotional * instrument.takerFeeE8, RATE_ONE) : 0n;
@@ -201,10 +201,12 @@ export function previewOrder(ctx: EngineContext, input: OrderPreviewInput): Orde
     : crossBackingE8(ctx, account, template) - takerFee;
   const liquidation = liquidationPrice(instrument, after.size, after.cost, backing);
   return {
-    costE8: cost,
-    marginIncreaseE8: increase > 0n ? increase : 0n,
+    costE8: check.costE8,
+    marginIncreaseE8: check.increaseE8 > 0n ? check.increaseE8 : 0n,
+    feeReserveE8: check.feeReserveE8,
     availableE8: available,
-    affordable: increase <= 0n || available >= increase,
+    affordable: check.reason === undefined,
+    rejectCode: check.reason === undefined ? 0 : check.reason.code,
     sizeAfterLots: after.size,
     liquidationPriceAfterTicks: liquidation === undefined ? 0 : fractionToTicks(liquidation, 'nearest'),
     entryPriceAfter: after.size === 0 ? undefined

@@ -58,6 +58,7 @@ export const REJECT = {
   ACCOUNT_LIMIT: { code: -9008, msg: 'Account limit reached.' },
   AMEND_BELOW_EXECUTED: { code: -9009, msg: 'New quantity must be greater than the executed quantity.' },
   ORDER_NOT_RESTING: { code: -9010, msg: 'Only a resting LIMIT order can be modified.' },
+  NO_CLOSING_PRICE: { code: -9011, msg: 'The position cannot be closed without a deficit at any valid price; it is left to liquidation.' },
 } as const;
 
 export type RejectReason = (typeof REJECT)[keyof typeof REJECT];

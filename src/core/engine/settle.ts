@@ -11,14 +11,12 @@ import { BUY } from '../book/types.js';
 import type { EngineContext } from './context.js';
 import { checkAccountRisk } from './liquidation.js';
 import { liquidationPrice, fractionToTicks } from './margin.js';
-import { computeCross, crossBackingE8, CrossTotals } from './metrics.js';
+import { computeCross, crossBackingE8 } from './metrics.js';
 import { endLiveOrder } from './order-lifecycle.js';
 import { processTriggers } from './triggers.js';
 import type { Account, Market, OrderRecord, Position } from './state.js';
 import { RATE_ONE } from '../instrument/units.js';
 import { divFloor } from '../num/int.js';
-
-const totals = new CrossTotals();
 
 export function settle(ctx: EngineContext, atMs: number): void {
   for (let round = 0; ; round++) {
@@ -58,7 +56,7 @@ function reconcileReduceOnly(ctx: EngineContext, account: Account, atMs: number)
   if (account.reduceOnlyOrders === 0) return;
   let candidates: OrderRecord[] | undefined;
   for (const order of account.orders.values()) {
-    if (order.reduceOnly && order.resting && !order.liquidation) (candidates ??= []).push(order);
+    if (order.reduceOnly && order.resting && order.origin !== 'LIQUIDATION') (candidates ??= []).push(order);
   }
   if (candidates === undefined) return;
   for (const position of account.positions.values()) {
@@ -107,7 +105,7 @@ function clearNegativeBalance(ctx: EngineContext, account: Account): void {
 export function refreshLiquidationKeys(ctx: EngineContext, account: Account): void {
   let slack = -1n;
   if (account.crossPositionCount >= 2) {
-    computeCross(ctx, account, totals);
+    const totals = computeCross(ctx, account, ctx.scratch.bandTotals);
     slack = totals.marginBalanceE8 - totals.maintenanceE8;
   }
   for (const position of account.positions.values()) {

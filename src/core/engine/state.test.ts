@@ -5,8 +5,12 @@ import { BUY } from '../book/types.js';
 import { AccountOrders, OrderRecord } from './state.js';
 
 function order(orderId: number): OrderRecord {
-  return new OrderRecord(orderId, 1, 0, `c${orderId}`, BUY, 'LIMIT', 'GTC', 1, 100, 0, 0, 0, false, false,
-    'CONTRACT_PRICE', false, 'NONE', false, false, 0);
+  return new OrderRecord({
+    orderId, accountId: 1, market: 0, clientOrderId: `c${orderId}`, side: BUY, orderType: 'LIMIT', timeInForce: 'GTC',
+    qtyLots: 1, priceTicks: 100, stopPriceTicks: 0, activationPriceTicks: 0, callbackRateBps: 0, reduceOnly: false,
+    closePosition: false, workingType: 'CONTRACT_PRICE', priceProtect: false, stpMode: 'NONE', conditional: false,
+    origin: 'USER', causeId: 0, createdAtMs: 0,
+  });
 }
 
 /** Walks the list backwards from `last`, to check the prev links too. */

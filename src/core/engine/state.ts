@@ -9,11 +9,38 @@ import { divCeil } from '../num/int.js';
 import type { OrderBook, Side } from '../book/types.js';
 import type { Instrument } from '../instrument/instrument.js';
 import type {
-  OrderTypeName, StpModeName, TimeInForceName, WorkingTypeName,
-} from './commands.js';
+  OrderOriginName, OrderTypeName, StpModeName, TimeInForceName, WorkingTypeName,
+} from '../schema/enums.js';
 import type { OrderStatusName } from './events.js';
 import type { LiquidationIndex } from './liquidation-index.js';
 import type { TriggerIndex } from './trigger-index.js';
+
+/** Everything an order is created with (the fields that never change, and the first quantity and price). */
+export interface OrderSpec {
+  readonly orderId: number;
+  readonly accountId: number;
+  readonly market: number;
+  readonly clientOrderId: string;
+  readonly side: Side;
+  readonly orderType: OrderTypeName;
+  readonly timeInForce: TimeInForceName;
+  readonly qtyLots: number;
+  readonly priceTicks: number;
+  readonly stopPriceTicks: number;
+  readonly activationPriceTicks: number;
+  readonly callbackRateBps: number;
+  readonly reduceOnly: boolean;
+  readonly closePosition: boolean;
+  readonly workingType: WorkingTypeName;
+  readonly priceProtect: boolean;
+  readonly stpMode: StpModeName;
+  readonly conditional: boolean;
+  /** USER, or the engine rule that made it (see ORDER_ORIGINS). */
+  readonly origin: OrderOriginName;
+  /** What caused an engine-made order (a copied trade's id, a liquidated account); 0 for USER. */
+  readonly causeId: number;
+  readonly createdAtMs: number;
+}
 
 /** A live order (resting in the book or waiting for its trigger). Done orders leave the state. */
 export class OrderRecord {
@@ -45,29 +72,56 @@ export class OrderRecord {
   /** The event log's packed code of the fields fixed at creation (a cache, not state; -1 until first used). */
   eventBits = -1;
 
-  constructor(
-    readonly orderId: number,
-    readonly accountId: number,
-    readonly market: number,
-    readonly clientOrderId: string,
-    readonly side: Side,
-    readonly orderType: OrderTypeName,
-    readonly timeInForce: TimeInForceName,
-    public origQtyLots: number,
-    public priceTicks: number,
-    readonly stopPriceTicks: number,
-    readonly activationPriceTicks: number,
-    readonly callbackRateBps: number,
-    readonly reduceOnly: boolean,
-    readonly closePosition: boolean,
-    readonly workingType: WorkingTypeName,
-    readonly priceProtect: boolean,
-    readonly stpMode: StpModeName,
-    readonly conditional: boolean,
-    readonly liquidation: boolean,
-    readonly createdAtMs: number,
-  ) {
-    this.updatedAtMs = createdAtMs;
+  readonly orderId: number;
+  readonly accountId: number;
+  readonly market: number;
+  readonly clientOrderId: string;
+  readonly side: Side;
+  readonly orderType: OrderTypeName;
+  readonly timeInForce: TimeInForceName;
+  origQtyLots: number;
+  priceTicks: number;
+  readonly stopPriceTicks: number;
+  readonly activationPriceTicks: number;
+  readonly callbackRateBps: number;
+  readonly reduceOnly: boolean;
+  readonly closePosition: boolean;
+  readonly workingType: WorkingTypeName;
+  readonly priceProtect: boolean;
+  readonly stpMode: StpModeName;
+  readonly conditional: boolean;
+  readonly origin: OrderOriginName;
+  readonly causeId: number;
+  readonly createdAtMs: number;
+
+  constructor(spec: OrderSpec) {
+    this.orderId = spec.orderId;
+    this.accountId = spec.accountId;
+    this.market = spec.market;
+    this.clientOrderId = spec.clientOrderId;
+    this.side = spec.side;
+    this.orderType = spec.orderType;
+    this.timeInForce = spec.timeInForce;
+    this.origQtyLots = spec.qtyLots;
+    this.priceTicks = spec.priceTicks;
+    this.stopPriceTicks = spec.stopPriceTicks;
+    this.activationPriceTicks = spec.activationPriceTicks;
+    this.callbackRateBps = spec.callbackRateBps;
+    this.reduceOnly = spec.reduceOnly;
+    this.closePosition = spec.closePosition;
+    this.workingType = spec.workingType;
+    this.priceProtect = spec.priceProtect;
+    this.stpMode = spec.stpMode;
+    this.conditional = spec.conditional;
+    this.origin = spec.origin;
+    this.causeId = spec.causeId;
+    this.createdAtMs = spec.createdAtMs;
+    this.updatedAtMs = spec.createdAtMs;
+  }
+
+  /** Engine-made orders (liquidations, copies, close-outs) are not the account's own. */
+  get engineMade(): boolean {
+    return this.origin !== 'USER';
   }
 
   get remainingLots(): number {
@@ -133,6 +187,40 @@ export class Position {
     public leverage: number,
     public isolated: boolean,
   ) {}
+}
+
+/**
+ * An account's positions (one record per market it has used), kept in market-index order, so
+ * every walk over them (risk checks, liquidation order, snapshots, the state hash) has one
+ * canonical order whatever order the account first used its markets in. Records are never removed.
+ */
+export class AccountPositions {
+  private readonly byMarket: (Position | undefined)[] = [];
+  private readonly inOrder: Position[] = [];
+
+  get(market: number): Position | undefined {
+    return this.byMarket[market];
+  }
+
+  /** Files `position` under its market (a record already filed there is left as it is). */
+  set(market: number, position: Position): void {
+    const current = this.byMarket[market];
+    if (current === position) return;
+    if (current !== undefined) throw new AssertionFailure(`account ${position.accountId} has one position record per market`);
+    this.byMarket[market] = position;
+    let at = this.inOrder.length;
+    while (at > 0 && this.inOrder[at - 1]!.market > market) at--;
+    this.inOrder.splice(at, 0, position);
+  }
+
+  /** Every record in market-index order (the array itself: do not modify it). */
+  values(): readonly Position[] {
+    return this.inOrder;
+  }
+
+  get size(): number {
+    return this.inOrder.length;
+  }
 }
 
 /**
@@ -218,8 +306,8 @@ export class Account {
   crossWalletE8 = 0n;
   depositedE8 = 0n;
   withdrawnE8 = 0n;
-  /** Per market index; created on first use (settings or trading). */
-  readonly positions = new Map<number, Position>();
+  /** Per market index; created on first use (settings or trading); walked in market order. */
+  readonly positions = new AccountPositions();
   /** Live orders in insertion order. */
   readonly orders = new AccountOrders();
   /** clientOrderId → orderId for live orders whose client id the client chose. */
@@ -254,7 +342,6 @@ export class Market {
   /** Premium samples of the current funding interval: Σ i·P_i (premium scale) and Σ i. */
   premiumWeightedSum = 0n;
   premiumWeightSum = 0n;
-  premiumSampleCount = 0;
   /** Next instants at which time-driven work is due (ms since epoch); 0 until the first index price. */
   nextMarkMs = 0;
   nextPremiumMs = 0;

@@ -15,12 +15,12 @@ import { positionOf } from './positions.js';
 import type { Market, OrderRecord } from './state.js';
 
 const BPS_ONE = 10_000;
-const fired: OrderRecord[] = [];
 
 /** Fires everything due at the market's current mark (usesMark) or last price. */
 export function processTriggers(ctx: EngineContext, market: Market, usesMark: boolean, atMs: number): void {
   const price = usesMark ? market.markTicks : market.lastTicks;
   if (price <= 0) return;
+  const fired = ctx.scratch.fired;
   const start = fired.length;
   market.triggers.collectFired(usesMark, price, fired);
   collectTrailing(market, usesMark, price, fired);

@@ -275,7 +275,27 @@ export function compileInstrument(spec: InstrumentSpec): Instrument {
   assert(spec.maxOpenOrders >= 1 && spec.maxOpenOrders <= 10_000 && spec.maxAlgoOrders >= 0, `${symbol}: order limits`);
   assert(spec.partialLiquidationFromBracket >= 0 && spec.partialLiquidationFromBracket <= brackets.length,
     `${symbol}: partialLiquidationFromBracket`);
+  assertSafeRanges(instrument);
   return instrument;
+}
+
+/**
+ * Quantities the engine keeps in JS numbers must stay exact whatever a user sends, so a spec whose
+ * ranges could pass 2^53 is refused here instead of failing an assertion on some order later. The
+ * position limit bounds a position's notional by the last bracket's cap, and the lowest price
+ * turns that into the most lots; the margin check adds every resting order of a side on top.
+ * (Notionals are bigint; the book sums price × lots exactly at any size.)
+ */
+function assertSafeRanges(instrument: Instrument): void {
+  const symbol = instrument.symbol;
+  const maxOrderLots = BigInt(instrument.maxQtyLots > instrument.marketMaxQtyLots ? instrument.maxQtyLots
+    : instrument.marketMaxQtyLots);
+  const topCapE8 = instrument.brackets[instrument.brackets.length - 1]!.capE8;
+  const maxPositionLots = topCapE8 / (BigInt(instrument.minPriceTicks) * instrument.quotePerTickLotE8) + 1n;
+  const worstSideLots = maxPositionLots + BigInt(instrument.maxOpenOrders + 1) * maxOrderLots;
+  assert(worstSideLots <= BigInt(Number.MAX_SAFE_INTEGER),
+    `${symbol}: the largest position (last bracket cap at minPrice: ${maxPositionLots} lots) plus ${instrument.maxOpenOrders + 1} ` +
+    `orders of maxQty must stay below 2^53 lots`);
 }
 
 /** The bracket containing `notionalE8` (floor ≤ notional < cap; beyond the last cap: the last). */

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ccxt from 'ccxt';
@@ -27,14 +27,25 @@ export interface ServerProcess {
 const CLI = join(import.meta.dirname, 'perpx-cli.ts');
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 
-export async function startServerProcess(extraArgs: string[] = [], options: { dataDir?: string; env?: NodeJS.ProcessEnv } = {}):
-  Promise<ServerProcess> {
+export interface StartOptions {
+  readonly dataDir?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Soft and hard limit on the server's open files (through util-linux `prlimit`). */
+  readonly fdLimit?: number;
+  /** Leave PERPX_ADMIN_TOKEN unset (the server then uses or generates <data-dir>/admin-token). */
+  readonly tokenFromDataDir?: boolean;
+}
+
+export async function startServerProcess(extraArgs: string[] = [], options: StartOptions = {}): Promise<ServerProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'perpx-api-'));
-  const token = 'test-admin-token-0123456789abcdef';
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--port', '0', '--data-dir', dataDir,
-    '--price-source', 'manual', ...extraArgs], {
-    cwd: ROOT, env: { ...process.env, PERPX_ADMIN_TOKEN: token, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  let token = 'test-admin-token-0123456789abcdef';
+  const node = [process.execPath, '--import', 'tsx', CLI, 'serve', '--port', '0', '--data-dir', dataDir,
+    '--price-source', 'manual', ...extraArgs];
+  // prlimit execs the command, so the child's pid is the server's.
+  const command = options.fdLimit === undefined ? node : ['prlimit', `--nofile=${options.fdLimit}:${options.fdLimit}`, ...node];
+  const env: NodeJS.ProcessEnv = { ...process.env, PERPX_ADMIN_TOKEN: token, ...options.env };
+  if (options.tokenFromDataDir === true) delete env['PERPX_ADMIN_TOKEN'];
+  const child = spawn(command[0]!, command.slice(1), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
   child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
@@ -53,6 +64,7 @@ export async function startServerProcess(extraArgs: string[] = [], options: { da
       reject(new Error(`server exited with ${code}:\n${output}`));
     });
   });
+  if (options.tokenFromDataDir === true) token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const stop = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);

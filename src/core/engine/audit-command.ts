@@ -1,0 +1,122 @@
+/**
+ * @module engine/audit-command
+ * The auditor's second half: checks over one command, from the state before it and the events it
+ * produced. Money can leak while it is conserved (a payout to the wrong account balances the
+ * books), so these rules say who may be paid and whose balance may be charged:
+ * 1. The insurance fund pays a deficit only for a margin that was exhausted by the market: the
+ *    paid margin (an isolated position, or an account's cross margin) was at or below maintenance
+ *    before the command, or a mark it depends on moved during the command; for cross margin the
+ *    account's own trades at poor prices may also have brought it there. A reduce that released
+ *    margin the rest of an isolated position needed showed up as a payout at an unchanged mark.
+ * 2. An isolated loss stays isolated: the cross wallet pays into an isolated wallet only for an
+ *    isolated position that opened lots (grew, or flipped side), or a margin top-up.
+ * 3. A trader's own order never leaves a negative balance: after the command no isolated
+ *    position's margin balance is negative (the cross figures are in checkInvariants).
+ * Like checkInvariants it is O(state) and runs after every command in tests and the simulator.
+ */
+import type { Command } from './commands.js';
+import type { EngineContext } from './context.js';
+import type { EngineEvent } from './events.js';
+import { maintenanceMarginE8, unrealizedPnlE8 } from './margin.js';
+import { computeCrossRisk } from './metrics.js';
+
+/** What the command checks need from before the command. */
+export interface AuditSnapshot {
+  readonly marks: readonly number[];
+  /** `${accountId}:${marketIndex}` of isolated positions at or below maintenance. */
+  readonly isolatedAtRisk: ReadonlySet<string>;
+  /** Accounts whose cross margin was at or below maintenance. */
+  readonly crossAtRisk: ReadonlySet<number>;
+  /** `${accountId}:${marketIndex}` → signed size of every open position. */
+  readonly sizes: ReadonlyMap<string, number>;
+}
+
+export function auditSnapshot(ctx: EngineContext): AuditSnapshot {
+  const isolatedAtRisk = new Set<string>();
+  const crossAtRisk = new Set<number>();
+  const sizes = new Map<string, number>();
+  for (const account of ctx.accounts.values()) {
+    for (const position of account.positions.values()) {
+      if (position.sizeLots === 0) continue;
+      const key = `${account.accountId}:${position.market}`;
+      sizes.set(key, position.sizeLots);
+      if (!position.isolated) continue;
+      const market = ctx.markets[position.market]!;
+      const balance = position.isolatedWalletE8 + unrealizedPnlE8(market.instrument, position, market.markTicks);
+      if (balance <= maintenanceMarginE8(market.instrument, position, market.markTicks)) isolatedAtRisk.add(key);
+    }
+    if (account.crossPositionCount > 0) {
+      const totals = computeCrossRisk(ctx, account, ctx.scratch.auditTotals);
+      if (totals.marginBalanceE8 <= totals.maintenanceE8) crossAtRisk.add(account.accountId);
+    }
+  }
+  return { marks: ctx.markets.map((market) => market.markTicks), isolatedAtRisk, crossAtRisk, sizes };
+}
+
+export function auditCommand(
+  ctx: EngineContext, command: Command, events: readonly EngineEvent[], before: AuditSnapshot,
+): string[] {
+  const violations: string[] = [];
+  const markMoved = new Set<string>();
+  const grew = new Set<string>();
+  const traded = new Set<number>();
+  /** Signed sizes as they go (a flip opens a new position even when |size| shrinks). */
+  const sizes = new Map(before.sizes);
+  for (const event of events) {
+    if (event.type === 'MarkPriceUpdated') {
+      const market = ctx.marketBySymbol.get(event.symbol)!;
+      if (event.markTicks !== before.marks[market.marketIndex]) markMoved.add(event.symbol);
+    } else if (event.type === 'PositionChanged') {
+      const key = `${event.accountId}:${ctx.marketBySymbol.get(event.symbol)!.marketIndex}`;
+      const previous = sizes.get(key) ?? 0;
+      const opened = event.sizeLots > 0 ? event.sizeLots > previous : event.sizeLots < 0 && event.sizeLots < previous;
+      if (opened) grew.add(key);
+      sizes.set(key, event.sizeLots);
+    } else if (event.type === 'Trade' && event.kind === 'NORMAL') {
+      traded.add(event.makerAccountId);
+      traded.add(event.takerAccountId);
+    }
+  }
+  for (const event of events) {
+    if (event.type === 'InsuranceFundChanged' && event.reason === 'DEFICIT') {
+      checkDeficit(ctx, event.accountId, event.symbol, before, markMoved, traded, violations);
+    } else if (event.type === 'BalanceChanged' && event.isolatedSymbol === '' && event.reason === 'ISOLATED_MARGIN' &&
+      event.deltaE8 < 0n) {
+      const key = `${event.accountId}:${ctx.marketBySymbol.get(event.symbol)!.marketIndex}`;
+      const topUp = command.type === 'AdjustIsolatedMargin' && command.accountId === event.accountId && command.amountE8 > 0n;
+      if (!grew.has(key) && !topUp) {
+        violations.push(`account ${event.accountId}: cross wallet charged ${-event.deltaE8} for isolated ${event.symbol} that did not grow`);
+      }
+    }
+  }
+  for (const account of ctx.accounts.values()) {
+    for (const position of account.positions.values()) {
+      if (!position.isolated || position.sizeLots === 0) continue;
+      const market = ctx.markets[position.market]!;
+      const balance = position.isolatedWalletE8 + unrealizedPnlE8(market.instrument, position, market.markTicks);
+      if (balance < 0n) violations.push(`account ${account.accountId}: isolated ${market.instrument.symbol} margin balance ${balance}`);
+    }
+  }
+  return violations;
+}
+
+function checkDeficit(
+  ctx: EngineContext, accountId: number, symbol: string, before: AuditSnapshot, markMoved: ReadonlySet<string>,
+  traded: ReadonlySet<number>, violations: string[],
+): void {
+  const account = ctx.findAccount(accountId);
+  if (account === undefined) return;
+  const market = symbol === '' ? undefined : ctx.marketBySymbol.get(symbol);
+  const position = market === undefined ? undefined : account.positions.get(market.marketIndex);
+  if (position?.isolated === true) {
+    if (markMoved.has(symbol) || before.isolatedAtRisk.has(`${accountId}:${position.market}`)) return;
+    violations.push(`insurance fund paid account ${accountId}'s isolated ${symbol}, which was above maintenance at an unchanged mark`);
+    return;
+  }
+  if (before.crossAtRisk.has(accountId) || traded.has(accountId)) return;
+  // A cross margin depends on the marks of every symbol the account holds.
+  for (const held of account.positions.values()) {
+    if (!held.isolated && markMoved.has(ctx.markets[held.market]!.instrument.symbol)) return;
+  }
+  violations.push(`insurance fund paid account ${accountId}'s cross margin, which was above maintenance at unchanged marks`);
+}

@@ -1,0 +1,76 @@
+/**
+ * @module schema/commands
+ * Every command, declared once: its journal tag (part of the on-disk format: never renumber; a
+ * new command takes the next tag) and its fields in encoding order. Every command also carries
+ * `seq` and `atMs` (the sequencer's stamp, in the journal record, not the body). Quantities are in
+ * lots, prices in ticks, money in quote E8, rates as noted. `npm run codegen` derives the types
+ * (engine/generated/commands.ts) and the journal codec (journal/generated/command-codec.ts).
+ */
+import {
+  CANCEL_SCOPES, MARGIN_TYPES, ORDER_TYPES, SIDES, STP_MODES, TIME_IN_FORCE, WORKING_TYPES,
+} from './enums.js';
+import { choice, flag, money, num, symbol, text, type Declarations } from './kinds.js';
+
+const side = choice('SIDES', SIDES);
+const orderType = choice('ORDER_TYPES', ORDER_TYPES);
+const workingType = choice('WORKING_TYPES', WORKING_TYPES);
+const stpMode = choice('STP_MODES', STP_MODES);
+const marginType = choice('MARGIN_TYPES', MARGIN_TYPES);
+
+export const COMMANDS = {
+  CreateAccount: {
+    tag: 1, doc: 'Opens an account.',
+    fields: { parentAccountId: num('0 for a top-level account; otherwise the parent (sub-accounts, sponsored accounts).') },
+  },
+  Deposit: { tag: 2, doc: 'Credits collateral from outside the venue.', fields: { accountId: num(), amountE8: money() } },
+  Withdraw: { tag: 3, doc: 'Pays collateral out of the venue (withdrawable balance only).', fields: { accountId: num(), amountE8: money() } },
+  Transfer: {
+    tag: 4, doc: 'Moves collateral between two accounts atomically (withdrawable balance only).',
+    fields: { fromAccountId: num(), toAccountId: num(), amountE8: money() },
+  },
+  FundInsurance: { tag: 5, doc: 'Operator funding of the insurance fund (counts as a deposit into the venue).', fields: { amountE8: money() } },
+  SetLeverage: { tag: 6, doc: "Sets a symbol's leverage for an account.", fields: { accountId: num(), symbol: symbol(), leverage: num() } },
+  SetMarginType: { tag: 7, doc: "Sets a symbol's margin type for an account.", fields: { accountId: num(), symbol: symbol(), marginType } },
+  AdjustIsolatedMargin: {
+    tag: 8, doc: 'Adds (amountE8 > 0) or removes (amountE8 < 0) isolated margin.',
+    fields: { accountId: num(), symbol: symbol(), amountE8: money() },
+  },
+  PlaceOrder: {
+    tag: 9, doc: 'A new order of any type.',
+    fields: {
+      accountId: num(),
+      symbol: symbol(),
+      side,
+      orderType,
+      timeInForce: choice('TIME_IN_FORCE', TIME_IN_FORCE, 'Ignored for market-type orders.'),
+      qtyLots: num('0 only with closePosition.'),
+      priceTicks: num('Limit price for LIMIT / STOP / TAKE_PROFIT; 0 otherwise.'),
+      stopPriceTicks: num('Trigger price for STOP* / TAKE_PROFIT*; 0 otherwise.'),
+      activationPriceTicks: num('TRAILING_STOP_MARKET activation price; 0 = activate at once.'),
+      callbackRateBps: num('TRAILING_STOP_MARKET callback in basis points of price (Binance callbackRate 1 = 1% = 100).'),
+      reduceOnly: flag(),
+      closePosition: flag(),
+      priceProtect: flag('Conditional orders: skip the trigger if |mark − last| / mark exceeds the symbol\'s triggerProtect.'),
+      workingType,
+      stpMode,
+      clientOrderId: text('Unique among the account\'s live orders; the engine generates one when empty.'),
+    },
+  },
+  CancelOrder: {
+    tag: 10, doc: 'Cancels one live order by id or client id.',
+    fields: { accountId: num(), symbol: symbol(), orderId: num('0 when cancelling by clientOrderId.'), clientOrderId: text() },
+  },
+  CancelAllOrders: {
+    tag: 11, doc: "Cancels an account's orders in one symbol.",
+    fields: {
+      accountId: num(), symbol: symbol(),
+      scope: choice('CANCEL_SCOPES', CANCEL_SCOPES, "'ALL' cancels everything; 'REGULAR' only non-conditional; 'CONDITIONAL' only algo orders."),
+    },
+  },
+  AmendOrder: {
+    tag: 12, doc: 'Binance PUT /fapi/v1/order: new total quantity and price for a resting LIMIT order.',
+    fields: { accountId: num(), symbol: symbol(), orderId: num(), clientOrderId: text(), qtyLots: num(), priceTicks: num() },
+  },
+  SetIndexPrice: { tag: 13, doc: "A symbol's new index price.", fields: { symbol: symbol(), priceTicks: num() } },
+  Tick: { tag: 14, doc: 'Advances the engine clock (mark sampling, funding, triggers) without other effects.', fields: {} },
+} as const satisfies Declarations;

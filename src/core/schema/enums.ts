@@ -1,0 +1,71 @@
+/**
+ * @module schema/enums
+ * Every enumeration that commands and events carry. The order of each table is part of the
+ * on-disk formats (journal, snapshots, event batches): append new names, never reorder.
+ */
+export const SIDES = ['BUY', 'SELL'] as const;
+export const ORDER_TYPES = [
+  'LIMIT', 'MARKET', 'STOP', 'STOP_MARKET', 'TAKE_PROFIT', 'TAKE_PROFIT_MARKET', 'TRAILING_STOP_MARKET',
+] as const;
+export const TIME_IN_FORCE = ['GTC', 'IOC', 'FOK', 'GTX'] as const;
+export const STP_MODES = ['NONE', 'EXPIRE_TAKER', 'EXPIRE_MAKER', 'EXPIRE_BOTH'] as const;
+export const WORKING_TYPES = ['MARK_PRICE', 'CONTRACT_PRICE'] as const;
+export const MARGIN_TYPES = ['ISOLATED', 'CROSSED'] as const;
+export const CANCEL_SCOPES = ['ALL', 'REGULAR', 'CONDITIONAL'] as const;
+export const ORDER_STATUSES = ['NEW', 'PARTIALLY_FILLED', 'FILLED', 'CANCELED', 'EXPIRED', 'EXPIRED_IN_MATCH'] as const;
+/** Binance executionType (ORDER_TRADE_UPDATE x). */
+export const EXECUTION_TYPES = ['NEW', 'TRADE', 'CANCELED', 'EXPIRED', 'AMENDMENT', 'TRIGGERED'] as const;
+/** Why an order ended or changed (Binance "er" expire reason where one exists). */
+export const ORDER_END_REASONS = [
+  'NONE', 'USER_CANCEL', 'STP', 'IOC', 'FOK', 'REDUCE_ONLY', 'LIQUIDATION', 'MARKET_REMAINDER', 'TRIGGER_REJECTED', 'ADL',
+] as const;
+export const BALANCE_REASONS = [
+  'DEPOSIT', 'WITHDRAW', 'TRANSFER', 'TRADE_FEE', 'REALIZED_PNL', 'FUNDING_FEE', 'LIQUIDATION_FEE', 'INSURANCE_CLEAR',
+  'ISOLATED_MARGIN', 'ADL',
+] as const;
+export const INSURANCE_REASONS = ['FUND', 'LIQUIDATION_FEE', 'DEFICIT', 'FUNDING_RESIDUE'] as const;
+/**
+ * Who made an order: the account itself (USER), or the engine on its behalf: a liquidation
+ * ("autoclose"), a copied order of a lead's trade (COPY), or a close-out by a rule (CLOSE_OUT:
+ * a sponsor's loss limit, a retail margin close-out). Engine-made orders carry a cause reference.
+ */
+export const ORDER_ORIGINS = ['USER', 'LIQUIDATION', 'COPY', 'CLOSE_OUT'] as const;
+/** A Rejected event is the command's own refusal (COMMAND) or one of work the command caused (ENGINE). */
+export const REJECT_ORIGINS = ['COMMAND', 'ENGINE'] as const;
+/** 'NORMAL' book trade, 'LIQUIDATION' (taker is a liquidation order), 'ADL' (off-book). */
+export const TRADE_KINDS = ['NORMAL', 'LIQUIDATION', 'ADL'] as const;
+
+export type OrderSideName = (typeof SIDES)[number];
+export type OrderTypeName = (typeof ORDER_TYPES)[number];
+export type TimeInForceName = (typeof TIME_IN_FORCE)[number];
+export type StpModeName = (typeof STP_MODES)[number];
+export type WorkingTypeName = (typeof WORKING_TYPES)[number];
+export type MarginTypeName = (typeof MARGIN_TYPES)[number];
+export type CancelScopeName = (typeof CANCEL_SCOPES)[number];
+export type OrderStatusName = (typeof ORDER_STATUSES)[number];
+export type ExecutionTypeName = (typeof EXECUTION_TYPES)[number];
+export type OrderEndReason = (typeof ORDER_END_REASONS)[number];
+export type BalanceReason = (typeof BALANCE_REASONS)[number];
+export type InsuranceReason = (typeof INSURANCE_REASONS)[number];
+export type TradeKindName = (typeof TRADE_KINDS)[number];
+export type OrderOriginName = (typeof ORDER_ORIGINS)[number];
+export type RejectOriginName = (typeof REJECT_ORIGINS)[number];
+
+/** The TypeScript type name of each table (the code generator names fields' types with it). */
+export const ENUM_TYPE_NAMES: Readonly<Record<string, string>> = {
+  SIDES: 'OrderSideName',
+  ORDER_TYPES: 'OrderTypeName',
+  TIME_IN_FORCE: 'TimeInForceName',
+  STP_MODES: 'StpModeName',
+  WORKING_TYPES: 'WorkingTypeName',
+  MARGIN_TYPES: 'MarginTypeName',
+  CANCEL_SCOPES: 'CancelScopeName',
+  ORDER_STATUSES: 'OrderStatusName',
+  EXECUTION_TYPES: 'ExecutionTypeName',
+  ORDER_END_REASONS: 'OrderEndReason',
+  BALANCE_REASONS: 'BalanceReason',
+  INSURANCE_REASONS: 'InsuranceReason',
+  TRADE_KINDS: 'TradeKindName',
+  ORDER_ORIGINS: 'OrderOriginName',
+  REJECT_ORIGINS: 'RejectOriginName',
+};

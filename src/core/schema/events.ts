@@ -1,0 +1,187 @@
+/**
+ * @module schema/events
+ * Everything the engine says, declared once: each event's code (part of the event-batch format:
+ * never renumber; a new event takes the next code) and its fields in encoding order. Events are
+ * immutable facts in integer units; adapters render them (Binance JSON, WebSocket frames,
+ * statements, charts). Every balance change is a BalanceChanged with a reason, so ledgers,
+ * statements and audits are derivable from the event stream alone. `npm run codegen` derives the
+ * types (engine/generated/events.ts), the event-log writers and readers, the binary batch codec
+ * and the JSON form.
+ *
+ * In the engine's writers a `symbol` field is passed as a market index (-1 for none) and an
+ * `order` field as the live OrderRecord; everything else as it reads.
+ */
+import {
+  BALANCE_REASONS, EXECUTION_TYPES, INSURANCE_REASONS, MARGIN_TYPES, ORDER_END_REASONS, ORDER_ORIGINS, ORDER_STATUSES, ORDER_TYPES,
+  REJECT_ORIGINS, SIDES, STP_MODES, TIME_IN_FORCE, TRADE_KINDS, WORKING_TYPES,
+} from './enums.js';
+import { choice, flag, list, money, num, order, symbol, text, type Declarations, type Fields } from './kinds.js';
+
+const side = choice('SIDES', SIDES);
+const marginType = choice('MARGIN_TYPES', MARGIN_TYPES);
+
+/** A copy of an order's state at the time of an event (the `order` field of OrderUpdate). */
+export const ORDER_VIEW = {
+  orderId: num(),
+  accountId: num(),
+  symbol: symbol(),
+  clientOrderId: text(),
+  side,
+  orderType: choice('ORDER_TYPES', ORDER_TYPES, 'The type the user sent (Binance origType).'),
+  timeInForce: choice('TIME_IN_FORCE', TIME_IN_FORCE),
+  origQtyLots: num(),
+  executedQtyLots: num(),
+  cumQuoteE8: money('Σ fill price × qty in quote E8 (Binance cumQuote).'),
+  priceTicks: num(),
+  stopPriceTicks: num(),
+  activationPriceTicks: num(),
+  callbackRateBps: num(),
+  reduceOnly: flag(),
+  closePosition: flag(),
+  workingType: choice('WORKING_TYPES', WORKING_TYPES),
+  priceProtect: flag(),
+  stpMode: choice('STP_MODES', STP_MODES),
+  status: choice('ORDER_STATUSES', ORDER_STATUSES),
+  conditional: flag('True for conditional orders until they trigger.'),
+  triggered: flag('True once a conditional order has triggered.'),
+  createdAtMs: num(),
+  updatedAtMs: num(),
+  origin: choice('ORDER_ORIGINS', ORDER_ORIGINS, 'USER, or the engine rule that made the order (LIQUIDATION orders are Binance\'s "autoclose").'),
+  causeId: num('For an engine-made order, what caused it (a copied trade\'s id, the liquidated account); 0 otherwise.'),
+} as const satisfies Fields;
+
+export const EVENTS = {
+  AccountCreated: { tag: 0, doc: 'An account was opened.', fields: { accountId: num(), parentAccountId: num() } },
+  BalanceChanged: {
+    tag: 1, doc: 'A wallet moved, with the reason.',
+    fields: {
+      accountId: num(),
+      isolatedSymbol: symbol("'' for the cross wallet; the symbol for an isolated wallet."),
+      reason: choice('BALANCE_REASONS', BALANCE_REASONS),
+      symbol: symbol("Symbol the change relates to ('' for deposits etc.)."),
+      deltaE8: money(),
+      balanceE8: money(),
+      refId: num('Trade id, order id or counterpart account id, by reason; 0 when none.'),
+    },
+  },
+  InsuranceFundChanged: {
+    tag: 2, doc: 'The insurance fund moved, with the reason.',
+    fields: {
+      reason: choice('INSURANCE_REASONS', INSURANCE_REASONS), symbol: symbol(), accountId: num(), deltaE8: money(),
+      balanceE8: money(),
+    },
+  },
+  OrderUpdate: {
+    tag: 3, doc: 'An order was accepted, traded, amended, triggered or ended (Binance ORDER_TRADE_UPDATE).',
+    fields: {
+      execution: choice('EXECUTION_TYPES', EXECUTION_TYPES),
+      reason: choice('ORDER_END_REASONS', ORDER_END_REASONS),
+      order: order(),
+      tradeId: num('For execution TRADE: the fill.'),
+      lastQtyLots: num(),
+      lastPriceTicks: num(),
+      maker: flag(),
+      feeE8: money(),
+      realizedPnlE8: money(),
+    },
+  },
+  Trade: {
+    tag: 4, doc: 'A fill between two orders, or an ADL close.',
+    fields: {
+      symbol: symbol(),
+      tradeId: num(),
+      priceTicks: num(),
+      qtyLots: num(),
+      takerSide: choice('SIDES', SIDES, 'Side of the taker (aggressor).'),
+      makerOrderId: num(),
+      takerOrderId: num(),
+      makerAccountId: num(),
+      takerAccountId: num(),
+      makerFeeE8: money(),
+      takerFeeE8: money(),
+      kind: choice('TRADE_KINDS', TRADE_KINDS, "'NORMAL' book trade, 'LIQUIDATION' (taker is a liquidation order), 'ADL' (off-book)."),
+      atMs: num(),
+    },
+  },
+  PositionChanged: {
+    tag: 5, doc: "An account's position in a symbol after a change.",
+    fields: {
+      accountId: num(),
+      symbol: symbol(),
+      sizeLots: num(),
+      costE8: money('Signed entry notional (long > 0); entry price = costE8 / (sizeLots × quotePerTickLot).'),
+      marginType,
+      isolatedWalletE8: money(),
+      leverage: num(),
+      realizedPnlE8: money('Cumulative realized PnL of this symbol for the account (Binance "cr").'),
+    },
+  },
+  LeverageChanged: {
+    tag: 6, doc: "An account's leverage in a symbol changed.",
+    fields: { accountId: num(), symbol: symbol(), leverage: num(), maxNotionalE8: money() },
+  },
+  MarginTypeChanged: {
+    tag: 7, doc: "An account's margin type in a symbol changed.", fields: { accountId: num(), symbol: symbol(), marginType },
+  },
+  IndexPriceUpdated: { tag: 8, doc: "A symbol's index price changed.", fields: { symbol: symbol(), indexTicks: num() } },
+  MarkPriceUpdated: {
+    tag: 9, doc: "A symbol's mark price changed (or was first set).",
+    fields: {
+      symbol: symbol(),
+      atMs: num(),
+      markTicks: num(),
+      indexTicks: num(),
+      estimatedFundingRateE8: money('Funding rate that the next settlement would use if it happened now (rate E8).'),
+      lastFundingRateE8: money(),
+      nextFundingMs: num(),
+    },
+  },
+  FundingSettled: {
+    tag: 10, doc: 'A funding settlement of one symbol.',
+    fields: {
+      symbol: symbol(),
+      fundingTimeMs: num(),
+      rateE8: money(),
+      markTicks: num(),
+      paidE8: money('Σ paid by payers (rounded up each).'),
+      receivedE8: money('Σ received (rounded down each); the residue goes to the fund.'),
+      residueE8: money(),
+      positions: num(),
+    },
+  },
+  Liquidation: {
+    tag: 11, doc: 'A liquidation step of one position: book sweep, fee, fund and ADL.',
+    fields: {
+      accountId: num(),
+      symbol: symbol(),
+      marginType,
+      side: choice('SIDES', SIDES, 'Side of the liquidation order (SELL closes a long).'),
+      orderId: num('The engine-made IOC order that went to the book (0 when nothing was sent).'),
+      positionLotsBefore: num(),
+      qtyLots: num(),
+      bankruptcyPriceTicks: num(),
+      markTicks: num(),
+      marginBalanceE8: money(),
+      maintenanceMarginE8: money(),
+      bookFilledLots: num(),
+      bookNotionalE8: money(),
+      feeE8: money(),
+      insuranceDeltaE8: money('Net insurance fund change from this liquidation (fee in, deficit out).'),
+      adl: list('AdlFill', { accountId: num(), qtyLots: num(), priceTicks: num(), realizedPnlE8: money() }),
+      atMs: num(),
+    },
+  },
+  Rejected: {
+    tag: 12, doc: 'A command (or a part of one) was refused; nothing changed.',
+    fields: {
+      commandType: text(),
+      code: num(),
+      msg: text(),
+      accountId: num(),
+      symbol: text('As the command named it (it may not be a symbol at all).'),
+      clientOrderId: text(),
+      orderId: num(),
+      origin: choice('REJECT_ORIGINS', REJECT_ORIGINS, 'COMMAND: the command itself was refused; ENGINE: work it caused (an engine-made order) was.'),
+    },
+  },
+} as const satisfies Declarations;

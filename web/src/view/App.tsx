@@ -1,0 +1,59 @@
+/** The shell: navigation by role, the login gate, and the page for the current path. */
+import type { JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { loadSymbols, type SymbolInfo } from '../state/market.js';
+import { logout, session } from '../state/session.js';
+import { LoginPage } from './Login.js';
+import { ReportsPage } from './Reports.js';
+import { RiskPage } from './Risk.js';
+import { linkClick, navigate, path } from './router.js';
+import { StoryPage } from './Story.js';
+import { TradePage } from './Trade.js';
+import { WhyList, WhyPage } from './Why.js';
+
+function Nav(): JSX.Element {
+  const info = session.value;
+  const current = path.value;
+  const link = (href: string, label: string): JSX.Element => (
+    <a href={href} aria-current={current === href || (href !== '/' && current.startsWith(`${href}/`)) ? 'page' : undefined}>{label}</a>
+  );
+  return (
+    <header class="topbar">
+      <a class="brand" href="/">perpx</a>
+      <nav aria-label="Main">
+        {link('/trade/BTCUSDT', 'Trade')}
+        {link('/why', 'Liquidations')}
+        {info?.kind === 'operator' && link('/risk', 'Risk')}
+        {info?.kind === 'operator' && link('/story', 'Story')}
+        {link('/reports', 'Reports')}
+      </nav>
+      <span class="who" data-testid="who">{info?.kind === 'operator' ? 'Operator' : `Account ${info?.accountId ?? ''}`}</span>
+      <button type="button" onClick={() => void logout().then(() => navigate('/login'))}>Log out</button>
+    </header>
+  );
+}
+
+export function App(): JSX.Element {
+  const [symbols, setSymbols] = useState<SymbolInfo[] | undefined>(undefined);
+  useEffect(() => { loadSymbols().then(setSymbols, () => setSymbols([])); }, []);
+  const info = session.value;
+  const current = path.value;
+  if (info === undefined) return <p role="status" class="loading">Loading…</p>;
+  if (info === null) return <div onClick={linkClick}><LoginPage /></div>;
+  let page: JSX.Element;
+  const [, first = '', second = ''] = current.split('/');
+  if (first === 'trade' || first === '' || first === 'login') {
+    page = symbols === undefined ? <p role="status">Loading…</p>
+      : <TradePage symbol={second !== '' ? second : 'BTCUSDT'} symbols={symbols} />;
+  } else if (first === 'why') page = second === '' ? <WhyList /> : <WhyPage id={second} />;
+  else if (first === 'story') page = <StoryPage />;
+  else if (first === 'risk') page = <RiskPage />;
+  else if (first === 'reports') page = <ReportsPage name={second} />;
+  else page = <main class="page"><h1>Not found</h1><p><a href="/trade/BTCUSDT">Go to the terminal</a></p></main>;
+  return (
+    <div class="app" onClick={linkClick}>
+      <Nav />
+      {page}
+    </div>
+  );
+}
