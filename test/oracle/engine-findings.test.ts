@@ -1,7 +1,8 @@
 /**
- * Engine defects the oracle work found, each as a failing reproduction (`it.fails`: the test
- * documents the defect and passes while it is there; when a fix lands it starts failing, and the
- * `.fails` comes off). Reported to the lead; src/ is not changed here.
+ * Engine defects the oracle work found. An open one is a failing reproduction (`it.fails`: the
+ * test documents the defect and passes while it is there; when a fix lands it starts failing, and
+ * the `.fails` comes off); a fixed one stays as a regression test. Reported to the lead; src/ is
+ * not changed here.
  */
 import { describe, expect, it } from 'vitest';
 import { createOrderBook } from '../../src/core/book/index.js';
@@ -82,14 +83,13 @@ describe('engine findings', () => {
   });
 
   /**
-   * R3 seen from the auditor: a trader's resting sell at 60,000 is filled after the mark has gone to
-   * 69,000 (a stale quote), the short is liquidated at once, and the old sweep budget (valued
-   * against the mark) takes the ask at 69,000, far beyond the bankruptcy price, with an empty
-   * fund: the account is left with a negative cross balance and the auditor reports invariant 6.
-   * The new rule (money-rules R3) sends those lots to ADL at the bankruptcy price instead.
-   * Drop `.fails` when R3 lands.
+   * Found here, fixed on main by R3 (cefeb09): a trader's resting sell at 60,000 is filled after
+   * the mark has gone to 69,000 (a stale quote), the short is liquidated at once, and the old sweep
+   * budget (valued against the mark) took the ask at 69,000, far beyond the bankruptcy price, with
+   * an empty fund: the account was left with a negative cross balance and the auditor reported
+   * invariant 6. The new rule sends those lots to ADL at the bankruptcy price (money-rules R3).
    */
-  it.fails('a liquidation into an empty fund leaves no negative balance (R3)', () => {
+  it('a liquidation into an empty fund leaves no negative balance (R3, fixed)', () => {
     const pair = new Pair();
     pair.run({ type: 'CreateAccount', parentAccountId: 0 });
     pair.run({ type: 'Deposit', accountId: 1, amountE8: 10_000_000n * E8 });

@@ -217,6 +217,8 @@ export function stepsFor(ref: ReferenceEngine, action: Action, nowMs: number): S
         priceTicks: priceAt(quoteSide === 'BUY' ? -bp : bp, base),
       })));
       const steps: Step[] = [
+        // Isolated for a third of cascades (refused while the trader has a position or orders here).
+        commandStep({ type: 'SetMarginType', accountId: traderId, symbol, marginType: d % 3 === 0 ? 'ISOLATED' : 'CROSSED' }),
         commandStep({ type: 'SetLeverage', accountId: traderId, symbol,
           leverage: Math.min(instrument.maxLeverage, [10, 5, 20, 50, 100, 125][c % 6]!) }),
         quote('BUY', 8, mark), quote('BUY', 16, mark), quote('SELL', 8, mark), quote('SELL', 16, mark),

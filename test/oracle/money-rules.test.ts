@@ -1,9 +1,7 @@
 /**
- * The new money rules (/work/notes/money-rules.md, issue 13 §1) as the reference engine models
- * them, scenario by scenario with hand-computed figures, and the real engine against the
- * reference with today's known divergences (reference/divergences.ts) on every command. When a
- * fix lands and its switch is deleted, the engine-vs-reference check of that scenario becomes a
- * check of the fix.
+ * The money rules of issue 13 §1 (/work/notes/money-rules.md, R1–R9), scenario by scenario with
+ * hand-computed figures: the real engine's events and views, compared with the reference engine
+ * on every command.
  */
 import { describe, expect, it } from 'vitest';
 import { createOrderBook } from '../../src/core/book/index.js';
@@ -13,8 +11,7 @@ import type { EngineEvent } from '../../src/core/engine/events.js';
 import { BTCUSDT } from '../../src/core/instrument/catalog.js';
 import { compileInstrument, type InstrumentSpec } from '../../src/core/instrument/instrument.js';
 import { firstDifference } from './compare.js';
-import { legacyLiquidationPrice, liquidationPrice } from './reference/formulas.js';
-import { KNOWN_DIVERGENCES, NEW_RULES } from './reference/divergences.js';
+import { liquidationPrice } from './reference/formulas.js';
 import { ReferenceEngine } from './reference/reference-engine.js';
 
 const E8 = 100_000_000n;
@@ -24,27 +21,25 @@ const T0 = Date.UTC(2021, 4, 19, 6, 0, 0);
 const btc = (overrides: Partial<InstrumentSpec> = {}): InstrumentSpec =>
   ({ ...BTCUSDT, makerFeeRate: '0', takerFeeRate: '0', funding: { ...BTCUSDT.funding, interestRate: '0' }, ...overrides });
 
-/** The engine, the reference with today's divergences, and the reference with every new rule. */
+/** The engine and the reference, driven by the same commands. */
 class Bench {
   readonly engine: Engine;
   readonly reference: ReferenceEngine;
-  readonly next: ReferenceEngine;
   private seq = 0;
   nowMs = T0;
 
   constructor(specs: InstrumentSpec[]) {
     this.engine = new Engine({ instruments: specs, bookFactory: createOrderBook });
     this.reference = new ReferenceEngine({ instruments: specs });
-    this.next = new ReferenceEngine({ instruments: specs, legacy: NEW_RULES });
   }
 
-  /** Applies a command to all three; the engine must agree with the reference. Returns the new rules' events. */
+  /** Applies a command to both; the engine must agree with the reference. Returns the engine's events. */
   run(command: UnsequencedCommand, afterMs = 0): EngineEvent[] {
     this.nowMs += afterMs;
     const sequenced = { ...command, seq: ++this.seq, atMs: this.nowMs } as Command;
-    const difference = firstDifference(this.engine.apply(sequenced), this.reference.apply(sequenced), `seq ${this.seq}`);
-    expect(difference).toBeUndefined();
-    return this.next.apply(sequenced);
+    const events = this.engine.apply(sequenced);
+    expect(firstDifference(events, this.reference.apply(sequenced), `seq ${this.seq}`)).toBeUndefined();
+    return events;
   }
 
   order(accountId: number, side: 'BUY' | 'SELL', orderType: 'LIMIT' | 'MARKET', qtyLots: number, priceTicks = 0,
@@ -93,7 +88,7 @@ describe('R1: an isolated reduce keeps the margin per lot of what remains', () =
   it('releases floor(W·c/|s|) + R and leaves the rest unliquidated (issue 13 reproduction)', () => {
     const bench = new Bench([btc()]);
     const { maker, trader } = bench.isolatedBtcLong();
-    expect(bench.next.accountView(trader)!.positions[0]!.isolatedWalletE8).toBe(usd(3_000));
+    expect(bench.engine.accountView(trader)!.positions[0]!.isolatedWalletE8).toBe(usd(3_000));
     bench.index(580_000);
     bench.order(maker, 'BUY', 'LIMIT', 500, 580_000);
     bench.order(maker, 'BUY', 'LIMIT', 1_000, 570_000);
@@ -103,7 +98,7 @@ describe('R1: an isolated reduce keeps the margin per lot of what remains', () =
     expect(isolated.map((event) => [event.reason, event.deltaE8])).toEqual([['REALIZED_PNL', -usd(1_000)], ['ISOLATED_MARGIN', -usd(500)]]);
     expect(of(events, 'Liquidation')).toEqual([]);
     // The remaining 0.5 BTC keeps 1,500 (3,000 × 0.5): equity 500 at mark 58,000, above its maintenance of 116.
-    const position = bench.next.accountView(trader)!.positions[0]!;
+    const position = bench.engine.accountView(trader)!.positions[0]!;
     expect([position.sizeLots, position.isolatedWalletE8, position.maintenanceMarginE8]).toEqual([500, usd(1_500), usd(116)]);
   });
 });
@@ -122,7 +117,7 @@ describe('R2: an own close is capped where the backing still pays the fee', () =
     const resting = bench.order(trader, 'SELL', 'LIMIT', 1_000, 560_000, { reduceOnly: true });
     expect(of(resting, 'OrderUpdate')[0]!.order.priceTicks).toBe(570_286);
     bench.order(maker, 'BUY', 'LIMIT', 1_000, 571_000);
-    const view = bench.next.accountView(trader)!;
+    const view = bench.engine.accountView(trader)!;
     // Sold at 57,028.6 as the maker: isolated wallet 3,000 − 2,971.4 = 28.6 back to an empty cross wallet,
     // fee 57,028.6 × 0.0002 = 11.40572.
     expect(view.positions[0]!.sizeLots).toBe(0);
@@ -141,19 +136,19 @@ describe('R3: a liquidation never fills beyond bankruptcy unless the fund or bet
     bench.isolatedLong(maker, trader, 500, 600_100);
     bench.order(maker, 'BUY', 'LIMIT', 100, 570_200);
     bench.order(maker, 'BUY', 'LIMIT', 200, 570_000);
-    const crossBefore = bench.next.accountView(trader)!.crossWalletE8;
+    const crossBefore = bench.engine.accountView(trader)!.crossWalletE8;
     bench.run({ type: 'SetIndexPrice', symbol: 'BTCUSDT', priceTicks: 570_500 });
     const events = bench.run({ type: 'Tick' }, 2_000);
     const [liquidation] = of(events, 'Liquidation');
     // 57,020 is above bankruptcy: +10.5 per BTC × 0.1 = 1.05 of surplus; 57,000 costs 9.5 per BTC: 110 lots.
     expect(liquidation!.bookFilledLots).toBe(210);
-    expect(of(events, 'OrderUpdate').find((event) => event.order.liquidation)!.order.priceTicks).toBe(570_000);
+    expect(of(events, 'OrderUpdate').find((event) => event.order.origin === 'LIQUIDATION')!.order.priceTicks).toBe(570_000);
     expect(liquidation!.adl.map((fill) => fill.qtyLots)).toEqual([290]);
     expect(of(events, 'InsuranceFundChanged').map((event) => event.reason)).toEqual(['LIQUIDATION_FEE']);
     // The cross wallet gets back what is left of the isolated wallet, and pays nothing.
     const crossDeltas = of(events, 'BalanceChanged').filter((event) => event.accountId === trader && event.isolatedSymbol === '');
     expect(crossDeltas.every((event) => event.reason === 'ISOLATED_MARGIN' && event.deltaE8 >= 0n)).toBe(true);
-    expect(bench.next.accountView(trader)!.crossWalletE8 >= crossBefore).toBe(true);
+    expect(bench.engine.accountView(trader)!.crossWalletE8 >= crossBefore).toBe(true);
   });
 });
 
@@ -170,7 +165,7 @@ describe('R3: an account liquidated into an empty fund ends at zero, not below',
     const [liquidation] = of(events, 'Liquidation');
     // Bankruptcy (100 + 1,200) / 0.02 = 65,000: the ask at 69,000 is beyond it and the fund is empty.
     expect([liquidation!.bookFilledLots, liquidation!.adl.map((fill) => [fill.qtyLots, fill.priceTicks])]).toEqual([0, [[20, 650_000]]]);
-    expect(bench.next.accountView(trader)!.crossWalletE8).toBe(0n);
+    expect(bench.engine.accountView(trader)!.crossWalletE8).toBe(0n);
   });
 });
 
@@ -224,7 +219,7 @@ describe('R6: isolated margin removal up to Binance\'s max removable', () => {
     expect(of(tooMuch, 'Rejected').map((event) => event.code)).toEqual([-4051]);
     const allowed = bench.run({ type: 'AdjustIsolatedMargin', accountId: trader, symbol: 'BTCUSDT', amountE8: -usd(1_900) });
     expect(of(allowed, 'Rejected')).toEqual([]);
-    expect(bench.next.accountView(trader)!.positions[0]!.isolatedWalletE8).toBe(usd(1_100));
+    expect(bench.engine.accountView(trader)!.positions[0]!.isolatedWalletE8).toBe(usd(1_100));
   });
 });
 
@@ -235,12 +230,12 @@ describe('R7: the preview says affordable exactly when the order passes the marg
     const trader = bench.account(usd(3_010));
     bench.index(600_000);
     const input = { accountId: trader, symbol: 'BTCUSDT', side: 'BUY' as const, qtyLots: 1_000, priceTicks: 600_000 };
-    expect(bench.next.previewAffordable(input)).toBe(false);
-    // Until the fix lands the engine's preview says true here (the known divergence).
-    if (!KNOWN_DIVERGENCES.R7_PREVIEW_SHARES_CHECK) expect(bench.engine.previewOrder(input)?.affordable).toBe(false);
+    expect(bench.reference.previewAffordable(input)).toBe(false);
+    expect(bench.engine.previewOrder(input)?.affordable).toBe(false);
     expect(of(bench.order(trader, 'BUY', 'LIMIT', 1_000, 600_000), 'Rejected').map((event) => event.code)).toEqual([-2019]);
     bench.run({ type: 'Deposit', accountId: trader, amountE8: usd(20) });
-    expect(bench.next.previewAffordable(input)).toBe(true);
+    expect(bench.reference.previewAffordable(input)).toBe(true);
+    expect(bench.engine.previewOrder(input)?.affordable).toBe(true);
     expect(of(bench.order(trader, 'BUY', 'LIMIT', 1_000, 600_000), 'Rejected')).toEqual([]);
   });
 });
@@ -259,15 +254,27 @@ describe('R8: a liquidation price lies in the bracket that solved it', () => {
     // Long 10 at 10,000 (notional 100,000, beyond the last cap) backed by 10,000:
     // p = (100,000 − 40 − 10,000) / (10 × 0.95) = 9,469.47…, notional 94,694 in the top bracket.
     const price = liquidationPrice(instrument, 10, usd(100_000), usd(10_000))!;
+    // (The old rule answered the first bracket's inconsistent root, 90,000 / 9.9 = 9,090.9….)
     expect(price.num * 100n / price.den).toBe(946_947n);
-    // The old rule answered the first bracket's inconsistent root, 90,000 / 9.9 = 9,090.9…
-    const old = legacyLiquidationPrice(instrument, 10, usd(100_000), usd(10_000))!;
-    expect(old.num * 100n / old.den).toBe(909_090n);
   });
 
   it('is undefined for a short under water at every price', () => {
     // Short 10 at 100 (cost −1,000) with backing −1,010: W + |C| < 0 at any price.
     expect(liquidationPrice(instrument, -10, -usd(1_000), -usd(1_010))).toBeUndefined();
-    expect(legacyLiquidationPrice(instrument, -10, -usd(1_000), -usd(1_010))).toBeDefined();
+  });
+});
+
+describe('R9: an isolated opening brings its open loss into the isolated wallet', () => {
+  it('a 20x long bought 1% above the mark starts with IM + open loss, not below its maintenance', () => {
+    const bench = new Bench([btc()]);
+    const maker = bench.account(usd(10_000_000));
+    const trader = bench.account(usd(10_000));
+    bench.index(600_000);
+    bench.run({ type: 'SetMarginType', accountId: trader, symbol: 'BTCUSDT', marginType: 'ISOLATED' });
+    bench.order(maker, 'SELL', 'LIMIT', 1_000, 606_000);
+    bench.order(trader, 'BUY', 'MARKET', 1_000);
+    // IM 60,600 / 20 = 3,030 and open loss (60,600 − 60,000) × 1 = 600: 3,630 leaves the cross wallet.
+    const view = bench.engine.accountView(trader)!;
+    expect([view.positions[0]!.isolatedWalletE8, view.crossWalletE8]).toEqual([usd(3_630), usd(10_000 - 3_630)]);
   });
 });

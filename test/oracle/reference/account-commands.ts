@@ -149,9 +149,7 @@ export function adjustIsolatedMargin(state: RefState, cmd: AdjustIsolatedMarginC
     const upnl = unrealizedPnl(instrument, position, market.markTicks);
     const im = positionInitialMargin(instrument, position, market.markTicks);
     const wallet = position.isolatedWalletE8;
-    const removable = state.legacy.R6_ISOLATED_REMOVAL_MAX
-      ? wallet + min(0n, upnl) - im
-      : max(0n, min(wallet - maintenance(instrument, position, market.markTicks), wallet + upnl - im));
+    const removable = max(0n, min(wallet - maintenance(instrument, position, market.markTicks), wallet + upnl - im));
     if (-cmd.amountE8 > removable) return reject(REJECT.ISOLATED_BALANCE_INSUFFICIENT);
     changeIsolatedWallet(state, account, position, cmd.amountE8, 'ISOLATED_MARGIN', 0);
     changeCrossWallet(state, account, -cmd.amountE8, 'ISOLATED_MARGIN', cmd.symbol, 0);

@@ -5,10 +5,9 @@
  * Instants run in time order; at one instant, market by market (in instrument order) premium, then
  * mark, then funding (an engine choice); the risk pass runs after each instant.
  *
- * After a quiet gap, samples older than limits.maxSampleCatchUpMs before the command are not
- * replayed one by one: the mark stays frozen until the window starts, and (R4) the skipped premium
- * samples, each equal to the premium of the book and index at the gap's start, are added to their
- * funding intervals in closed form.
+ * After a quiet gap, mark samples older than limits.maxSampleCatchUpMs before the command are
+ * skipped: the mark stays frozen until the window starts. Premium samples all run (R4), so a
+ * funding settlement inside the gap, and any liquidation it causes, is seen by the samples after it.
  */
 import { BUY, SELL, type Side } from '../../../src/core/book/types.js';
 import { divCeil, divFloor, divTrunc } from '../../../src/core/num/int.js';
@@ -47,44 +46,16 @@ export function advanceClock(state: RefState, atMs: number): void {
   }
 }
 
+/**
+ * After a quiet gap the mark stays frozen until the catch-up window starts (its samples before the
+ * window are skipped). R4: premium samples are never skipped — the reference takes every one, one
+ * by one, like a venue that received a command every second (the engine sums them in closed form).
+ */
 function skipStaleSamples(state: RefState, atMs: number): void {
   const oldestMs = atMs - state.limits.maxSampleCatchUpMs;
   for (const market of state.markets) {
     if (market.nextMarkMs === 0) continue;
-    const instrument = market.instrument;
-    if (market.nextMarkMs < oldestMs) market.nextMarkMs = nextMultiple(oldestMs - 1, instrument.markCadenceMs);
-    if (market.nextPremiumMs < oldestMs) {
-      const resumeMs = nextMultiple(oldestMs - 1, instrument.premiumSampleMs);
-      if (!state.legacy.R4_QUIET_GAP_PREMIUM) {
-        addSkippedPremium(market, market.nextPremiumMs, resumeMs - instrument.premiumSampleMs, premiumSample(market));
-      }
-      market.nextPremiumMs = resumeMs;
-    }
-  }
-}
-
-/**
- * R4: the samples at firstMs, firstMs + period, …, lastMs all equal `premium`. A sample at t
- * belongs to the funding interval ending at the first boundary E ≥ t, with weight (t − (E − I)) / period;
- * Σ weights over a run of consecutive samples is an arithmetic series.
- */
-function addSkippedPremium(market: RefMarket, firstMs: number, lastMs: number, premium: bigint): void {
-  const period = market.instrument.premiumSampleMs;
-  const interval = market.instrument.fundingIntervalMs;
-  for (let endMs = nextMultiple(firstMs - 1, interval); endMs - interval < lastMs; endMs += interval) {
-    const startMs = endMs - interval;
-    const from = Math.max(firstMs, startMs + period);
-    const to = Math.min(lastMs, endMs);
-    if (from > to) continue;
-    const j0 = BigInt((from - startMs) / period);
-    const j1 = BigInt((to - startMs) / period);
-    const weights = ((j0 + j1) * (j1 - j0 + 1n)) / 2n;
-    if (endMs === market.nextFundingMs) {
-      market.premiumWeightedSum += weights * premium;
-      market.premiumWeightSum += weights;
-    } else {
-      market.pendingPremium.set(endMs, { weighted: weights * premium, weights });
-    }
+    if (market.nextMarkMs < oldestMs) market.nextMarkMs = nextMultiple(oldestMs - 1, market.instrument.markCadenceMs);
   }
 }
 
@@ -222,12 +193,6 @@ function settleFunding(state: RefState, market: RefMarket, atMs: number): void {
   market.nextFundingMs = atMs + instrument.fundingIntervalMs;
   market.premiumWeightedSum = 0n;
   market.premiumWeightSum = 0n;
-  const owed = market.pendingPremium.get(market.nextFundingMs);
-  if (owed !== undefined) {
-    market.premiumWeightedSum = owed.weighted;
-    market.premiumWeightSum = owed.weights;
-    market.pendingPremium.delete(market.nextFundingMs);
-  }
   market.lastFundingRateE8 = rate;
   let paid = 0n;
   let received = 0n;

@@ -22,7 +22,7 @@ export function orderView(state: RefState, order: RefOrder): OrderView {
     callbackRateBps: order.callbackRateBps, reduceOnly: order.reduceOnly, closePosition: order.closePosition,
     workingType: order.workingType, priceProtect: order.priceProtect, stpMode: order.stpMode, status: order.status,
     conditional: order.conditional, triggered: order.triggered, createdAtMs: order.createdAtMs,
-    updatedAtMs: order.updatedAtMs, liquidation: order.liquidation,
+    updatedAtMs: order.updatedAtMs, origin: order.origin, causeId: order.causeId,
   };
 }
 
@@ -72,7 +72,9 @@ export function emitPosition(state: RefState, position: RefPosition): void {
 
 export function emitRejected(state: RefState, commandType: CommandType, reason: RejectReason, accountId: number,
   symbol: string, clientOrderId = '', orderId = 0): void {
-  state.events.push({ type: 'Rejected', commandType, code: reason.code, msg: reason.msg, accountId, symbol, clientOrderId, orderId });
+  state.events.push({ type: 'Rejected', commandType, code: reason.code, msg: reason.msg, accountId, symbol, clientOrderId, orderId,
+    // The reference makes no engine-made order that can be refused (a liquidation order never is).
+    origin: 'COMMAND' });
 }
 
 export interface LiquidationRecord {

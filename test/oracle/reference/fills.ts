@@ -1,7 +1,8 @@
 /**
  * Position accounting of one fill (one-way mode, docs/MECHANICS.md "Margin"):
  * - an increase adds its notional to the signed cost (weighted-average entry); an isolated
- *   position takes its IM (notional / leverage, rounded up) from the cross wallet;
+ *   position takes its IM (notional / leverage, rounded up) and its open loss at mark (R9) from
+ *   the cross wallet;
  * - a reduction removes cost pro rata (rounded up; the last close removes what is left) and
  *   realizes PnL = exit notional − removed cost into the wallet backing the position; an isolated
  *   reduce then releases margin to the cross wallet (R1);
@@ -45,11 +46,7 @@ export function applyFill(
     const openNotional = BigInt(opening) * BigInt(priceTicks) * k;
     position.costE8 += openNotional;
     position.sizeLots += opening;
-    if (position.isolated) {
-      const initialMargin = divCeil(openNotional < 0n ? -openNotional : openNotional, BigInt(position.leverage));
-      changeCrossWallet(state, account, -initialMargin, 'ISOLATED_MARGIN', market.instrument.symbol, refId);
-      changeIsolatedWallet(state, account, position, initialMargin, 'ISOLATED_MARGIN', refId);
-    }
+    if (position.isolated) fundOpening(state, account, market, position, opening, priceTicks, refId);
   }
   if (feeE8 > 0n) {
     changeCrossWallet(state, account, -feeE8, 'TRADE_FEE', market.instrument.symbol, refId);
@@ -59,6 +56,28 @@ export function applyFill(
   emitPosition(state, position);
   touch(state, account);
   return realized;
+}
+
+/**
+ * R9: isolated opening lots bring from the cross wallet their IM (|notional| / leverage, rounded
+ * up) and their open loss at mark: |price − mark| × lots when the fill is worse than the mark for
+ * the position's side (above it for a long, below for a short), as the margin check charged it.
+ * The open loss comes only from what the cross wallet holds after the IM (a resting order's open
+ * loss can have grown since its check); the IM is taken in full.
+ */
+function fundOpening(
+  state: RefState, account: RefAccount, market: RefMarket, position: RefPosition, openingLots: number, priceTicks: number,
+  refId: number,
+): void {
+  const lots = Math.abs(openingLots);
+  const k = market.instrument.quotePerTickLotE8;
+  const initialMargin = divCeil(BigInt(lots) * BigInt(priceTicks) * k, BigInt(position.leverage));
+  const worseTicks = openingLots > 0 ? priceTicks - market.markTicks : market.markTicks - priceTicks;
+  const openLoss = worseTicks > 0 ? BigInt(lots) * BigInt(worseTicks) * k : 0n;
+  const spare = account.crossWalletE8 - initialMargin;
+  const amount = initialMargin + (openLoss < spare ? openLoss : spare > 0n ? spare : 0n);
+  changeCrossWallet(state, account, -amount, 'ISOLATED_MARGIN', market.instrument.symbol, refId);
+  changeIsolatedWallet(state, account, position, amount, 'ISOLATED_MARGIN', refId);
 }
 
 /**
@@ -74,15 +93,8 @@ function releaseOnReduce(
     releaseFlatIsolated(state, account, position, refId);
     return;
   }
-  let release: bigint;
-  if (state.legacy.R1_ISOLATED_REDUCE_RELEASE) {
-    const wallet = position.isolatedWalletE8;
-    release = wallet > 0n ? divFloor(wallet * BigInt(closed), BigInt(absBefore)) : 0n;
-  } else {
-    release = divFloor(walletBeforeE8 * BigInt(closed), BigInt(absBefore)) + realizedE8;
-    if (release < 0n) release = 0n;
-  }
-  isolatedToCross(state, account, position, release, refId);
+  const release = divFloor(walletBeforeE8 * BigInt(closed), BigInt(absBefore)) + realizedE8;
+  if (release > 0n) isolatedToCross(state, account, position, release, refId);
 }
 
 /**

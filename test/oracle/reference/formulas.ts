@@ -145,21 +145,6 @@ export function liquidationPrice(instrument: Instrument, sizeLots: number, costE
   return undefined;
 }
 
-/** Old rule (R8 legacy): bracket ranges closed at the last cap, and the first solution of all when none holds. */
-export function legacyLiquidationPrice(instrument: Instrument, sizeLots: number, costE8: bigint, backingE8: bigint):
-  Fraction | undefined {
-  if (sizeLots === 0) return undefined;
-  let first: Fraction | undefined;
-  for (const bracket of instrument.brackets) {
-    const root = solveInBracket(instrument, bracket, sizeLots, costE8, backingE8);
-    if (root === undefined) continue;
-    first ??= root;
-    if (compareNotional(instrument, sizeLots, root, bracket.floorE8) >= 0 &&
-      compareNotional(instrument, sizeLots, root, bracket.capE8) <= 0) return root;
-  }
-  return first;
-}
-
 /**
  * Binance's ADL ranking score PnlPercent × MarginRatio = max(0, UPnL)/max(1, wallet) × MM/(wallet + UPnL),
  * 0 when UPnL ≤ 0 or the equity is not positive; as an exact fraction.

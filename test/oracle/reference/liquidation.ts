@@ -110,9 +110,7 @@ function liquidateStep(state: RefState, account: RefAccount, position: RefPositi
   const lots = liquidationLots(market, position);
   const bankruptcyAtStart = bankruptcyTicks(state, account, market, position);
   position.liquidating = true;
-  const plan = state.legacy.R3_SWEEP_VS_BANKRUPTCY
-    ? legacySweepPlan(market, side, lots, positionEquity(state, account, position), state.insuranceFundE8)
-    : sweepPlan(state, account, market, position, lots);
+  const plan = sweepPlan(state, account, market, position, lots);
   let orderId = 0;
   let bookFilled = 0;
   let bookNotional = 0n;
@@ -123,7 +121,7 @@ function liquidateStep(state: RefState, account: RefAccount, position: RefPositi
       orderType: 'LIMIT', timeInForce: 'IOC', origQtyLots: plan.lots, executedQtyLots: 0, cumQuoteE8: 0n,
       priceTicks: plan.limitTicks, stopPriceTicks: 0, activationPriceTicks: 0, callbackRateBps: 0, reduceOnly: true,
       closePosition: false, workingType: 'MARK_PRICE', priceProtect: false, stpMode: 'NONE', conditional: false,
-      triggered: false, liquidation: true, status: 'NEW', createdAtMs: atMs, updatedAtMs: atMs, live: false,
+      triggered: false, origin: 'LIQUIDATION', causeId: account.accountId, status: 'NEW', createdAtMs: atMs, updatedAtMs: atMs, live: false,
       resting: false, marginNotionalE8: 0n, marginOpenLossE8: 0n, trailingActive: false, trailingExtremeTicks: 0,
     };
     const result = executeTaker(state, market, order, {
@@ -214,19 +212,6 @@ function sweepPlan(state: RefState, account: RefAccount, market: RefMarket, posi
     const perLot = dir * (BigInt(price) * den - num) * k;
     const take = perLot >= 0n ? available : Math.min(available, surplus <= 0n ? 0 : Number(surplus / -perLot));
     surplus += perLot * BigInt(Math.max(0, take));
-    return take;
-  });
-}
-
-/** Old rule (R3 legacy): the budget is the equity at mark plus the fund, each level valued against the mark. */
-function legacySweepPlan(market: RefMarket, side: SideName, lots: number, equityAtMarkE8: bigint, fundE8: bigint): SweepPlan {
-  const k = market.instrument.quotePerTickLotE8;
-  let equity = equityAtMarkE8;
-  return walkBook(market, side, lots, (price, available) => {
-    const perLot = BigInt(side === 'SELL' ? price - market.markTicks : market.markTicks - price) * k;
-    const headroom = equity + fundE8;
-    const take = perLot >= 0n ? available : Math.min(available, headroom <= 0n ? 0 : Number(divFloor(headroom, -perLot)));
-    equity += perLot * BigInt(Math.max(0, take));
     return take;
   });
 }

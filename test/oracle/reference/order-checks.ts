@@ -10,7 +10,7 @@ import { divCeil, divFloor } from '../../../src/core/num/int.js';
 import {
   bankruptcyBacking, crossFigures, orderMarginOfSides, type OrderSides,
 } from './account-figures.js';
-import { bankruptcyPrice, cost, costInputs, max, notional, ONE_E8, toTicks, type CostInputs } from './formulas.js';
+import { cost, costInputs, max, notional, ONE_E8, type CostInputs } from './formulas.js';
 import { REJECT, type RejectReason } from './reject-codes.js';
 import type { RefAccount, RefMarket, RefPosition, RefState, SideName } from './state.js';
 
@@ -68,12 +68,6 @@ export function capClosingLimit(state: RefState, account: RefAccount, market: Re
   if (side === 'BUY' ? size >= 0 : size <= 0) return limitTicks;
   const instrument = market.instrument;
   const backing = bankruptcyBacking(state, account, position);
-  if (state.legacy.R2_FEE_AWARE_CLOSE_CAP) {
-    const bankruptcy = bankruptcyPrice(instrument, position, backing);
-    if (bankruptcy === undefined) return limitTicks;
-    return side === 'SELL' ? Math.max(toTicks(bankruptcy, 'up'), limitTicks)
-      : Math.min(Math.max(toTicks(bankruptcy, 'down'), 1), limitTicks);
-  }
   const absSize = BigInt(Math.abs(size));
   const k = instrument.quotePerTickLotE8;
   const rate = max(0n, max(instrument.makerFeeE8, instrument.takerFeeE8));

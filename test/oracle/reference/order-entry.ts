@@ -79,7 +79,7 @@ function tryPlaceOrder(state: RefState, cmd: PlaceOrderCommand): RejectReason | 
     cumQuoteE8: 0n, priceTicks: cmd.priceTicks, stopPriceTicks: cmd.stopPriceTicks,
     activationPriceTicks: cmd.activationPriceTicks, callbackRateBps: cmd.callbackRateBps, reduceOnly: cmd.reduceOnly,
     closePosition: cmd.closePosition, workingType: cmd.workingType, priceProtect: cmd.priceProtect, stpMode: cmd.stpMode,
-    conditional, triggered: false, liquidation: false, status: 'NEW', createdAtMs: cmd.atMs, updatedAtMs: cmd.atMs,
+    conditional, triggered: false, origin: 'USER', causeId: 0, status: 'NEW', createdAtMs: cmd.atMs, updatedAtMs: cmd.atMs,
     live: false, resting: false, marginNotionalE8: 0n, marginOpenLossE8: 0n, trailingActive: false, trailingExtremeTicks: 0,
   };
   if (!conditional) return sendToBook(state, account, market, position, order, cmd.timeInForce, cmd.atMs, false);
@@ -171,8 +171,7 @@ export function sendToBook(state: RefState, account: RefAccount, market: RefMark
     if (order.closePosition) {
       order.origQtyLots = order.executedQtyLots + reducible;
     } else if (remaining > reducible) {
-      // Market-like orders are clipped to the position; R5: limit orders too (Binance).
-      if (!isMarket && state.legacy.R5_REDUCE_ONLY_LIMIT_CLIP) return REJECT.REDUCE_ONLY_EXCEEDS_POSITION;
+      // Market-like and (R5) limit orders alike are clipped to the position (Binance).
       order.origQtyLots = order.executedQtyLots + reducible;
     }
   }

@@ -13,7 +13,6 @@ import {
 } from './account-commands.js';
 import { amendOrder, cancelAllOrders, cancelOrder } from './cancel-amend.js';
 import { advanceClock } from './clock.js';
-import { KNOWN_DIVERGENCES, type DivergenceName } from './divergences.js';
 import { emitRejected } from './events.js';
 import { placeOrder } from './order-entry.js';
 import { REJECT } from './reject-codes.js';
@@ -24,8 +23,6 @@ import { accountView, depth, ledger, marketView, openOrders, previewAffordable }
 export interface ReferenceConfig {
   readonly instruments: readonly InstrumentSpec[];
   readonly limits?: Partial<RefLimits>;
-  /** Per money rule, true to follow the engine's old behaviour (default: KNOWN_DIVERGENCES). */
-  readonly legacy?: Readonly<Record<DivergenceName, boolean>>;
 }
 
 /** The engine's defaults (EngineLimits). */
@@ -35,8 +32,7 @@ export class ReferenceEngine {
   readonly state: RefState;
 
   constructor(config: ReferenceConfig) {
-    this.state = createState(config.instruments.map(compileInstrument), { ...DEFAULT_LIMITS, ...config.limits },
-      config.legacy ?? KNOWN_DIVERGENCES);
+    this.state = createState(config.instruments.map(compileInstrument), { ...DEFAULT_LIMITS, ...config.limits });
   }
 
   apply(command: Command): EngineEvent[] {

@@ -63,7 +63,7 @@ export function atRiskAccounts(state: RefState, market: RefMarket): RefAccount[]
  * for the order's side, then id) on the orders in id order.
  */
 function reconcileReduceOnly(state: RefState, account: RefAccount, atMs: number): void {
-  const candidates = account.orders.filter((order) => order.reduceOnly && order.resting && !order.liquidation);
+  const candidates = account.orders.filter((order) => order.reduceOnly && order.resting && order.origin === 'USER');
   if (candidates.length === 0) return;
   for (const position of account.positions) {
     const size = position.sizeLots;

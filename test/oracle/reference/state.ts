@@ -11,7 +11,7 @@ import type {
   OrderTypeName, StpModeName, TimeInForceName, WorkingTypeName,
 } from '../../../src/core/engine/commands.js';
 import type { EngineEvent, OrderStatusName } from '../../../src/core/engine/events.js';
-import type { DivergenceName } from './divergences.js';
+import type { OrderOriginName } from '../../../src/core/schema/enums.js';
 
 export type SideName = 'BUY' | 'SELL';
 
@@ -38,7 +38,10 @@ export interface RefOrder {
   /** A stop / take-profit / trailing order (waits for its trigger until `triggered`). */
   readonly conditional: boolean;
   triggered: boolean;
-  readonly liquidation: boolean;
+  /** USER, or the engine rule that made the order (the reference makes only LIQUIDATION orders). */
+  readonly origin: OrderOriginName;
+  /** For an engine-made order, what caused it (the liquidated account); 0 otherwise. */
+  readonly causeId: number;
   status: OrderStatusName;
   readonly createdAtMs: number;
   updatedAtMs: number;
@@ -93,8 +96,6 @@ export interface RefMarket {
   /** Σ weight × premium (1e-12) and Σ weight over the current funding interval. */
   premiumWeightedSum: bigint;
   premiumWeightSum: bigint;
-  /** Premium samples a quiet gap skipped, owed to later funding intervals (end ms → sums); R4. */
-  readonly pendingPremium: Map<number, { weighted: bigint; weights: bigint }>;
   nextMarkMs: number;
   nextPremiumMs: number;
   nextFundingMs: number;
@@ -125,20 +126,16 @@ export interface RefState {
   lastSeq: number;
   clockMs: number;
   readonly limits: RefLimits;
-  /** Per money rule: true while the reference follows the engine's old behaviour (divergences.ts). */
-  readonly legacy: Readonly<Record<DivergenceName, boolean>>;
   /** Events of the command being applied. */
   events: EngineEvent[];
   /** Accounts whose margin may have changed since the risk pass last looked (in touch order). */
   touched: RefAccount[];
 }
 
-export function createState(
-  instruments: readonly Instrument[], limits: RefLimits, legacy: Readonly<Record<DivergenceName, boolean>>,
-): RefState {
+export function createState(instruments: readonly Instrument[], limits: RefLimits): RefState {
   const state: RefState = {
     markets: [], accounts: [], liveOrders: new Map(), insuranceFundE8: 0n, feePoolE8: 0n, depositsE8: 0n,
-    withdrawalsE8: 0n, nextAccountId: 1, nextOrderId: 1, lastSeq: 0, clockMs: 0, limits, legacy, events: [],
+    withdrawalsE8: 0n, nextAccountId: 1, nextOrderId: 1, lastSeq: 0, clockMs: 0, limits, events: [],
     touched: [],
   };
   instruments.forEach((instrument, index) => {
@@ -150,7 +147,7 @@ export function createState(
     state.markets.push({
       index, instrument, book, indexTicks: 0, markTicks: 0, lastTicks: 0, lastTriggerCheckTicks: 0,
       lastFundingRateE8: instrument.interestRateE8, basis: [], premiumWeightedSum: 0n, premiumWeightSum: 0n,
-      pendingPremium: new Map(), nextMarkMs: 0, nextPremiumMs: 0, nextFundingMs: 0, nextTradeId: 1, trailing: [],
+      nextMarkMs: 0, nextPremiumMs: 0, nextFundingMs: 0, nextTradeId: 1, trailing: [],
       adlQueues: [undefined, undefined], adlCursors: [0, 0],
     });
   });
@@ -193,14 +190,20 @@ export function positionOf(state: RefState, account: RefAccount, market: number)
   let position = account.positions.find((p) => p.market === market);
   if (position === undefined) {
     position = defaultPosition(state, account, market);
-    account.positions.push(position);
+    addPosition(account, position);
   }
   return position;
 }
 
+/** Records stay in market order, the order the engine walks an account's positions in everywhere. */
+function addPosition(account: RefAccount, position: RefPosition): void {
+  account.positions.push(position);
+  account.positions.sort((a, b) => a.market - b.market);
+}
+
 /** Keeps a detached record (from peekPosition) once a command commits a setting to it. */
 export function keepPosition(account: RefAccount, position: RefPosition): void {
-  if (!account.positions.includes(position)) account.positions.push(position);
+  if (!account.positions.includes(position)) addPosition(account, position);
 }
 
 /** Every non-zero position of a market, by account id. */

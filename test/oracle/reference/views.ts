@@ -11,10 +11,10 @@ import {
 import { estimatedFundingRate } from './clock.js';
 import { orderView } from './events.js';
 import {
-  bankruptcyPrice, legacyLiquidationPrice, liquidationPrice, maintenance, notional, positionInitialMargin, toTicks,
+  bankruptcyPrice, liquidationPrice, maintenance, notional, positionInitialMargin, toTicks,
   unrealizedPnl,
 } from './formulas.js';
-import { marginShortfall, protectionLimit } from './order-checks.js';
+import { checkAffordable, protectionLimit } from './order-checks.js';
 import {
   findAccount, marketBySymbol, openPositions, peekPosition, type RefAccount, type RefPosition, type RefState,
 } from './state.js';
@@ -25,8 +25,7 @@ function positionRisk(state: RefState, account: RefAccount, position: RefPositio
   const mark = market.markTicks;
   const size = position.sizeLots;
   const value = notional(instrument, mark, size);
-  const solve = state.legacy.R8_LIQUIDATION_PRICE_UNDEFINED ? legacyLiquidationPrice : liquidationPrice;
-  const liquidation = solve(instrument, size, position.costE8, liquidationBacking(state, account, position));
+  const liquidation = liquidationPrice(instrument, size, position.costE8, liquidationBacking(state, account, position));
   const bankruptcy = bankruptcyPrice(instrument, position, bankruptcyBacking(state, account, position));
   return {
     accountId: account.accountId, symbol: instrument.symbol, marginType: position.isolated ? 'ISOLATED' : 'CROSSED',
@@ -90,7 +89,8 @@ export function marketView(state: RefState, symbol: string): MarketView | undefi
 
 /**
  * R7: whether an order of `qtyLots` at `priceTicks` (0: a market order priced by the book)
- * would pass the margin check (-2019) now: the same rule as order entry, fee reserve included.
+ * would pass order entry's checks now: the position limit (-2027) and the margin check (-2019),
+ * fee reserve included — the same code path as order entry.
  */
 export function previewAffordable(state: RefState, input: {
   accountId: number; symbol: string; side: 'BUY' | 'SELL'; qtyLots: number; priceTicks: number;
@@ -106,7 +106,8 @@ export function previewAffordable(state: RefState, input: {
     plan = { lots, notionalE8: BigInt(market.book.lastPreviewNotionalTickLots) * market.instrument.quotePerTickLotE8 };
   }
   if (plan.lots === 0) return true;
-  return !marginShortfall(state, account, market, position, input.side, plan, orderSides(account, position));
+  const valuationTicks = input.priceTicks === 0 ? market.markTicks : input.priceTicks;
+  return checkAffordable(state, account, market, position, input.side, plan, valuationTicks, orderSides(account, position)) === undefined;
 }
 
 /** Book depth: each side's levels from the best price outward. */
