@@ -6,7 +6,11 @@
  * first seed, from its start seed, whose stream covers what the recipe needs; every command is
  * also checked against the reference engine while recording).
  *
- * Usage: npm run golden:update [-- --record]
+ * A stream is recorded on a profile of test/oracle/profiles.ts: a change to that profile's
+ * instruments needs the stream re-recorded (`-- --record <name>`), since its prices and
+ * quantities were chosen for the old ones.
+ *
+ * Usage: npm run golden:update [-- --record [name]]
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -88,5 +92,11 @@ function update(): void {
   console.log(changed === 0 ? 'golden streams: nothing changed' : `golden streams: ${changed} rewritten; review and commit them`);
 }
 
-if (process.argv.includes('--record')) for (const recipe of RECIPES) record(recipe);
+const recordAt = process.argv.indexOf('--record');
+if (recordAt >= 0) {
+  const only = process.argv[recordAt + 1];
+  const chosen = RECIPES.filter((recipe) => only === undefined || recipe.name === only);
+  if (chosen.length === 0) throw new Error(`no golden recipe named ${only}`);
+  for (const recipe of chosen) record(recipe);
+}
 update();
