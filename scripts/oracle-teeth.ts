@@ -26,7 +26,7 @@ const MUTATIONS: readonly Mutation[] = [
   { what: 'removed cost of a reduce rounds down (realized PnL overstated)', file: 'src/core/engine/positions.ts',
     find: ': divCeil(position.costE8 * BigInt(closed), BigInt(absBefore));', replace: ': divFloor(position.costE8 * BigInt(closed), BigInt(absBefore));' },
   { what: 'margin check drops the taker-fee reserve', file: 'src/core/engine/order-checks.ts',
-    find: 'if (budget < increase + feeReserve)', replace: 'if (budget < increase + 0n * feeReserve)' },
+    find: '< increase + out.feeReserveE8) out.reason', replace: '< increase + 0n * out.feeReserveE8) out.reason' },
   { what: 'equal triggers fire higher order id first', file: 'src/core/engine/trigger-index.ts',
     find: 'return a.orderId < b.orderId;', replace: 'return a.orderId > b.orderId;' },
   { what: 'ADL ranking ties go to the higher account id', file: 'src/core/engine/liquidation.ts',
