@@ -278,3 +278,20 @@ describe('R9: an isolated opening brings its open loss into the isolated wallet'
     expect([view.positions[0]!.isolatedWalletE8, view.crossWalletE8]).toEqual([usd(3_630), usd(10_000 - 3_630)]);
   });
 });
+
+describe('R9: the open loss comes only from what the cross wallet holds after the IM', () => {
+  it('a resting isolated bid filled after the mark fell brings IM + what is left, and the cross wallet ends at zero', () => {
+    const bench = new Bench([btc()]);
+    const maker = bench.account(usd(10_000_000));
+    const trader = bench.account(usd(3_100));
+    bench.index(600_000);
+    bench.run({ type: 'SetMarginType', accountId: trader, symbol: 'BTCUSDT', marginType: 'ISOLATED' });
+    // Checked at mark 60,000: IM 3,000, no open loss; 3,100 is enough.
+    expect(of(bench.order(trader, 'BUY', 'LIMIT', 1_000, 600_000), 'Rejected')).toEqual([]);
+    bench.index(580_000);
+    bench.order(maker, 'SELL', 'LIMIT', 1_000, 600_000);
+    // At mark 58,000 the open loss is 2,000, but only 3,100 − 3,000 = 100 is left in cross.
+    const view = bench.engine.accountView(trader)!;
+    expect([view.positions[0]!.sizeLots, view.positions[0]!.isolatedWalletE8, view.crossWalletE8]).toEqual([1_000, usd(3_100), 0n]);
+  });
+});
