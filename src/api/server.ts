@@ -87,6 +87,12 @@ export interface ServerOptions {
   readonly readModelFlushMs?: number;
   /** The built web UI served at / (default dist/web). */
   readonly webRoot?: string;
+  /**
+   * Runs before every HTTP request is routed: calls `proceed` to serve it (now or later) or answers
+   * it itself. Scripted faults use it (`perpx serve --scenario`: latency, outages); unset, requests
+   * go straight to routing.
+   */
+  readonly requestGate?: (request: IncomingMessage, response: ServerResponse, proceed: () => void) => void;
 }
 
 export interface RunningServer {
@@ -163,14 +169,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const fast = new FastRoutes(MAX_BODY_BYTES);
   const app = Fastify({
     serverFactory: (fastifyHandler: RequestListener) => {
+      const route = (req: IncomingMessage, res: ServerResponse): void => {
+        connections.progress(req.socket);
+        if (!fast.handle(req, res)) fastifyHandler(req, res);
+      };
+      const gate = options.requestGate;
       const server = createServer({
         headersTimeout: limits.headersTimeoutMs,
         requestTimeout: limits.requestTimeoutMs,
         connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
-      }, (req: IncomingMessage, res: ServerResponse) => {
-        connections.progress(req.socket);
-        if (!fast.handle(req, res)) fastifyHandler(req, res);
-      });
+      }, gate === undefined ? route : (req, res) => gate(req, res, () => route(req, res)));
       server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
       // No socket inactivity timeout: the header, request and keep-alive timeouts bound each phase.
       server.setTimeout(0);

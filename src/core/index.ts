@@ -9,6 +9,7 @@ export type { OrderBook, BookConfig } from './book/index.js';
 export * from './engine/commands.js';
 export * from './engine/events.js';
 export { Engine, type EngineConfig, type BookFactory } from './engine/engine.js';
+export type { StandingView } from './engine/policy.js';
 export { EventChunk, EventLog } from './engine/event-log.js';
 export * from './schema/enums.js';
 export { REJECT, type RejectReason } from './engine/reject-codes.js';

@@ -28,7 +28,7 @@ import { readAgentAccounts, writeAgentAccounts } from './live/state-file.js';
 import { Rng } from './rng.js';
 import { assertIntegerCommand, eventAccountId } from './run/dispatch.js';
 import { WakeQueue } from './run/scheduler.js';
-import { usdtToE8 } from './run/world.js';
+import { liquidatedUsdt, usdtToE8 } from './run/world.js';
 import { createView, recordIndex, refreshView } from './run/view.js';
 
 export interface MarketDriverOptions {
@@ -103,12 +103,14 @@ export async function startMarketDriver(venue: Venue, options: MarketDriverOptio
 
   const agents = liveAgents(instrument.spec, cast, seed);
   const byAccount = new Map<number, Agent>();
+  const view = createView(venue.engine, symbol);
   const unsubscribe = venue.subscribe((entry) => {
     for (const event of entry.events) dispatch(event);
   });
   function dispatch(event: EngineEvent): void {
     const accountId = eventAccountId(event);
     if (accountId !== 0) byAccount.get(accountId)?.onEvent(event);
+    if (event.type === 'Liquidation' && event.symbol === symbol) view.history.recordLiquidation(event.atMs, liquidatedUsdt(event, view));
   }
   const submit = async (command: UnsequencedCommand): Promise<readonly EngineEvent[]> => {
     assertIntegerCommand(command);
@@ -119,7 +121,6 @@ export async function startMarketDriver(venue: Venue, options: MarketDriverOptio
   if (venue.engine.market(symbol).markTicks === 0) {
     await submit({ type: 'SetIndexPrice', symbol, priceTicks: points[0]!.ticks });
   }
-  const view = createView(venue.engine, symbol);
   refreshView(view, pathStartMs);
   recordIndex(view, pathStartMs);
   const state = readAgentAccounts(options.stateDir, symbol);
@@ -129,6 +130,7 @@ export async function startMarketDriver(venue: Venue, options: MarketDriverOptio
       agent.accountId = known;
       byAccount.set(known, agent);
       await submit({ type: 'CancelAllOrders', accountId: known, symbol, scope: 'ALL' });
+      agent.resume?.(view);
       continue;
     }
     const created = (await submit({ type: 'CreateAccount', parentAccountId: 0 })).find((e) => e.type === 'AccountCreated');

@@ -59,6 +59,25 @@ const variants: { [K in CommandType]: fc.Arbitrary<Extract<Command, { type: K }>
   }),
   SetIndexPrice: fc.record({ type: fc.constant('SetIndexPrice'), ...base, symbol: text, priceTicks: number }),
   Tick: fc.record({ type: fc.constant('Tick'), ...base }),
+  SetAccountPolicy: fc.record({
+    type: fc.constant('SetAccountPolicy'), ...base, accountId: number, status: enumOf('ACTIVE', 'REDUCE_ONLY', 'CLOSED'),
+    leverageCap: number, jurisdiction: text, source: text,
+  }),
+  StartCoolOff: fc.record({ type: fc.constant('StartCoolOff'), ...base, accountId: number, untilMs: number }),
+  SetJurisdictionPolicy: fc.record({
+    type: fc.constant('SetJurisdictionPolicy'), ...base, jurisdiction: text, status: enumOf('ACTIVE', 'REDUCE_ONLY', 'CLOSED'),
+    leverageCap: number, effectiveFromMs: number, source: text,
+  }),
+  SetVenuePolicy: fc.record({
+    type: fc.constant('SetVenuePolicy'), ...base, newAccountLeverageCap: number, newAccountDays: number,
+    requireAppropriateness: fc.boolean(), highLeverageAckAbove: number, source: text,
+  }),
+  RecordAcknowledgement: fc.record({
+    type: fc.constant('RecordAcknowledgement'), ...base, accountId: number, kind: enumOf('APPROPRIATENESS', 'HIGH_LEVERAGE'),
+  }),
+  SubAccountTransfer: fc.record({
+    type: fc.constant('SubAccountTransfer'), ...base, byAccountId: number, fromAccountId: number, toAccountId: number, amountE8: bigint,
+  }),
 };
 
 const anyCommand = fc.oneof(...Object.values(variants) as fc.Arbitrary<Command>[]);

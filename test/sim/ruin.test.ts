@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCandleFile } from '../../src/sim/data/load.js';
 import { parseDuration } from '../../src/sim/ruin/duration.js';
 import { ruinSvg, ruinTable } from '../../src/sim/ruin/report.js';
-import { runRuin } from '../../src/sim/ruin/ruin.js';
+import { runRuin, wilsonInterval } from '../../src/sim/ruin/ruin.js';
 import { FIXTURES } from './support.js';
 
 describe('risk of ruin', () => {
@@ -31,7 +31,14 @@ describe('risk of ruin', () => {
     expect(high!.liquidated).toBeGreaterThan(0);
     expect(low!.liquidated).toBe(0);
     expect(result.auditViolations).toBe(0);
+    for (const o of result.outcomes) {
+      o.probability.forEach((p, i) => {
+        expect(o.interval[i]![0]).toBeLessThanOrEqual(p);
+        expect(o.interval[i]![1]).toBeGreaterThanOrEqual(p);
+      });
+    }
     expect(ruinTable(result)).toMatch(/125x\s+12/);
+    expect(ruinTable(result)).toMatch(/\(\d+\.\d–\d+\.\d\)/);
     expect(ruinSvg(result)).toContain('<svg');
   });
 
@@ -42,5 +49,20 @@ describe('risk of ruin', () => {
     const s = runRuin({ ...base, strategy: 'scalper', leverages: [100], paths: 3 });
     expect(s.outcomes[0]!.opened).toBeGreaterThan(0);
     expect(s.auditViolations).toBe(0);
+  });
+});
+
+describe('Wilson interval', () => {
+  it('matches published values and narrows with more paths', () => {
+    // 0 of 200: [0, 1.88 %]; 100 of 200: [43.1 %, 56.9 %] (z = 1.96).
+    const [low0, high0] = wilsonInterval(0, 200);
+    expect(low0).toBe(0);
+    expect(high0).toBeCloseTo(0.0188, 3);
+    const [low, high] = wilsonInterval(100, 200);
+    expect(low).toBeCloseTo(0.4313, 3);
+    expect(high).toBeCloseTo(0.5687, 3);
+    const wide = wilsonInterval(10, 20);
+    expect(wide[1] - wide[0]).toBeGreaterThan(high - low);
+    expect(wilsonInterval(0, 0)).toEqual([0, 1]);
   });
 });

@@ -23,9 +23,19 @@ function problems(value: unknown): string[] {
 describe('scenario files', () => {
   const files = readdirSync(SCENARIOS).filter((f) => f.endsWith('.yaml') || f.endsWith('.json'));
 
-  it('ships the five scenarios', () => {
+  it('ships the six scenarios', () => {
     expect(files.sort()).toEqual(['2020-03-12-btc.yaml', '2021-05-19-btc.yaml', '2021-05-19-eth.yaml',
-      '2025-04-drawdown-btc.yaml', 'calm-synthetic.yaml']);
+      '2025-04-drawdown-btc.yaml', '2025-10-10-btc.yaml', 'calm-synthetic.yaml']);
+  });
+
+  it('names the field of a bad fault, warm-up or comparison', () => {
+    const base = { name: 'x', data: { file: 'a.csv' } };
+    expect(problems({ ...base, faults: [{ type: 'outage', start: 'soon', end: '2021-05-19T13:00:00Z' }] }))
+      .toContain('faults[0].start: not an ISO-8601 date-time');
+    expect(problems({ ...base, faults: [{ type: 'drain', start: 0, end: 1, side: 'UP' }] }).join()).toMatch(/^faults\[0\]\.side:/);
+    expect(problems({ ...base, warmup: { from: '2021-05-17T00:00:00Z', stepMs: 10 } }).join()).toMatch(/^warmup\.stepMs:/);
+    expect(problems({ ...base, compare: { perp: 'p.csv' } })).toContain('compare.crashWindow: Invalid input: expected object, received undefined');
+    expect(problems({ ...base, agents: [{ type: 'builder', capitalUsdt: 100, from: 'later' }] }).join()).toMatch(/^agents\[0\]\.from:/);
   });
 
   it.each(files)('%s validates and builds its agents', (file) => {
@@ -34,8 +44,8 @@ describe('scenario files', () => {
     const agents = createAgents(loaded.spec, instrument);
     expect(agents.length).toBeGreaterThan(3);
     expect(new Set(agents.map((a) => a.name)).size).toBe(agents.length);
-    const dataFile = loaded.spec.data.file;
-    if (dataFile === undefined || hasData(dataFile)) {
+    const dataFiles = loaded.spec.data.file === undefined ? [] : [loaded.spec.data.file].flat();
+    if (dataFiles.every((dataFile) => hasData(dataFile))) {
       const data = resolveData(loaded, instrument);
       expect(data.candles.length).toBeGreaterThan(100);
     }

@@ -25,6 +25,8 @@ export class Harness {
   seq = 0;
   now: number;
   readonly log: EngineEvent[] = [];
+  /** Every command run, as sequenced (a replay applies them to a fresh engine). */
+  readonly commands: Command[] = [];
 
   constructor(specs: readonly InstrumentSpec[] = DEFAULT_INSTRUMENTS, startMs = T0, bookFactory: BookFactory = createOrderBook) {
     this.engine = new Engine({ instruments: specs, bookFactory });
@@ -37,6 +39,7 @@ export class Harness {
   run(command: UnsequencedCommand, atMs = this.now): EngineEvent[] {
     this.now = atMs;
     const sequenced = { ...command, seq: ++this.seq, atMs } as Command;
+    this.commands.push(sequenced);
     const before = this.audit ? this.engine.auditSnapshot() : undefined;
     const events = this.engine.apply(sequenced);
     this.log.push(...events);

@@ -69,6 +69,17 @@ export function commandFor(h: Harness, accounts: readonly number[], step: Step):
       if (d % 3 === 1) return { type: 'Withdraw', accountId, amountE8: usd(String(1 + (c % 50))) };
       return { type: 'Transfer', fromAccountId: accountId, toAccountId: accounts[(a + 1) % accounts.length]!,
         amountE8: usd(String(1 + (c % 100))) };
+    case 11:
+      // Policy: mostly caps on active accounts, sometimes reduce-only, rarely closed; transfers in the hierarchy.
+      if (d % 4 === 0) {
+        const status = c % 10 === 0 ? 'CLOSED' : c % 5 === 0 ? 'REDUCE_ONLY' : 'ACTIVE';
+        return { type: 'SetAccountPolicy', accountId, status, leverageCap: [0, 0, 5, 20, 50][c % 5]!, jurisdiction: '', source: 'fuzz' };
+      }
+      if (d % 4 === 1) {
+        return { type: 'SubAccountTransfer', byAccountId: accountId, fromAccountId: accountId,
+          toAccountId: accounts[(a + 1) % accounts.length]!, amountE8: usd(String(1 + (c % 100))) };
+      }
+      return { type: 'Tick' };
     default:
       return { type: 'Tick' };
   }

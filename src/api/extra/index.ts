@@ -11,6 +11,7 @@ import { registerSessionRoutes } from '../web/session-routes.js';
 import { registerStaticRoutes } from '../web/static.js';
 import { registerLiquidationRoutes } from './liquidation-routes.js';
 import { MarkHistory } from './mark-history.js';
+import { registerPolicyRoutes } from './policy-routes.js';
 import { registerPreviewRoute } from './preview-route.js';
 import { registerReportRoutes } from './report-routes.js';
 import { registerRiskRoutes } from './risk-routes.js';
@@ -29,6 +30,7 @@ export function registerExtras(routes: RouteHost, ctx: ApiContext, options: Extr
   const marks = new MarkHistory(ctx.venue);
   registerSessionRoutes(app, ctx);
   registerPreviewRoute(routes, ctx);
+  registerPolicyRoutes(routes, ctx);
   registerLiquidationRoutes(routes, app, ctx, new WhyBuilder(ctx, marks));
   registerRiskRoutes(app, ctx);
   registerStoryRoutes(app, ctx);

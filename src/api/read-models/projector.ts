@@ -181,6 +181,10 @@ export class Projector {
         case 'LeverageChanged':
         case 'MarginTypeChanged':
         case 'Rejected':
+        case 'AccountPolicyChanged':
+        case 'JurisdictionPolicyChanged':
+        case 'VenuePolicyChanged':
+        case 'AcknowledgementRecorded':
           break;
       }
     }

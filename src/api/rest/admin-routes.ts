@@ -9,11 +9,12 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { decimalToScaled, decimalToUnits, QUOTE_DECIMALS, type UnsequencedCommand } from '../../core/index.js';
+import { ACCOUNT_STATUSES, decimalToScaled, decimalToUnits, QUOTE_DECIMALS, type UnsequencedCommand } from '../../core/index.js';
 import { PERMISSIONS, type Permission } from '../auth/keys.js';
 import type { ApiContext } from '../context.js';
 import { ApiError, E } from '../errors.js';
 import { fractionPrice, money, price, qty } from '../format.js';
+import { standingJson } from '../extra/policy-routes.js';
 import { requireOperator } from '../web/operator-auth.js';
 import { submit, throwIfRejected } from './submit.js';
 
@@ -21,6 +22,9 @@ const DECIMAL_RE = /^\d{1,20}(\.\d{1,30})?$/;
 const amount = z.string().regex(DECIMAL_RE, 'a positive decimal string such as "100.5"');
 const accountId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 const permissions = z.array(z.enum(PERMISSIONS as unknown as [Permission, ...Permission[]])).min(1).max(2);
+/** ISO 3166 alpha-2 (or a region code of up to 16 letters and digits) and the rule's source text. */
+const jurisdictionCode = z.string().max(16).regex(/^[A-Z0-9-]*$/, 'upper-case letters, digits and -');
+const policySource = z.string().min(1).max(256);
 const ipList = z.array(z.string().min(2).max(64).regex(/^[0-9a-fA-F:.]+$/)).max(64);
 
 const schemas = {
@@ -33,6 +37,19 @@ const schemas = {
   transfer: z.strictObject({ fromAccountId: accountId, toAccountId: accountId, asset: z.literal('USDT').optional(), amount }),
   insurance: z.strictObject({ amount, asset: z.literal('USDT').optional() }),
   indexPrice: z.strictObject({ symbol: z.string().regex(/^[A-Z0-9]{1,32}$/), price: amount }),
+  accountPolicy: z.strictObject({
+    accountId, status: z.enum(ACCOUNT_STATUSES), leverageCap: z.number().int().min(0).max(125).optional(),
+    jurisdiction: jurisdictionCode.optional(), source: policySource,
+  }),
+  venuePolicy: z.strictObject({
+    newAccountLeverageCap: z.number().int().min(0).max(125).optional(), newAccountDays: z.number().int().min(0).max(3650).optional(),
+    requireAppropriateness: z.boolean().optional(), highLeverageAckAbove: z.number().int().min(0).max(125).optional(),
+    source: policySource,
+  }),
+  jurisdictionPolicy: z.strictObject({
+    jurisdiction: jurisdictionCode.min(1), status: z.enum(ACCOUNT_STATUSES), leverageCap: z.number().int().min(0).max(125).optional(),
+    effectiveFrom: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(), source: policySource,
+  }),
 };
 
 function toE8(text: string, name: string): bigint {
@@ -151,6 +168,26 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: ApiContext): void
     await run(ctx, { type: 'SetIndexPrice', symbol: body.symbol, priceTicks: Number(ticks) });
     return { symbol: body.symbol, price: price(instrument, Number(ticks)), ok: true };
   });
+  route('POST', '/admin/v1/account-policy', async (request) => {
+    const body = parseBody(schemas.accountPolicy, request);
+    await run(ctx, { type: 'SetAccountPolicy', accountId: body.accountId, status: body.status,
+      leverageCap: body.leverageCap ?? 0, jurisdiction: body.jurisdiction ?? '', source: body.source });
+    return standingJson(ctx.engine.accountStanding(body.accountId)!);
+  });
+  route('POST', '/admin/v1/venue-policy', async (request) => {
+    const body = parseBody(schemas.venuePolicy, request);
+    const rules = { newAccountLeverageCap: body.newAccountLeverageCap ?? 0, newAccountDays: body.newAccountDays ?? 0,
+      requireAppropriateness: body.requireAppropriateness ?? false, highLeverageAckAbove: body.highLeverageAckAbove ?? 0 };
+    await run(ctx, { type: 'SetVenuePolicy', ...rules, source: body.source });
+    return { ...rules, source: body.source, ok: true };
+  });
+  route('POST', '/admin/v1/jurisdiction-policy', async (request) => {
+    const body = parseBody(schemas.jurisdictionPolicy, request);
+    const effectiveFromMs = body.effectiveFrom ?? ctx.now();
+    await run(ctx, { type: 'SetJurisdictionPolicy', jurisdiction: body.jurisdiction, status: body.status,
+      leverageCap: body.leverageCap ?? 0, effectiveFromMs, source: body.source });
+    return { ...body, leverageCap: body.leverageCap ?? 0, effectiveFrom: effectiveFromMs, ok: true };
+  });
   route('GET', '/admin/v1/ledger', () => ledgerJson(ctx));
   route('GET', '/admin/v1/accounts/:accountId', (request) => {
     const text = (request.params as { accountId?: string }).accountId ?? '';
@@ -170,6 +207,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: ApiContext): void
           liquidationPrice: fractionPrice(instrument, position.liquidationPrice), marginType: position.marginType,
           leverage: position.leverage };
       }),
+      standing: standingJson(ctx.engine.accountStanding(view.accountId)!),
       apiKeys: ctx.keys.ofAccount(view.accountId).map((key) => ({ apiKey: key.apiKey, permissions: key.permissions,
         ipAllowList: key.ipAllowList })),
     };

@@ -2,7 +2,8 @@
  * @module cli/commands/serve
  * `perpx serve`: the exchange process. Opens the durable venue (journal + snapshots) in the data
  * directory, starts the Binance-compatible API on one port (HTTP + WebSocket), optionally a market
- * driver (`--price-source sim|replay:<csv>`, loaded lazily from src/sim), and with `--demo` creates
+ * driver (`--price-source sim|replay:<csv>`, or `--scenario <file>` with its agents, index and
+ * faults on the replay's clock; loaded lazily from src/sim), and with `--demo` creates
  * demo accounts once (kept in <data-dir>/demo-accounts.json, mode 0600) and prints a ccxt snippet
  * that reads their keys from that file. The admin token comes from PERPX_ADMIN_TOKEN or
  * <data-dir>/admin-token (generated on first start, mode 0600). No secret is printed unless asked
@@ -36,6 +37,7 @@ export interface ServeOptions {
   wsBufferPerConnectionMib?: string;
   wsBufferPerIpMib?: string;
   wsBufferTotalMib?: string;
+  scenario?: string;
 }
 
 const TOKEN_FILE = 'admin-token';
@@ -148,23 +150,38 @@ export async function serve(options: ServeOptions): Promise<void> {
   if (priceSource !== 'manual' && priceSource !== 'sim' && !priceSource.startsWith('replay:')) {
     throw new Error(`--price-source must be manual, sim or replay:<csv>, not ${priceSource}`);
   }
+  if (options.scenario !== undefined && priceSource !== 'manual') {
+    throw new Error('--scenario brings its own index; leave --price-source at manual');
+  }
   const { token, source } = adminToken(dataDir);
+  // A served scenario runs on its path clock: the venue stamps every command with the replay's
+  // time (set by the driver at each index step), and the driver's steps advance it (no wall ticks).
+  const pathClock = { nowMs: 0 };
+  const scenario = options.scenario;
   const venue = await openDurableVenue({
-    dataDir, fsync: options.fsync, tickIntervalMs: positiveInt(options.tickIntervalMs, 'tick-interval-ms'),
+    dataDir, fsync: options.fsync,
+    tickIntervalMs: scenario === undefined ? positiveInt(options.tickIntervalMs, 'tick-interval-ms') : 0,
+    ...(scenario === undefined ? {} : { clock: () => pathClock.nowMs }),
   });
+  const served = scenario === undefined ? undefined
+    : await import('../../sim/live/serve-scenario.js').then((m) => m.prepareServedScenario(venue, scenario, Number(options.speed), pathClock));
   const rateLimits = {
     ...(options.rateLimitWeight === undefined ? {} : { weightPerMinute: positiveInt(options.rateLimitWeight, 'rate-limit-weight') }),
     ...(options.rateLimitOrders10s === undefined ? {} : { ordersPer10s: positiveInt(options.rateLimitOrders10s, 'rate-limit-orders-10s') }),
     ...(options.rateLimitOrders1m === undefined ? {} : { ordersPerMinute: positiveInt(options.rateLimitOrders1m, 'rate-limit-orders-1m') }),
   };
   const server = await startServer({
-    venue, dataDir, adminToken: token, priceSource, rateLimits, limits: serverLimits(options),
+    venue, dataDir, adminToken: token, priceSource: served === undefined ? priceSource : `scenario:${served.name}`, rateLimits,
+    limits: serverLimits(options),
+    ...(served === undefined ? {} : { requestGate: served.requestGate }),
     host: options.host, port: positiveInt(options.port, 'port'),
     // Tests stretch this to prove that a crash before a flush is repaired by replay on restart.
     readModelFlushMs: positiveInt(process.env['PERPX_READ_MODEL_FLUSH_MS'] ?? '100', 'PERPX_READ_MODEL_FLUSH_MS'),
   });
   const marketDrivers: { stop(): Promise<void> }[] = [];
-  if (priceSource !== 'manual') {
+  if (served !== undefined) {
+    marketDrivers.push(served.start());
+  } else if (priceSource !== 'manual') {
     // Loaded lazily: `serve --price-source manual` must not depend on the simulator.
     const drivers = await import('../../sim/drivers.js');
     marketDrivers.push(await drivers.startMarketDriver(venue, {
@@ -182,7 +199,8 @@ export async function serve(options: ServeOptions): Promise<void> {
       }
     }
   }
-  console.log(`perpx API listening on ${server.url} (data ${dataDir}, price source ${priceSource}, seq ${venue.engine.lastSeq})`);
+  const market = served === undefined ? `price source ${priceSource}` : `scenario "${served.name}" at speed ${options.speed}`;
+  console.log(`perpx API listening on ${server.url} (data ${dataDir}, ${market}, seq ${venue.engine.lastSeq})`);
   const printKeys = options.printKeys === true;
   console.log(tokenLine(token, source, printKeys));
   console.log(`web UI: ${server.url}/ (log in with an account's API key and secret, or with the admin token as the operator)`);
@@ -223,6 +241,7 @@ export function register(program: Command): void {
     .option('--data-dir <dir>', 'journal, snapshots, API keys and read models', './perpx-data')
     .option('--price-source <source>', 'manual (operator API sets index prices), sim, or replay:<csv>', 'manual')
     .option('--speed <x>', 'market driver speed (path time per wall time)', '1')
+    .option('--scenario <file>', 'serve a scenario (e.g. scenarios/2021-05-19-btc.yaml): its agents, index and faults run live at --speed; needs an empty --data-dir')
     .option('--demo', 'create demo accounts on first start (keys in <data-dir>/demo-accounts.json) and print a ccxt snippet')
     .option('--print-keys', 'print the admin token and the demo accounts\' API keys and secrets')
     .option('--no-fsync', 'do not fsync the journal (tests and benchmarks only)')

@@ -15,6 +15,7 @@ import { startMarket } from './clock.js';
 import { maintenanceMarginE8, notionalE8, positionInitialMarginE8, unrealizedPnlE8 } from './margin.js';
 import { computeCross, type MarketFigures, type PositionFigures } from './metrics.js';
 import { repriceForLeverage } from './order-margin.js';
+import { admit, admitLeverage } from './policy.js';
 import { emitPosition, peekPosition } from './positions.js';
 import { REJECT, type RejectReason } from './reject-codes.js';
 import type { Account, OrderRecord } from './state.js';
@@ -23,9 +24,13 @@ export function createAccount(ctx: EngineContext, cmd: CreateAccountCommand): vo
   if (cmd.parentAccountId !== 0 && !ctx.accounts.has(cmd.parentAccountId)) {
     return ctx.reject('CreateAccount', REJECT.PARENT_NOT_FOUND, cmd.parentAccountId, '');
   }
+  // The hierarchy is one level deep: a sub-account has no sub-accounts of its own.
+  if (cmd.parentAccountId !== 0 && ctx.findAccount(cmd.parentAccountId)?.parentAccountId !== 0) {
+    return ctx.reject('CreateAccount', REJECT.TRANSFER_NOT_ALLOWED, cmd.parentAccountId, '');
+  }
   if (ctx.accounts.size >= ctx.limits.maxAccounts) return ctx.reject('CreateAccount', REJECT.ACCOUNT_LIMIT, 0, '');
   const accountId = ctx.nextAccountId++;
-  ctx.addAccount(accountId, cmd.parentAccountId);
+  ctx.addAccount(accountId, cmd.parentAccountId).policy.createdAtMs = cmd.atMs;
   ctx.log.accountCreated(accountId, cmd.parentAccountId);
 }
 
@@ -63,6 +68,8 @@ export function transfer(ctx: EngineContext, cmd: TransferCommand): void {
   }
   if (from === to) return ctx.reject('Transfer', REJECT.SAME_ACCOUNT, cmd.fromAccountId, '');
   if (cmd.amountE8 <= 0n) return ctx.reject('Transfer', REJECT.AMOUNT_NOT_POSITIVE, cmd.fromAccountId, '');
+  const gate = admit(ctx, to, 'TRANSFER_IN');
+  if (gate !== undefined) return ctx.reject('Transfer', gate, cmd.toAccountId, '');
   if (withdrawableE8(ctx, from) < cmd.amountE8) {
     return ctx.reject('Transfer', REJECT.BALANCE_INSUFFICIENT, cmd.fromAccountId, '');
   }
@@ -93,6 +100,8 @@ export function setLeverage(ctx: EngineContext, cmd: SetLeverageCommand): void {
   }
   const position = peekPosition(ctx, account, market.marketIndex);
   const previous = position.leverage;
+  const gate = admitLeverage(ctx, account, previous, cmd.leverage);
+  if (gate !== undefined) return ctx.reject('SetLeverage', gate, cmd.accountId, cmd.symbol);
   if (position.sizeLots !== 0) {
     if (position.isolated && cmd.leverage < previous) {
       return ctx.reject('SetLeverage', REJECT.LEVERAGE_REDUCTION_ISOLATED, cmd.accountId, cmd.symbol);
@@ -123,6 +132,8 @@ export function setMarginType(ctx: EngineContext, cmd: SetMarginTypeCommand): vo
   if (cmd.marginType !== 'ISOLATED' && cmd.marginType !== 'CROSSED') {
     return ctx.reject('SetMarginType', REJECT.INVALID_PARAMETER, cmd.accountId, cmd.symbol);
   }
+  const gate = admit(ctx, account, 'MARGIN_TYPE');
+  if (gate !== undefined) return ctx.reject('SetMarginType', gate, cmd.accountId, cmd.symbol);
   const position = peekPosition(ctx, account, market.marketIndex);
   const isolated = cmd.marginType === 'ISOLATED';
   if (position.isolated === isolated) return ctx.reject('SetMarginType', REJECT.MARGIN_TYPE_UNCHANGED, cmd.accountId, cmd.symbol);
@@ -149,6 +160,8 @@ function tryAdjustIsolatedMargin(ctx: EngineContext, cmd: AdjustIsolatedMarginCo
   const position = account.positions.get(market.marketIndex);
   if (position === undefined || !position.isolated || position.sizeLots === 0) return REJECT.NO_ISOLATED_POSITION;
   if (cmd.amountE8 > 0n) {
+    const gate = admit(ctx, account, 'ISOLATED_MARGIN_IN');
+    if (gate !== undefined) return gate;
     if (withdrawableE8(ctx, account) < cmd.amountE8) return REJECT.CROSS_BALANCE_INSUFFICIENT;
     ctx.changeCrossWallet(account, -cmd.amountE8, 'ISOLATED_MARGIN', cmd.symbol, 0);
     ctx.changeIsolatedWallet(account, position, cmd.amountE8, 'ISOLATED_MARGIN', 0);

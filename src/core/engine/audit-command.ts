@@ -12,6 +12,9 @@
  *    isolated position that opened lots (grew, or flipped side), or a margin top-up.
  * 3. A trader's own order never leaves a negative balance: after the command no isolated
  *    position's margin balance is negative (the cross figures are in checkInvariants).
+ * 4. The policy gate holds: no position of an account that may not open (reduce-only, closed,
+ *    cooling off) grows, and none grows at a leverage above the account's cap; both judged by the
+ *    standing before and after the command (a dated rule may come into force inside one).
  * Like checkInvariants it is O(state) and runs after every command in tests and the simulator.
  */
 import type { Command } from './commands.js';
@@ -19,6 +22,8 @@ import type { EngineContext } from './context.js';
 import type { EngineEvent } from './events.js';
 import { maintenanceMarginE8, unrealizedPnlE8 } from './margin.js';
 import { computeCrossRisk } from './metrics.js';
+import { admit, effectiveLeverageCap } from './policy.js';
+import type { Account } from './state.js';
 
 /** What the command checks need from before the command. */
 export interface AuditSnapshot {
@@ -29,13 +34,31 @@ export interface AuditSnapshot {
   readonly crossAtRisk: ReadonlySet<number>;
   /** `${accountId}:${marketIndex}` → signed size of every open position. */
   readonly sizes: ReadonlyMap<string, number>;
+  /** Accounts the gate refused to open for, and the leverage caps in force, before the command. */
+  readonly standings: ReadonlyMap<number, Standing>;
+}
+
+interface Standing {
+  readonly mayOpen: boolean;
+  readonly leverageCap: number;
+}
+
+function standingOf(ctx: EngineContext, account: Account): Standing {
+  return { mayOpen: admit(ctx, account, 'OPEN') === undefined, leverageCap: effectiveLeverageCap(ctx, account) };
+}
+
+function hasPolicy(account: Account): boolean {
+  const policy = account.policy;
+  return policy.status !== 'ACTIVE' || policy.leverageCap !== 0 || policy.jurisdiction !== '' || policy.coolOffUntilMs !== 0;
 }
 
 export function auditSnapshot(ctx: EngineContext): AuditSnapshot {
   const isolatedAtRisk = new Set<string>();
   const crossAtRisk = new Set<number>();
   const sizes = new Map<string, number>();
+  const standings = new Map<number, Standing>();
   for (const account of ctx.accounts.values()) {
+    if (hasPolicy(account)) standings.set(account.accountId, standingOf(ctx, account));
     for (const position of account.positions.values()) {
       if (position.sizeLots === 0) continue;
       const key = `${account.accountId}:${position.market}`;
@@ -50,7 +73,7 @@ export function auditSnapshot(ctx: EngineContext): AuditSnapshot {
       if (totals.marginBalanceE8 <= totals.maintenanceE8) crossAtRisk.add(account.accountId);
     }
   }
-  return { marks: ctx.markets.map((market) => market.markTicks), isolatedAtRisk, crossAtRisk, sizes };
+  return { marks: ctx.markets.map((market) => market.markTicks), isolatedAtRisk, crossAtRisk, sizes, standings };
 }
 
 export function auditCommand(
@@ -97,7 +120,27 @@ export function auditCommand(
       if (balance < 0n) violations.push(`account ${account.accountId}: isolated ${market.instrument.symbol} margin balance ${balance}`);
     }
   }
+  checkGate(ctx, grew, before, violations);
   return violations;
+}
+
+function checkGate(ctx: EngineContext, grew: ReadonlySet<string>, before: AuditSnapshot, violations: string[]): void {
+  for (const key of grew) {
+    const [accountId, marketIndex] = key.split(':').map(Number) as [number, number];
+    const account = ctx.account(accountId);
+    const was = before.standings.get(accountId);
+    if (was === undefined && !hasPolicy(account)) continue;
+    const now = standingOf(ctx, account);
+    if (was !== undefined && !was.mayOpen && !now.mayOpen) {
+      violations.push(`account ${accountId}: position in market ${marketIndex} grew while the policy gate refuses openings`);
+    }
+    const leverage = account.positions.get(marketIndex)!.leverage;
+    const capBefore = was?.leverageCap ?? 0;
+    const cap = capBefore === 0 || now.leverageCap === 0 ? 0 : Math.max(capBefore, now.leverageCap);
+    if (cap > 0 && leverage > cap) {
+      violations.push(`account ${accountId}: position in market ${marketIndex} grew at leverage ${leverage} above the cap ${cap}`);
+    }
+  }
 }
 
 function checkDeficit(

@@ -18,6 +18,7 @@ import {
   checkAffordable, checkPercentPrice, checkPriceFilter, setOrderMarginInputs,
 } from './order-checks.js';
 import { refreshReservation, releaseOrder, restoreReservation } from './order-margin.js';
+import { admitOrder } from './policy.js';
 import { positionOf } from './positions.js';
 import { REJECT, type RejectReason } from './reject-codes.js';
 import { OrderRecord, type Account, type Market, type Position } from './state.js';
@@ -138,6 +139,8 @@ function checkAmend(
     }
   }
   const position = positionOf(ctx, account, market.marketIndex);
+  const gate = admitOrder(ctx, account, position, order.reduceOnly);
+  if (gate !== undefined) return gate;
   if (order.reduceOnly) {
     const reducible = order.side === BUY ? (position.sizeLots < 0 ? -position.sizeLots : 0)
       : (position.sizeLots > 0 ? position.sizeLots : 0);

@@ -24,6 +24,7 @@ import { RATE_ONE } from '../instrument/units.js';
 import { divCeil, divFloor, divFloorInt, divTrunc } from '../num/int.js';
 import type { EngineContext } from './context.js';
 import { settle } from './settle.js';
+import { fireNextTimer, nextTimerMs } from './timers.js';
 import { processTriggers } from './triggers.js';
 import type { Market } from './state.js';
 
@@ -39,8 +40,8 @@ export function advanceClock(ctx: EngineContext, atMs: number): void {
   // Most commands arrive between instants; the cached earliest due instant answers them at once.
   if (atMs < ctx.earliestDueMs) return;
   skipStaleSamples(ctx, atMs);
-  // Bound: each instant moves one schedule forward by at least its period (≥ 100 ms).
-  const maxInstants = ctx.markets.length * 3 * (divFloorInt(atMs - ctx.clockMs, 100) + 2);
+  // Bound: each instant moves one schedule forward by at least its period (≥ 100 ms); each timer fires once.
+  const maxInstants = ctx.markets.length * 3 * (divFloorInt(atMs - ctx.clockMs, 100) + 2) + ctx.timers.length;
   for (let instant = 0; ; instant++) {
     assert(instant <= maxInstants, 'clock advances a bounded number of instants');
     let dueMs = Number.MAX_SAFE_INTEGER;
@@ -59,10 +60,19 @@ export function advanceClock(ctx: EngineContext, atMs: number): void {
         }
       }
     }
+    const timerMs = nextTimerMs(ctx);
+    if (timerMs < dueMs && timerMs <= atMs) {
+      // Rules read the clock (policy.ts): inside the catch-up it is the instant being processed.
+      ctx.clockMs = timerMs;
+      fireNextTimer(ctx);
+      settle(ctx, timerMs);
+      continue;
+    }
     if (dueMarket === undefined || dueMs > atMs) {
-      ctx.earliestDueMs = dueMs;
+      ctx.earliestDueMs = timerMs < dueMs ? timerMs : dueMs;
       return;
     }
+    ctx.clockMs = dueMs;
     if (dueKind === KIND_PREMIUM) {
       const oldestMs = atMs - ctx.limits.maxSampleCatchUpMs;
       if (dueMs < oldestMs) samplePremiumRun(ctx, dueMarket, dueMs, oldestMs - 1);

@@ -15,7 +15,8 @@ import type { BalanceReason, InsuranceReason, OrderView } from './events.js';
 import { EventLog } from './event-log.js';
 import { OrderTable } from './order-table.js';
 import { EngineScratch } from './scratch.js';
-import { Account, type Market, type OrderRecord, type Position } from './state.js';
+import type { Timer } from './timers.js';
+import { Account, VenuePolicy, type JurisdictionRule, type Market, type OrderRecord, type Position } from './state.js';
 
 /** Limits that bound loops and memory (TigerBeetle style: every queue has a bound). */
 export interface EngineLimits {
@@ -27,12 +28,18 @@ export interface EngineLimits {
    * skipped instead of replayed one by one; funding still settles at every boundary in the gap.
    */
   readonly maxSampleCatchUpMs: number;
+  /** Timers set at once (timers.ts): cool-offs and dated rules; a command that would pass it is rejected. */
+  readonly maxTimers: number;
+  /** Jurisdictions with a policy (policy.ts). */
+  readonly maxJurisdictions: number;
 }
 
 export const DEFAULT_LIMITS: EngineLimits = {
   maxAccounts: 50_000_000,
   maxCascadeRounds: 1_000_000,
   maxSampleCatchUpMs: 3_600_000,
+  maxTimers: 1_000_000,
+  maxJurisdictions: 1_000,
 };
 
 export class EngineContext implements BookListener {
@@ -42,6 +49,12 @@ export class EngineContext implements BookListener {
   private readonly accountsById: (Account | undefined)[] = [];
   /** Every live order by id (resting or waiting for a trigger). */
   readonly liveOrders = new OrderTable();
+  /** Jurisdiction policies by code, each list ordered by effectiveFromMs (policy.ts). */
+  readonly jurisdictions = new Map<string, JurisdictionRule[]>();
+  /** Venue-wide protection rules (policy.ts). */
+  readonly venuePolicy = new VenuePolicy();
+  /** Timers in due order (timers.ts). */
+  readonly timers: Timer[] = [];
   insuranceFundE8 = 0n;
   feePoolE8 = 0n;
   depositsE8 = 0n;

@@ -26,6 +26,9 @@ import {
 } from './queries.js';
 import { LiquidationIndex } from './liquidation-index.js';
 import { placeOrder } from './place-order.js';
+import {
+  recordAcknowledgement, setAccountPolicy, setJurisdictionPolicy, setVenuePolicy, standingView, startCoolOff, subAccountTransfer, type StandingView,
+} from './policy.js';
 import { REJECT } from './reject-codes.js';
 import { settle } from './settle.js';
 import { restoreState, serializeState, stateHashOf } from './serialize.js';
@@ -128,6 +131,12 @@ export class Engine {
       case 'AmendOrder': return amendOrder(ctx, command);
       case 'SetIndexPrice': return setIndexPrice(ctx, command);
       case 'Tick': return;
+      case 'SetAccountPolicy': return setAccountPolicy(ctx, command);
+      case 'StartCoolOff': return startCoolOff(ctx, command);
+      case 'SetJurisdictionPolicy': return setJurisdictionPolicy(ctx, command);
+      case 'SubAccountTransfer': return subAccountTransfer(ctx, command);
+      case 'SetVenuePolicy': return setVenuePolicy(ctx, command);
+      case 'RecordAcknowledgement': return recordAcknowledgement(ctx, command);
       default: return assertNever(command, 'command');
     }
   }
@@ -141,6 +150,12 @@ export class Engine {
   }
 
   /** SHA-256 of the canonical state encoding: equal on any machine for the same command stream. */
+  /** The account's standing for the policy gate, or undefined for an unknown account. */
+  accountStanding(accountId: number): StandingView | undefined {
+    const account = this.ctx.findAccount(accountId);
+    return account === undefined ? undefined : standingView(this.ctx, account);
+  }
+
   stateHash(): string {
     return stateHashOf(this.ctx);
   }

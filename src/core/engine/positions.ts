@@ -13,6 +13,7 @@ import { divCeil, divFloor } from '../num/int.js';
 import type { EngineContext } from './context.js';
 import { orderMarginOf } from './margin.js';
 import type { BalanceReason } from './events.js';
+import { startingLeverage } from './policy.js';
 import type { Account, Market, Position } from './state.js';
 import { Position as PositionRecord } from './state.js';
 
@@ -20,7 +21,7 @@ import { Position as PositionRecord } from './state.js';
 export function positionOf(ctx: EngineContext, account: Account, market: number): Position {
   let position = account.positions.get(market);
   if (position === undefined) {
-    position = new PositionRecord(account.accountId, market, ctx.instrumentOf(market).defaultLeverage, false);
+    position = new PositionRecord(account.accountId, market, startingLeverage(ctx, account, ctx.instrumentOf(market).defaultLeverage), false);
     account.positions.set(market, position);
   }
   return position;
@@ -32,7 +33,7 @@ export function positionOf(ctx: EngineContext, account: Account, market: number)
  */
 export function peekPosition(ctx: EngineContext, account: Account, market: number): Position {
   return account.positions.get(market) ??
-    new PositionRecord(account.accountId, market, ctx.instrumentOf(market).defaultLeverage, false);
+    new PositionRecord(account.accountId, market, startingLeverage(ctx, account, ctx.instrumentOf(market).defaultLeverage), false);
 }
 
 /**

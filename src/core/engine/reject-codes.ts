@@ -59,6 +59,14 @@ export const REJECT = {
   AMEND_BELOW_EXECUTED: { code: -9009, msg: 'New quantity must be greater than the executed quantity.' },
   ORDER_NOT_RESTING: { code: -9010, msg: 'Only a resting LIMIT order can be modified.' },
   NO_CLOSING_PRICE: { code: -9011, msg: 'The position cannot be closed without a deficit at any valid price; it is left to liquidation.' },
+  ACCOUNT_REDUCE_ONLY: { code: -9012, msg: 'The account may only reduce positions (policy).' },
+  ACCOUNT_CLOSED: { code: -9013, msg: 'The account is closed: it may only reduce positions and move money out.' },
+  LEVERAGE_ABOVE_CAP: { code: -9014, msg: "Leverage above the account's cap (policy)." },
+  COOLING_OFF: { code: -9015, msg: 'The account is in a cool-off period and may not trade.' },
+  COOL_OFF_NOT_FLAT: { code: -9016, msg: 'A cool-off may start only without positions or open orders.' },
+  TRANSFER_NOT_ALLOWED: { code: -9017, msg: 'Transfers go between a master and its own sub-accounts only.' },
+  APPROPRIATENESS_REQUIRED: { code: -9018, msg: 'Pass the futures appropriateness test before opening positions.' },
+  HIGH_LEVERAGE_NOT_ACKNOWLEDGED: { code: -9019, msg: 'Acknowledge the risks of high leverage (with a liquidation-price preview) first.' },
 } as const;
 
 export type RejectReason = (typeof REJECT)[keyof typeof REJECT];

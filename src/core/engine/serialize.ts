@@ -22,6 +22,7 @@ import type { EngineContext } from './context.js';
 import type { OrderStatusName } from './events.js';
 import { reserveOrder } from './order-margin.js';
 import { addLiveOrder, generatedClientOrderId } from './order-lifecycle.js';
+import { policySection } from './policy-state.js';
 import { positionOf } from './positions.js';
 import { refreshLiquidationKeys } from './settle.js';
 import { OrderRecord, Position, type Account } from './state.js';
@@ -119,7 +120,7 @@ const ordersSection: StateSection = {
 };
 
 /** Every section, in the order they are written and read. */
-const SECTIONS: readonly StateSection[] = [ledgerSection, marketsSection, accountsSection, ordersSection];
+const SECTIONS: readonly StateSection[] = [ledgerSection, marketsSection, accountsSection, ordersSection, policySection];
 
 export function serializeState(ctx: EngineContext): Uint8Array {
   const w = new ByteWriter(1 << 16);

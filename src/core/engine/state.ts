@@ -9,7 +9,7 @@ import { divCeil } from '../num/int.js';
 import type { OrderBook, Side } from '../book/types.js';
 import type { Instrument } from '../instrument/instrument.js';
 import type {
-  OrderOriginName, OrderTypeName, StpModeName, TimeInForceName, WorkingTypeName,
+  AccountStatusName, OrderOriginName, OrderTypeName, StpModeName, TimeInForceName, WorkingTypeName,
 } from '../schema/enums.js';
 import type { OrderStatusName } from './events.js';
 import type { LiquidationIndex } from './liquidation-index.js';
@@ -318,11 +318,54 @@ export class Account {
   crossPositionCount = 0;
   /** Generation stamp for the per-command touched-accounts list. */
   touchedGeneration = 0;
+  /** The policy gate's account state (policy.ts), set by journaled commands. */
+  readonly policy = new AccountPolicy();
 
   constructor(
     readonly accountId: number,
     readonly parentAccountId: number,
   ) {}
+}
+
+/** An account's standing for the policy gate (policy.ts). */
+export class AccountPolicy {
+  status: AccountStatusName = 'ACTIVE';
+  /** Highest leverage allowed (0: only the brackets limit it). */
+  leverageCap = 0;
+  /** ISO 3166 code of the holder ('' when unknown). */
+  jurisdiction = '';
+  /** Trading is locked until this engine time (0: not cooling off). */
+  coolOffUntilMs = 0;
+  /** The rule or decision behind the standing, shown to the account. */
+  source = '';
+  /** Engine time the account was created (0: before the engine kept it; counts as old). */
+  createdAtMs = 0;
+  /** When the account passed the appropriateness test (0: not yet). */
+  appropriatenessAtMs = 0;
+  /** When the account acknowledged high-leverage risks (0: not yet). */
+  highLeverageAckAtMs = 0;
+}
+
+/** Venue-wide protection rules (SetVenuePolicy). */
+export class VenuePolicy {
+  newAccountLeverageCap = 0;
+  newAccountDays = 0;
+  requireAppropriateness = false;
+  highLeverageAckAbove = 0;
+  source = '';
+
+  /** Whether any rule is set (the gate's fast path skips the rest when none is). */
+  get any(): boolean {
+    return this.newAccountLeverageCap > 0 || this.requireAppropriateness || this.highLeverageAckAbove > 0;
+  }
+}
+
+/** A jurisdiction's dated policy (set by SetJurisdictionPolicy). */
+export interface JurisdictionRule {
+  readonly status: AccountStatusName;
+  readonly leverageCap: number;
+  readonly effectiveFromMs: number;
+  readonly source: string;
 }
 
 /** Per-symbol market state. */

@@ -11,6 +11,7 @@ import { RATE_ONE } from '../instrument/units.js';
 import type { EngineContext } from './context.js';
 import { endLiveOrder, markTriggered } from './order-lifecycle.js';
 import { sendImmediate } from './place-order.js';
+import { admitOrder } from './policy.js';
 import { positionOf } from './positions.js';
 import type { Market, OrderRecord } from './state.js';
 
@@ -40,7 +41,10 @@ function fire(ctx: EngineContext, market: Market, order: OrderRecord, atMs: numb
   markTriggered(ctx, order, atMs);
   const account = ctx.account(order.accountId);
   const position = positionOf(ctx, account, market.marketIndex);
-  const problem = sendImmediate(ctx, account, market, position, order, order.timeInForce, atMs, true);
+  // The gate again, as for every order: a standing change ends the orders it refuses (policy.ts),
+  // so this refuses nothing today, but a triggered order must never depend on that bookkeeping.
+  const problem = admitOrder(ctx, account, position, order.reduceOnly || order.closePosition) ??
+    sendImmediate(ctx, account, market, position, order, order.timeInForce, atMs, true);
   if (problem !== undefined) endLiveOrder(ctx, order, 'EXPIRED', 'EXPIRED', 'TRIGGER_REJECTED', atMs);
 }
 

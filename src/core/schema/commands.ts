@@ -7,7 +7,7 @@
  * (engine/generated/commands.ts) and the journal codec (journal/generated/command-codec.ts).
  */
 import {
-  CANCEL_SCOPES, MARGIN_TYPES, ORDER_TYPES, SIDES, STP_MODES, TIME_IN_FORCE, WORKING_TYPES,
+  ACCOUNT_STATUSES, ACKNOWLEDGEMENTS, CANCEL_SCOPES, MARGIN_TYPES, ORDER_TYPES, SIDES, STP_MODES, TIME_IN_FORCE, WORKING_TYPES,
 } from './enums.js';
 import { choice, flag, money, num, symbol, text, type Declarations } from './kinds.js';
 
@@ -73,4 +73,46 @@ export const COMMANDS = {
   },
   SetIndexPrice: { tag: 13, doc: "A symbol's new index price.", fields: { symbol: symbol(), priceTicks: num() } },
   Tick: { tag: 14, doc: 'Advances the engine clock (mark sampling, funding, triggers) without other effects.', fields: {} },
+  SetAccountPolicy: {
+    tag: 15, doc: "Operator: an account's standing and leverage cap for the policy gate, with the rule it applies.",
+    fields: {
+      accountId: num(),
+      status: choice('ACCOUNT_STATUSES', ACCOUNT_STATUSES),
+      leverageCap: num('Highest leverage the account may use (0: no cap beyond the brackets).'),
+      jurisdiction: text('ISO 3166 code of the account holder (\'\' when unknown); its jurisdiction policy applies too.'),
+      source: text('Why: the rule or decision this applies (shown to the account).'),
+    },
+  },
+  StartCoolOff: {
+    tag: 16, doc: 'An account locks itself out of trading until a time (irreversible; only while flat and without orders).',
+    fields: { accountId: num(), untilMs: num() },
+  },
+  SetJurisdictionPolicy: {
+    tag: 17, doc: 'Operator: dated configuration of a jurisdiction (status and leverage cap from a time on), with its source.',
+    fields: {
+      jurisdiction: text(),
+      status: choice('ACCOUNT_STATUSES', ACCOUNT_STATUSES),
+      leverageCap: num('0: no cap beyond the brackets.'),
+      effectiveFromMs: num('Engine time from which it applies.'),
+      source: text('The legal or venue source of the rule.'),
+    },
+  },
+  SubAccountTransfer: {
+    tag: 18, doc: "A transfer an account asks for inside its own hierarchy (master ↔ sub-accounts; sub → master).",
+    fields: { byAccountId: num('The account asking (its key signed the request).'), fromAccountId: num(), toAccountId: num(), amountE8: money() },
+  },
+  SetVenuePolicy: {
+    tag: 19, doc: 'Operator: venue-wide protection rules for the policy gate (P3, P8, P12), with their source.',
+    fields: {
+      newAccountLeverageCap: num('Leverage cap of accounts younger than newAccountDays (0: none).'),
+      newAccountDays: num(),
+      requireAppropriateness: flag('Openings need the APPROPRIATENESS acknowledgement (a passed test).'),
+      highLeverageAckAbove: num('Leverage above this needs the HIGH_LEVERAGE acknowledgement (0: never).'),
+      source: text(),
+    },
+  },
+  RecordAcknowledgement: {
+    tag: 20, doc: 'An account passed the appropriateness test or acknowledged the risks of high leverage.',
+    fields: { accountId: num(), kind: choice('ACKNOWLEDGEMENTS', ACKNOWLEDGEMENTS) },
+  },
 } as const satisfies Declarations;

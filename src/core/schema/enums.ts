@@ -17,7 +17,7 @@ export const ORDER_STATUSES = ['NEW', 'PARTIALLY_FILLED', 'FILLED', 'CANCELED', 
 export const EXECUTION_TYPES = ['NEW', 'TRADE', 'CANCELED', 'EXPIRED', 'AMENDMENT', 'TRIGGERED'] as const;
 /** Why an order ended or changed (Binance "er" expire reason where one exists). */
 export const ORDER_END_REASONS = [
-  'NONE', 'USER_CANCEL', 'STP', 'IOC', 'FOK', 'REDUCE_ONLY', 'LIQUIDATION', 'MARKET_REMAINDER', 'TRIGGER_REJECTED', 'ADL',
+  'NONE', 'USER_CANCEL', 'STP', 'IOC', 'FOK', 'REDUCE_ONLY', 'LIQUIDATION', 'MARKET_REMAINDER', 'TRIGGER_REJECTED', 'ADL', 'POLICY',
 ] as const;
 export const BALANCE_REASONS = [
   'DEPOSIT', 'WITHDRAW', 'TRANSFER', 'TRADE_FEE', 'REALIZED_PNL', 'FUNDING_FEE', 'LIQUIDATION_FEE', 'INSURANCE_CLEAR',
@@ -32,6 +32,18 @@ export const INSURANCE_REASONS = ['FUND', 'LIQUIDATION_FEE', 'DEFICIT', 'FUNDING
 export const ORDER_ORIGINS = ['USER', 'LIQUIDATION', 'COPY', 'CLOSE_OUT'] as const;
 /** A Rejected event is the command's own refusal (COMMAND) or one of work the command caused (ENGINE). */
 export const REJECT_ORIGINS = ['COMMAND', 'ENGINE'] as const;
+/**
+ * An account's standing (policy gate): ACTIVE trades freely; REDUCE_ONLY may only reduce (a
+ * jurisdiction's wind-down, a breach); CLOSED may only reduce, withdraw and move money out.
+ */
+export const ACCOUNT_STATUSES = ['ACTIVE', 'REDUCE_ONLY', 'CLOSED'] as const;
+/**
+ * What an engine timer does when it comes due (engine/timers.ts): a cool-off ends; a dated
+ * jurisdiction rule comes into force.
+ */
+/** What an account acknowledged (policy gate): the appropriateness test (P8), high leverage (P12). */
+export const ACKNOWLEDGEMENTS = ['APPROPRIATENESS', 'HIGH_LEVERAGE'] as const;
+export const TIMER_KINDS = ['COOL_OFF_END', 'JURISDICTION_IN_FORCE'] as const;
 /** 'NORMAL' book trade, 'LIQUIDATION' (taker is a liquidation order), 'ADL' (off-book). */
 export const TRADE_KINDS = ['NORMAL', 'LIQUIDATION', 'ADL'] as const;
 
@@ -49,6 +61,9 @@ export type BalanceReason = (typeof BALANCE_REASONS)[number];
 export type InsuranceReason = (typeof INSURANCE_REASONS)[number];
 export type TradeKindName = (typeof TRADE_KINDS)[number];
 export type OrderOriginName = (typeof ORDER_ORIGINS)[number];
+export type AccountStatusName = (typeof ACCOUNT_STATUSES)[number];
+export type AcknowledgementName = (typeof ACKNOWLEDGEMENTS)[number];
+export type TimerKindName = (typeof TIMER_KINDS)[number];
 export type RejectOriginName = (typeof REJECT_ORIGINS)[number];
 
 /** The TypeScript type name of each table (the code generator names fields' types with it). */
@@ -67,5 +82,8 @@ export const ENUM_TYPE_NAMES: Readonly<Record<string, string>> = {
   INSURANCE_REASONS: 'InsuranceReason',
   TRADE_KINDS: 'TradeKindName',
   ORDER_ORIGINS: 'OrderOriginName',
+  ACCOUNT_STATUSES: 'AccountStatusName',
+  TIMER_KINDS: 'TimerKindName',
+  ACKNOWLEDGEMENTS: 'AcknowledgementName',
   REJECT_ORIGINS: 'RejectOriginName',
 };

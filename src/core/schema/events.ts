@@ -12,7 +12,7 @@
  * `order` field as the live OrderRecord; everything else as it reads.
  */
 import {
-  BALANCE_REASONS, EXECUTION_TYPES, INSURANCE_REASONS, MARGIN_TYPES, ORDER_END_REASONS, ORDER_ORIGINS, ORDER_STATUSES, ORDER_TYPES,
+  ACCOUNT_STATUSES, ACKNOWLEDGEMENTS, BALANCE_REASONS, EXECUTION_TYPES, INSURANCE_REASONS, MARGIN_TYPES, ORDER_END_REASONS, ORDER_ORIGINS, ORDER_STATUSES, ORDER_TYPES,
   REJECT_ORIGINS, SIDES, STP_MODES, TIME_IN_FORCE, TRADE_KINDS, WORKING_TYPES,
 } from './enums.js';
 import { choice, flag, list, money, num, order, symbol, text, type Declarations, type Fields } from './kinds.js';
@@ -169,6 +169,34 @@ export const EVENTS = {
       insuranceDeltaE8: money('Net insurance fund change from this liquidation (fee in, deficit out).'),
       adl: list('AdlFill', { accountId: num(), qtyLots: num(), priceTicks: num(), realizedPnlE8: money() }),
       atMs: num(),
+    },
+  },
+  AccountPolicyChanged: {
+    tag: 13, doc: "An account's standing for the policy gate changed.",
+    fields: {
+      accountId: num(),
+      status: choice('ACCOUNT_STATUSES', ACCOUNT_STATUSES),
+      leverageCap: num(),
+      jurisdiction: text(),
+      coolOffUntilMs: num('Trading is locked until this engine time (0: not cooling off).'),
+      source: text(),
+    },
+  },
+  VenuePolicyChanged: {
+    tag: 15, doc: 'The venue-wide protection rules changed.',
+    fields: {
+      newAccountLeverageCap: num(), newAccountDays: num(), requireAppropriateness: flag(), highLeverageAckAbove: num(), source: text(),
+    },
+  },
+  AcknowledgementRecorded: {
+    tag: 16, doc: 'An account acknowledged something the policy gate asks for.',
+    fields: { accountId: num(), kind: choice('ACKNOWLEDGEMENTS', ACKNOWLEDGEMENTS) },
+  },
+  JurisdictionPolicyChanged: {
+    tag: 14, doc: 'A jurisdiction policy was set (it applies from effectiveFromMs).',
+    fields: {
+      jurisdiction: text(), status: choice('ACCOUNT_STATUSES', ACCOUNT_STATUSES), leverageCap: num(), effectiveFromMs: num(),
+      source: text(),
     },
   },
   Rejected: {

@@ -22,6 +22,8 @@ export abstract class BaseAgent implements Agent {
   rejects = 0;
   readonly everyStep: boolean = false;
   private orderCounter = 0;
+  /** Signed position size (agents trade one symbol), kept from PositionChanged events. */
+  private trackedLots = 0;
 
   constructor(
     readonly name: string,
@@ -45,7 +47,9 @@ export abstract class BaseAgent implements Agent {
   abstract act(view: MarketView): UnsequencedCommand[];
 
   onEvent(event: EngineEvent): void {
-    if (event.type === 'Liquidation') {
+    if (event.type === 'PositionChanged') {
+      this.trackedLots = event.sizeLots;
+    } else if (event.type === 'Liquidation') {
       this.liquidations++;
       this.onLiquidated(event.atMs);
     } else if (event.type === 'Rejected') {
@@ -64,8 +68,14 @@ export abstract class BaseAgent implements Agent {
     return account?.positions.find((p) => p.symbol === view.symbol);
   }
 
-  protected positionLots(view: MarketView): number {
-    return this.position(view)?.sizeLots ?? 0;
+  /** The position's size in lots, from the agent's own PositionChanged events (no engine query). */
+  protected positionLots(_view: MarketView): number {
+    return this.trackedLots;
+  }
+
+  /** Takes over an account that already exists (live mode after a restart): reads its position once. */
+  resume(view: MarketView): void {
+    this.trackedLots = this.position(view)?.sizeLots ?? 0;
   }
 
   /** Equity (margin balance) in USDT as a float, for sizing decisions. */

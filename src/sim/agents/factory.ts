@@ -8,6 +8,8 @@ import { compileInstrument, type InstrumentSpec } from '../../core/index.js';
 import { Rng } from '../rng.js';
 import type { AgentGroupSpec, NamedAccountSpec, ScenarioSpec } from '../scenario/schema.js';
 import { Arbitrageur } from './arbitrageur.js';
+import { Builder } from './builder.js';
+import { CarryTrader } from './carry.js';
 import { copyTradingHook } from './copy-follower.js';
 import { Holder } from './holder.js';
 import { MarketMaker } from './market-maker.js';
@@ -40,6 +42,8 @@ function build(def: AgentDef, name: string, group: string, capitalUsdt: number, 
     case 'arbitrageur':
       return new Arbitrageur(name, group, capitalUsdt, def.params as never, lotsPerBase, rng, margin ?? 'CROSSED');
     case 'holder': return new Holder(name, group, capitalUsdt, def.params as never, rng);
+    case 'builder': return new Builder(name, group, capitalUsdt, def.params as never, rng);
+    case 'carry': return new CarryTrader(name, group, capitalUsdt, def.params as never, lotsPerBase, rng);
     case 'copyFollower': {
       const hook = copyTradingHook();
       if (hook === undefined) {

@@ -16,8 +16,37 @@ export class PriceHistory {
   /** EWMA of squared log returns per second. */
   private varPerSecond = 0;
   private samples = 0;
+  /** Liquidated notional (USDT) per minute, decaying with liquidationHalfLifeMs: the public forceOrder feed. */
+  private liquidationRate = 0;
+  private liquidationMs = 0;
 
-  constructor(private readonly keepMinutes = 1_440, private readonly halfLifeMs = 300_000) {}
+  constructor(private readonly keepMinutes = 1_440, private readonly halfLifeMs = 300_000,
+    private liquidationHalfLifeMs = 120_000) {}
+
+  /** How long the liquidation stream stays on agents' minds (half-life, ms). */
+  setLiquidationHalfLife(ms: number): void {
+    this.liquidationHalfLifeMs = ms;
+  }
+
+  /** A liquidation of `usdt` notional at `atMs` (every agent sees the venue's liquidation stream). */
+  recordLiquidation(atMs: number, usdt: number): void {
+    this.decayLiquidations(atMs);
+    // An impulse that integrates to `usdt` over the decay: rate in USDT per minute.
+    this.liquidationRate += (usdt * Math.LN2 * 60_000) / this.liquidationHalfLifeMs;
+  }
+
+  /** Recent liquidated notional, USDT per minute (decayed to `atMs`). */
+  liquidationUsdtPerMinute(atMs: number): number {
+    this.decayLiquidations(atMs);
+    return this.liquidationRate;
+  }
+
+  private decayLiquidations(atMs: number): void {
+    if (atMs > this.liquidationMs) {
+      this.liquidationRate *= Math.pow(0.5, (atMs - this.liquidationMs) / this.liquidationHalfLifeMs);
+      this.liquidationMs = atMs;
+    }
+  }
 
   update(nowMs: number, price: number): void {
     if (this.lastPrice > 0 && nowMs > this.lastMs) {

@@ -10,6 +10,9 @@ import type { Rng } from '../rng.js';
 import { BaseAgent } from './base.js';
 import type { MarketView } from './types.js';
 
+/** Each retry of the opening order asks for this share of the previous size. */
+const RETRY_SHRINK = 0.95;
+
 export const holderParams = z.object({
   side: z.enum(['LONG', 'SHORT']),
   leverage: z.number().int().min(1).max(125),
@@ -48,13 +51,15 @@ export class Holder extends BaseAgent {
         this.nextWakeMs = openAt;
         return [];
       }
-      // Retry a few times a second apart (an empty book or a margin reject at the open).
+      // Retry a few times a second apart (an empty book, or a margin reject when the ask sits above the
+      // mark: at 100x a 10 bps premium costs a tenth of the margin), a little smaller each time.
       if (++this.attempts > 10) {
         this.nextWakeMs = Number.MAX_SAFE_INTEGER;
         return [];
       }
       this.nextWakeMs = view.nowMs + 1_000;
-      const lots = this.lotsForNotional(view, this.capitalUsdt * this.leverage * this.p.exposure);
+      const shrink = Math.pow(RETRY_SHRINK, this.attempts - 1);
+      const lots = this.lotsForNotional(view, this.capitalUsdt * this.leverage * this.p.exposure * shrink);
       if (!this.meetsMinNotional(view, lots)) return [];
       return [this.market(view, this.p.side === 'LONG' ? 'BUY' : 'SELL', lots)];
     }

@@ -25,7 +25,9 @@ export const retailParams = z.object({
   stopDistancePct: range(0.01, 50).default([0.3, 3]),
   takeProfitProbability: z.number().min(0).max(1).default(0.3),
   takeProfitPct: range(0.01, 100).default([0.5, 5]),
-  /** Probability a member chases the recent move (else picks a side at random). */
+  /** Probability a member who does not chase goes long (a crowd's bias; 0.5 = none). */
+  longShare: z.number().min(0).max(1).default(0.5),
+  /** Probability a member chases the recent move (else picks a side by longShare). */
   trendChaserProbability: z.number().min(0).max(1).default(0.6),
   trendLookbackMin: range(1, 240).default([3, 30]),
   marginFraction: range(0.01, 1).default([0.3, 1]),
@@ -92,7 +94,7 @@ export class RetailTrader extends BaseAgent {
       this.retired = true; // too little left to open anything
       return out;
     }
-    let side: OrderSideName = this.rng.chance(0.5) ? 'BUY' : 'SELL';
+    let side: OrderSideName = this.rng.chance(this.p.longShare) ? 'BUY' : 'SELL';
     if (this.chaser && view.history.minuteCount > this.lookbackMin) {
       side = view.history.price >= view.history.minutesAgo(this.lookbackMin) ? 'BUY' : 'SELL';
     }

@@ -6,12 +6,12 @@
  * its own account, so the same policy code runs in both. Floats are fine inside a policy; the
  * commands it returns carry integer ticks and lots only (the runner checks).
  */
-import type { Engine, EngineEvent, Instrument, MarginTypeName, UnsequencedCommand } from '../../core/index.js';
+import type { Engine, EngineEvent, Instrument, MarginTypeName, OrderSideName, UnsequencedCommand } from '../../core/index.js';
 import type { PriceHistory } from './history.js';
 
 export type AgentKind =
   | 'marketMaker' | 'noise' | 'momentum' | 'meanReversion' | 'retail' | 'scalper' | 'arbitrageur' | 'holder'
-  | 'copyFollower';
+  | 'builder' | 'carry' | 'copyFollower';
 
 /** The market as every agent sees it at a step (shared, refreshed by the runner). */
 export interface MarketView {
@@ -28,6 +28,8 @@ export interface MarketView {
   readonly history: PriceHistory;
   /** Read-only queries (accountView, openOrders, depth, previewOrder). */
   readonly engine: Engine;
+  /** A scripted fault: market makers pull `share` of their depth on `side` while it lasts. */
+  liquidityDrain: { readonly side: OrderSideName; readonly share: number } | undefined;
 }
 
 export interface AgentTraits {
@@ -54,6 +56,8 @@ export interface Agent extends AgentTraits {
   act(view: MarketView): UnsequencedCommand[];
   /** Events about this agent's account, in stream order. */
   onEvent(event: EngineEvent): void;
+  /** Live mode, an account that already existed: read whatever the policy keeps from events (its position). */
+  resume?(view: MarketView): void;
   /** Liquidations suffered (counted from Liquidation events). */
   readonly liquidations: number;
   readonly rejects: number;

@@ -16,12 +16,16 @@ export function eventAccountId(event: EngineEvent): number {
     case 'MarginTypeChanged':
     case 'Liquidation':
     case 'Rejected':
+    case 'AccountPolicyChanged':
+    case 'AcknowledgementRecorded':
       return event.accountId;
     case 'InsuranceFundChanged':
     case 'Trade':
     case 'IndexPriceUpdated':
     case 'MarkPriceUpdated':
     case 'FundingSettled':
+    case 'JurisdictionPolicyChanged':
+    case 'VenuePolicyChanged':
       return 0;
   }
 }

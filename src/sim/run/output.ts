@@ -2,8 +2,9 @@
  * @module sim/run/output
  * Writes a run directory. Everything except run.json is a pure function of the scenario and seed
  * (byte-identical across runs): summary.json, report.html, events.ndjson (streamed during the
- * run), and CSVs — equity.csv (one column per agent), liquidations.csv, funding.csv,
- * insurance.csv, open_interest.csv, prices.csv, agents.csv. run.json holds the wall-clock facts.
+ * run), and CSVs — equity.csv (one column per agent), liquidations.csv, adl.csv, minutes.csv (the
+ * simulated perpetual's 1-minute candles with index, mark, funding estimate and liquidations),
+ * funding.csv, insurance.csv, open_interest.csv, prices.csv, agents.csv. run.json holds the wall-clock facts.
  */
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,7 +32,11 @@ export function writeRunDirectory(result: SimResult, dir: string, meta: Record<s
   const base = (lots: number): string => formatUnits(lots, instrument.lot);
   const usdt = (e8: bigint): string => formatScaled(e8, 8);
   const summary = buildSummary(result);
-  writeFileSync(join(dir, 'summary.json'), json(summary));
+  // The comparison's chart series go to report.html, not summary.json.
+  const comparison = summary['comparison'] as { series?: unknown } | null;
+  const forFile = comparison === null || comparison.series === undefined ? summary
+    : { ...summary, comparison: { ...comparison, series: undefined } };
+  writeFileSync(join(dir, 'summary.json'), json(forFile));
   writeFileSync(join(dir, 'report.html'), buildReportHtml(result, summary));
   const agents = world.agents;
   const eq: string[] = [`time_ms,${agents.map((a) => a.name).join(',')}`];
@@ -42,10 +47,23 @@ export function writeRunDirectory(result: SimResult, dir: string, meta: Record<s
   }
   writeFileSync(join(dir, 'equity.csv'), eq.join('\n') + '\n');
   writeFileSync(join(dir, 'liquidations.csv'), [
-    'time_ms,seq,account_id,agent,kind,leverage,margin_type,side,qty,mark,bankruptcy_price,book_filled_qty,book_notional,adl_qty,fee,insurance_delta',
+    'time_ms,seq,account_id,agent,kind,leverage,margin_type,side,qty,mark,bankruptcy_price,fill_price,book_filled_qty,book_notional,adl_qty,adl_fills,fee,insurance_fund_delta',
     ...recorder.liquidations.map((l) => [l.atMs, l.seq, l.accountId, l.agent, l.kind, l.leverage, l.marginType, l.side,
-      base(l.qtyLots), price(l.markTicks), price(l.bankruptcyPriceTicks), base(l.bookFilledLots), usdt(l.bookNotionalE8),
-      base(l.adlLots), usdt(l.feeE8), usdt(l.insuranceDeltaE8)].join(',')),
+      base(l.qtyLots), price(l.markTicks), price(l.bankruptcyPriceTicks), l.bookFilledLots === 0 ? '' : l.fillPriceTicks.toFixed(0),
+      base(l.bookFilledLots), usdt(l.bookNotionalE8), base(l.adlLots), l.adlFills, usdt(l.feeE8), usdt(l.fundDeltaE8)].join(',')),
+  ].join('\n') + '\n');
+  writeFileSync(join(dir, 'adl.csv'), [
+    'time_ms,liquidated_account_id,account_id,agent_kind,qty,price,mark,realized_pnl',
+    ...recorder.adl.map((a) => [a.atMs, a.liquidatedAccountId, a.accountId, a.agentKind, base(a.qtyLots), price(a.priceTicks),
+      price(a.markTicks), usdt(a.realizedPnlE8)].join(',')),
+  ].join('\n') + '\n');
+  const m = recorder.minutes;
+  const maybe = (ticks: number): string => (Number.isNaN(ticks) ? '' : price(ticks));
+  writeFileSync(join(dir, 'minutes.csv'), [
+    'open_time_ms,open,high,low,close,volume,index,mark,estimated_funding_rate,long_liquidated_usdt,short_liquidated_usdt,liquidations,adl_qty',
+    ...m.index.map((_, i) => [m.timeOf(i), maybe(m.open[i]!), maybe(m.high[i]!), maybe(m.low[i]!), maybe(m.close[i]!),
+      base(m.volumeLots[i]!), price(m.index[i]!), price(m.mark[i]!), m.estimatedFunding[i]!.toFixed(8),
+      m.longLiqUsdt[i]!.toFixed(2), m.shortLiqUsdt[i]!.toFixed(2), m.liquidations[i], base(m.adlLots[i]!)].join(',')),
   ].join('\n') + '\n');
   writeFileSync(join(dir, 'funding.csv'), [
     'funding_time_ms,rate,mark,positions,paid,received,residue',

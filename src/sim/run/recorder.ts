@@ -1,20 +1,28 @@
 /**
  * @module sim/run/recorder
- * Watches every command and event of a run and keeps what the summary and the report need: the
- * SHA-256 of the whole event stream, counts by type and reject code, liquidations, funding,
- * insurance fund and open interest, and periodic samples of prices and of every agent's equity.
- * Optionally streams the compact event file (events.ndjson: one canonical JSON event per line,
- * prefixed by the command's seq and time; order updates and price ticks are left out of the file
- * but not out of the hash — `all` keeps everything).
+ * Watches every command and event of a run and keeps what the summary, the report and the
+ * comparison with real data need: counts by type and reject code, the liquidation log (with ADL
+ * fills and the fund's own changes), funding settlements, the insurance fund from its events,
+ * accounts' wallets and positions (account-tracker.ts), the minute series (minute-series.ts),
+ * periodic samples of prices, open interest and every agent's equity, and snapshots of where open
+ * positions would be liquidated (the heatmap). Recording starts at `startMs` (the end of a
+ * warm-up): events before it still update balances and positions, but no samples are taken and
+ * liquidations are counted apart.
+ * Optionally streams events.ndjson (one canonical JSON event per line, prefixed by the command's
+ * seq and time; `compact` leaves out order updates, balance changes and price ticks, `all` keeps
+ * everything). The run's fingerprint is the world's stream hash.
  */
-import { createHash, type Hash } from 'node:crypto';
-import type { Command, EngineEvent, LiquidationEvent, FundingSettledEvent } from '../../core/index.js';
-import type { SimWorld } from './world.js';
+import type { AdlFill, Command, EngineEvent, FundingSettledEvent, LiquidationEvent } from '../../core/index.js';
+import { AccountTracker } from './account-tracker.js';
 import { encodeEvent } from './encode.js';
+import { InsuranceLedger } from './insurance-ledger.js';
+import { MinuteSeries } from './minute-series.js';
+import type { SimWorld } from './world.js';
 
 export type EventFileMode = 'none' | 'compact' | 'all';
 
 const FILE_SKIP_COMPACT = new Set<EngineEvent['type']>(['OrderUpdate', 'MarkPriceUpdated', 'IndexPriceUpdated', 'BalanceChanged']);
+const E8 = 1e8;
 
 export interface LiquidationRecord {
   readonly atMs: number;
@@ -22,6 +30,7 @@ export interface LiquidationRecord {
   readonly accountId: number;
   readonly agent: string;
   readonly kind: string;
+  /** The position's leverage setting when it was liquidated. */
   readonly leverage: number;
   readonly marginType: string;
   /** Side of the liquidation order: SELL closes a long. */
@@ -31,9 +40,31 @@ export interface LiquidationRecord {
   readonly bankruptcyPriceTicks: number;
   readonly bookFilledLots: number;
   readonly bookNotionalE8: bigint;
+  /** Average book fill price in ticks (float; 0 when nothing filled on the book). */
+  readonly fillPriceTicks: number;
   readonly adlLots: number;
+  readonly adlFills: number;
   readonly feeE8: bigint;
-  readonly insuranceDeltaE8: bigint;
+  /** The fund's change for this liquidation, from its InsuranceFundChanged events (fee in, deficit out). */
+  readonly fundDeltaE8: bigint;
+  /** False for liquidations during the warm-up. */
+  readonly recorded: boolean;
+}
+
+/** One counterparty fill of auto-deleveraging (what an ADL policy comparison reads). */
+export interface AdlRecord {
+  readonly atMs: number;
+  readonly liquidatedAccountId: number;
+  readonly accountId: number;
+  readonly agentKind: string;
+  readonly qtyLots: number;
+  readonly priceTicks: number;
+  /** Mark price when the liquidation ran. */
+  readonly markTicks: number;
+  /** +1: the liquidated position was long, so the counterparty was a short bought back; −1 the reverse. */
+  readonly liquidatedSide: 1 | -1;
+  /** Realized PnL of the deleveraged counterparty on this fill (> 0: a profitable trader was hit). */
+  readonly realizedPnlE8: bigint;
 }
 
 export interface Sample {
@@ -45,72 +76,99 @@ export interface Sample {
   readonly insuranceE8: bigint;
 }
 
+/** Where open positions would be liquidated at one instant: notional (USDT) per price bin. */
+export interface HeatmapSnapshot {
+  readonly atMs: number;
+  readonly indexTicks: number;
+  /** [liquidation price ticks, notional USDT, +1 long / −1 short] of every open position. */
+  readonly positions: readonly (readonly [number, number, number])[];
+}
+
+export interface RecorderOptions {
+  readonly startMs: number;
+  readonly sampleEveryMs: number;
+  readonly equityEveryMs: number;
+  /** Period of liquidation-price snapshots for the heatmap (0: none). */
+  readonly heatmapEveryMs: number;
+  readonly eventFile: EventFileMode;
+  readonly write?: (chunk: string) => void;
+}
+
 export class Recorder {
-  private readonly hash: Hash = createHash('sha256');
   readonly eventCounts = new Map<string, number>();
   readonly rejectCounts = new Map<string, number>();
   readonly liquidations: LiquidationRecord[] = [];
+  readonly adl: AdlRecord[] = [];
   readonly funding: FundingSettledEvent[] = [];
   readonly samples: Sample[] = [];
+  readonly heatmap: HeatmapSnapshot[] = [];
   /** equity[agentIndex][sampleIndex] in USDT; times in equityTimes. */
   readonly equity: Float64Array[] = [];
   readonly equityTimes: number[] = [];
-  private readonly sizes = new Map<number, number>();
-  openInterestLots = 0;
+  readonly accounts: AccountTracker;
+  readonly insurance = new InsuranceLedger();
+  readonly minutes: MinuteSeries;
   maxOpenInterestLots = 0;
-  insuranceE8 = 0n;
-  minInsuranceE8: bigint | undefined;
+  /** Open interest when recording started (after the warm-up). */
+  startOpenInterestLots = 0;
+  warmupLiquidations = 0;
   events = 0;
   tradeVolumeLots = 0;
   liquidationTradeLots = 0;
+  private recording = false;
   private nextSampleMs = 0;
   private nextEquityMs = 0;
+  private nextHeatmapMs = 0;
   private lines: string[] = [];
 
-  constructor(private readonly world: SimWorld, private readonly options: {
-    sampleEveryMs: number; equityEveryMs: number; eventFile: EventFileMode; write?: (chunk: string) => void;
-  }) {
+  constructor(private readonly world: SimWorld, private readonly options: RecorderOptions) {
+    const instrument = world.view.instrument;
+    this.accounts = new AccountTracker(instrument.quotePerTickLotE8);
+    this.minutes = new MinuteSeries(options.startMs, Number(instrument.quotePerTickLotE8) / E8);
     world.onCommand((command, events) => this.onCommand(command, events));
+  }
+
+  get openInterestLots(): number {
+    return this.accounts.openInterestLots;
   }
 
   private onCommand(command: Command, events: readonly EngineEvent[]): void {
     const mode = this.options.eventFile;
-    const prefix = `${command.seq}\t${command.atMs}\t`;
+    const prefix = mode === 'none' ? '' : `${command.seq}\t${command.atMs}\t`;
     for (const event of events) {
       this.events++;
-      const line = encodeEvent(event);
-      this.hash.update(prefix);
-      this.hash.update(line);
-      this.hash.update('\n');
       if (mode === 'all' || (mode === 'compact' && !FILE_SKIP_COMPACT.has(event.type))) {
-        this.lines.push(prefix + line);
+        this.lines.push(prefix + encodeEvent(event));
         if (this.lines.length >= 4096) this.flush();
       }
       this.eventCounts.set(event.type, (this.eventCounts.get(event.type) ?? 0) + 1);
       this.observe(command, event);
     }
+    this.insurance.endCommand();
   }
 
   private observe(command: Command, event: EngineEvent): void {
     switch (event.type) {
-      case 'PositionChanged': {
-        const before = this.sizes.get(event.accountId) ?? 0;
-        this.sizes.set(event.accountId, event.sizeLots);
-        this.openInterestLots += Math.max(event.sizeLots, 0) - Math.max(before, 0);
-        if (this.openInterestLots > this.maxOpenInterestLots) this.maxOpenInterestLots = this.openInterestLots;
+      case 'PositionChanged':
+        this.accounts.observe(event);
+        if (this.accounts.openInterestLots > this.maxOpenInterestLots) this.maxOpenInterestLots = this.accounts.openInterestLots;
         return;
-      }
+      case 'BalanceChanged':
+      case 'LeverageChanged':
+        this.accounts.observe(event);
+        return;
       case 'InsuranceFundChanged':
-        this.insuranceE8 = event.balanceE8;
-        if (this.minInsuranceE8 === undefined || event.balanceE8 < this.minInsuranceE8) this.minInsuranceE8 = event.balanceE8;
+        this.insurance.observe(event);
         return;
       case 'Liquidation':
         this.recordLiquidation(command.seq, event);
         return;
       case 'FundingSettled':
-        this.funding.push(event);
+        if (this.recording) this.funding.push(event);
         return;
       case 'Trade':
+        this.minutes.trade(event);
+        if (!this.recording) return;
         this.tradeVolumeLots += event.qtyLots;
         if (event.kind !== 'NORMAL') this.liquidationTradeLots += event.qtyLots;
         return;
@@ -120,31 +178,68 @@ export class Recorder {
         return;
       }
       case 'AccountCreated':
-      case 'BalanceChanged':
       case 'IndexPriceUpdated':
-      case 'LeverageChanged':
       case 'MarginTypeChanged':
       case 'MarkPriceUpdated':
       case 'OrderUpdate':
+      case 'AccountPolicyChanged':
+      case 'JurisdictionPolicyChanged':
+      case 'VenuePolicyChanged':
+      case 'AcknowledgementRecorded':
         return;
     }
   }
 
   private recordLiquidation(seq: number, event: LiquidationEvent): void {
     const agent = this.world.agentOf(event.accountId);
+    const fundDeltaE8 = this.insurance.takePending(event.accountId);
+    if (!this.recording) {
+      this.warmupLiquidations++;
+      return;
+    }
+    this.minutes.liquidation(event);
     let adlLots = 0;
-    for (const fill of event.adl) adlLots += fill.qtyLots;
+    for (const fill of event.adl) {
+      adlLots += fill.qtyLots;
+      this.recordAdl(event, fill);
+    }
+    const k = Number(this.world.view.instrument.quotePerTickLotE8);
     this.liquidations.push({
       atMs: event.atMs, seq, accountId: event.accountId, agent: agent?.name ?? `account-${event.accountId}`,
-      kind: agent?.kind ?? 'unknown', leverage: agent?.leverage ?? 0, marginType: event.marginType, side: event.side,
-      qtyLots: event.qtyLots, markTicks: event.markTicks, bankruptcyPriceTicks: event.bankruptcyPriceTicks,
-      bookFilledLots: event.bookFilledLots, bookNotionalE8: event.bookNotionalE8, adlLots, feeE8: event.feeE8,
-      insuranceDeltaE8: event.insuranceDeltaE8,
+      kind: agent?.kind ?? 'unknown', leverage: this.accounts.leverage[event.accountId] ?? agent?.leverage ?? 0,
+      marginType: event.marginType, side: event.side, qtyLots: event.qtyLots, markTicks: event.markTicks,
+      bankruptcyPriceTicks: event.bankruptcyPriceTicks, bookFilledLots: event.bookFilledLots, bookNotionalE8: event.bookNotionalE8,
+      fillPriceTicks: event.bookFilledLots === 0 ? 0 : Number(event.bookNotionalE8) / (event.bookFilledLots * k),
+      adlLots, adlFills: event.adl.length, feeE8: event.feeE8, fundDeltaE8, recorded: true,
     });
   }
 
-  /** Called by the runner after each step: takes the periodic samples that are due. */
-  maybeSample(nowMs: number): void {
+  private recordAdl(event: LiquidationEvent, fill: AdlFill): void {
+    this.adl.push({
+      atMs: event.atMs, liquidatedAccountId: event.accountId, accountId: fill.accountId,
+      agentKind: this.world.agentOf(fill.accountId)?.kind ?? 'unknown', qtyLots: fill.qtyLots, priceTicks: fill.priceTicks,
+      markTicks: event.markTicks, liquidatedSide: event.side === 'SELL' ? 1 : -1, realizedPnlE8: fill.realizedPnlE8,
+    });
+  }
+
+  /** Called by the runner before each step: recording starts with the first step at or after startMs. */
+  beforeStep(nowMs: number): void {
+    if (this.recording || nowMs < this.options.startMs) return;
+    this.recording = true;
+    this.insurance.restart();
+    this.startOpenInterestLots = this.accounts.openInterestLots;
+    this.maxOpenInterestLots = this.accounts.openInterestLots;
+  }
+
+  /** Called by the runner after each step: takes the samples that are due. */
+  afterStep(nowMs: number): void {
+    if (!this.recording) return;
+    const symbol = this.world.view.symbol;
+    const market = this.world.engine.market(symbol);
+    if (this.minutes.minuteOf(nowMs) >= this.minutes.length) {
+      this.minutes.setFunding(nowMs, Number(this.world.engine.marketView(symbol).estimatedFundingRateE8) / E8);
+    }
+    this.minutes.step(nowMs, market.indexTicks, market.markTicks);
     if (nowMs >= this.nextSampleMs) {
       this.nextSampleMs = nowMs - (nowMs % this.options.sampleEveryMs) + this.options.sampleEveryMs;
       this.sample(nowMs);
@@ -153,13 +248,17 @@ export class Recorder {
       this.nextEquityMs = nowMs - (nowMs % this.options.equityEveryMs) + this.options.equityEveryMs;
       this.sampleEquity(nowMs);
     }
+    if (this.options.heatmapEveryMs > 0 && nowMs >= this.nextHeatmapMs) {
+      this.nextHeatmapMs = nowMs - (nowMs % this.options.heatmapEveryMs) + this.options.heatmapEveryMs;
+      this.sampleHeatmap(nowMs);
+    }
   }
 
   sample(nowMs: number): void {
     const market = this.world.engine.market(this.world.view.symbol);
     this.samples.push({
       atMs: nowMs, indexTicks: market.indexTicks, markTicks: market.markTicks, lastTicks: market.lastTicks,
-      openInterestLots: this.openInterestLots, insuranceE8: this.insuranceE8,
+      openInterestLots: this.accounts.openInterestLots, insuranceE8: this.insurance.balanceE8,
     });
   }
 
@@ -167,6 +266,7 @@ export class Recorder {
     const n = this.equityTimes.length;
     this.equityTimes.push(nowMs);
     const agents = this.world.agents;
+    const mark = this.world.engine.market(this.world.view.symbol).markTicks;
     for (let i = 0; i < agents.length; i++) {
       let series = this.equity[i];
       if (series === undefined) {
@@ -178,9 +278,25 @@ export class Recorder {
         series = grown;
         this.equity[i] = series;
       }
-      const view = this.world.engine.accountView(agents[i]!.accountId);
-      series[n] = view === undefined ? 0 : Number(view.marginBalanceE8) / 1e8;
+      series[n] = this.accounts.equityUsdt(agents[i]!.accountId, mark);
     }
+  }
+
+  /** Liquidation price and notional of every open position (the engine's own liquidation price). */
+  private sampleHeatmap(nowMs: number): void {
+    const { engine, view } = this.world;
+    const market = engine.market(view.symbol);
+    const positions: [number, number, number][] = [];
+    const usdtPerTickLot = Number(view.instrument.quotePerTickLotE8) / E8;
+    const sizes = this.accounts.sizeLots;
+    for (let id = 0; id < sizes.length; id++) {
+      const size = sizes[id];
+      if (size === undefined || size === 0) continue;
+      const position = engine.accountView(id)?.positions.find((p) => p.symbol === view.symbol);
+      if (position === undefined || position.liquidationPriceTicks <= 0) continue;
+      positions.push([position.liquidationPriceTicks, Math.abs(size) * market.markTicks * usdtPerTickLot, size > 0 ? 1 : -1]);
+    }
+    this.heatmap.push({ atMs: nowMs, indexTicks: market.indexTicks, positions });
   }
 
   /** Equity series of agent i, trimmed to the samples taken. */
@@ -195,6 +311,6 @@ export class Recorder {
   }
 
   eventStreamSha256(): string {
-    return this.hash.copy().digest('hex');
+    return this.world.streamHash.digest();
   }
 }

@@ -12,7 +12,7 @@ export function createView(engine: Engine, symbol: string, history = new PriceHi
   const market = engine.market(symbol);
   return {
     symbol, instrument: market.instrument, nowMs: 0, indexTicks: 0, markTicks: 0, lastTicks: 0, bestBid: -1,
-    bestAsk: -1, history, engine,
+    bestAsk: -1, history, engine, liquidityDrain: undefined,
   };
 }
 

@@ -6,11 +6,14 @@
  * of ruin runs and the benchmark.
  */
 import {
-  createOrderBook, Engine, type Command, type EngineEvent, type InstrumentSpec, type UnsequencedCommand,
+  createOrderBook, Engine, type Command, type EngineEvent, type EventChunk, type InstrumentSpec, type LiquidationEvent,
+  type UnsequencedCommand,
 } from '../../core/index.js';
 import type { Agent, MarketView } from '../agents/types.js';
 import { assertIntegerCommand, eventAccountId } from './dispatch.js';
+import type { PhaseTimer } from './phase-timer.js';
 import { WakeQueue } from './scheduler.js';
+import { EventStreamHash } from './stream-hash.js';
 import { createView, recordIndex, refreshView } from './view.js';
 
 export type CommandListener = (command: Command, events: readonly EngineEvent[]) => void;
@@ -41,8 +44,19 @@ export class SimWorld {
   nowMs = 0;
   commands = 0;
   readonly audit: AuditResult = { checks: 0, violations: [] };
+  /** Fingerprint of every command's events (see stream-hash.ts). */
+  readonly streamHash = new EventStreamHash();
+  /** Set by the benchmark to split the run's time between engine, agents and recording. */
+  timer: PhaseTimer | undefined;
+  private events: EngineEvent[] = [];
+  private readonly sink = (chunk: EventChunk): void => {
+    this.timer?.enter('recording');
+    this.streamHash.chunk(chunk);
+    this.timer?.leave();
+    chunk.decodeInto(this.events);
+  };
 
-  constructor(instrument: InstrumentSpec, private readonly auditOptions: AuditOptions = { every: 1_000, onLiquidation: true }) {
+  constructor(instrument: InstrumentSpec, readonly auditOptions: AuditOptions = { every: 1_000, onLiquidation: true }) {
     this.engine = new Engine({ instruments: [instrument], bookFactory: createOrderBook });
     this.view = createView(this.engine, instrument.symbol);
   }
@@ -51,26 +65,44 @@ export class SimWorld {
     this.listeners.push(listener);
   }
 
-  /** Applies one command at the current simulated time; returns its events. */
+  /** Applies one command at the current simulated time (stamping seq and time onto it); returns its events. */
   submit(command: UnsequencedCommand): EngineEvent[] {
     assertIntegerCommand(command);
-    const sequenced = { ...command, seq: ++this.seq, atMs: this.nowMs } as Command;
-    const events = this.engine.apply(sequenced);
+    // Agents hand over fresh objects: stamping them in place saves a copy per command.
+    const sequenced = command as Command;
+    (sequenced as { seq: number }).seq = ++this.seq;
+    (sequenced as { atMs: number }).atMs = this.nowMs;
+    const timer = this.timer;
+    const events: EngineEvent[] = [];
+    this.events = events;
+    this.streamHash.command(sequenced.seq, sequenced.atMs);
+    timer?.enter('engine');
+    this.engine.applyStreaming(sequenced, this.sink);
+    timer?.leave();
     this.commands++;
+    timer?.enter('recording');
     for (const listener of this.listeners) listener(sequenced, events);
+    timer?.leave();
     let liquidated = false;
+    timer?.enter('agents');
     for (const event of events) {
       const accountId = eventAccountId(event);
       if (accountId !== 0) this.byAccount[accountId]?.onEvent(event);
-      if (event.type === 'Liquidation') liquidated = true;
+      if (event.type === 'Liquidation') {
+        liquidated = true;
+        this.view.history.recordLiquidation(event.atMs, liquidatedUsdt(event, this.view));
+      }
     }
+    timer?.leave();
     if (this.commands % this.auditOptions.every === 0 || (liquidated && this.auditOptions.onLiquidation)) this.runAudit();
     return events;
   }
 
   runAudit(): void {
     this.audit.checks++;
+    this.timer?.enter('audit');
     const messages = this.engine.checkInvariants();
+    this.timer?.leave();
     if (messages.length > 0 && this.audit.violations.length < 20) this.audit.violations.push({ seq: this.seq, messages });
   }
 
@@ -127,7 +159,10 @@ export class SimWorld {
 
   private runAgent(agent: Agent): void {
     refreshView(this.view, this.nowMs);
-    for (const command of agent.act(this.view)) this.submit(command);
+    this.timer?.enter('agents');
+    const commands = agent.act(this.view);
+    this.timer?.leave();
+    for (const command of commands) this.submit(command);
   }
 
   /** Advances the clock with a Tick (lets the last mark samples and funding happen). */
@@ -135,6 +170,11 @@ export class SimWorld {
     this.setTime(nowMs);
     this.submit({ type: 'Tick' });
   }
+}
+
+/** A liquidation's notional at mark in USDT (what the public liquidation stream shows). */
+export function liquidatedUsdt(event: LiquidationEvent, view: MarketView): number {
+  return (event.qtyLots * event.markTicks * Number(view.instrument.quotePerTickLotE8)) / 1e8;
 }
 
 /** USDT (float with at most cents) → quote E8, exactly to the cent. */

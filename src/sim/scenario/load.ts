@@ -10,11 +10,10 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { compileInstrument, DEFAULT_INSTRUMENTS, type InstrumentSpec } from '../../core/index.js';
 import type { TickCandle } from '../data/candle.js';
-import { sliceCandles } from '../data/csv.js';
-import { loadCandleFile } from '../data/load.js';
 import { syntheticCandles } from '../data/synthetic.js';
 import { toTickCandle } from '../data/ticks.js';
 import { Rng } from '../rng.js';
+import { loadIndexData } from './index-data.js';
 import { scenarioSchema, type InstrumentOverrides, type ScenarioSpec } from './schema.js';
 
 export class ScenarioError extends Error {
@@ -91,13 +90,16 @@ export function scenarioInstrument(spec: ScenarioSpec, source = 'scenario'): Ins
 
 export interface ResolvedData {
   readonly candles: readonly TickCandle[];
+  /** Candle length of the first file (later files may differ: each candle carries its own). */
   readonly intervalMs: number;
-  /** File path or "synthetic". */
+  /** File path(s) or "synthetic". */
   readonly source: string;
   readonly gaps: number;
+  /** Where the replay proper starts (after the warm-up candles); the first candle's time without a warm-up. */
+  readonly replayStartMs: number;
 }
 
-/** Candles for the scenario's data section, on the instrument's tick grid. */
+/** Candles for the scenario's data section (and its warm-up), on the instrument's tick grid. */
 export function resolveData(loaded: LoadedScenario, instrument: InstrumentSpec): ResolvedData {
   const { spec } = loaded;
   const tick = compileInstrument(instrument).tick;
@@ -109,22 +111,36 @@ export function resolveData(loaded: LoadedScenario, instrument: InstrumentSpec):
       startMs: toMs(s.start), intervalMs, startPrice: s.startPrice, annualVol: s.annualVol, annualDrift: s.annualDrift,
       jumpProbability: s.jumpProbability, jumpSize: s.jumpSize,
     }, count, tick, new Rng(spec.seed, 'synthetic-candles'));
-    return { candles, intervalMs, source: 'synthetic', gaps: 0 };
-  }
-  const file = spec.data.file!;
-  let series;
-  try {
-    series = loadCandleFile(file, loaded.baseDir);
-  } catch (error) {
-    throw new ScenarioError(loaded.source, [`data.file: ${(error as Error).message}`]);
+    return { candles, intervalMs, source: 'synthetic', gaps: 0, replayStartMs: candles[0]!.openTimeMs };
   }
   const window = spec.data.window;
-  try {
-    series = sliceCandles(series, window?.start === undefined ? undefined : toMs(window.start),
-      window?.end === undefined ? undefined : toMs(window.end));
-  } catch (error) {
-    throw new ScenarioError(loaded.source, [`data.window: ${(error as Error).message}`]);
+  const replayStart = window?.start === undefined ? undefined : toMs(window.start);
+  if (spec.warmup !== undefined && replayStart === undefined) {
+    throw new ScenarioError(loaded.source, ['warmup: needs data.window.start (where the warm-up ends)']);
   }
-  const candles = series.candles.map((candle) => toTickCandle(candle, series.intervalMs, tick));
-  return { candles, intervalMs: series.intervalMs, source: series.source, gaps: series.gaps.length };
+  const from = spec.warmup === undefined ? replayStart : toMs(spec.warmup.from);
+  if (from !== undefined && replayStart !== undefined && from > replayStart) {
+    throw new ScenarioError(loaded.source, ['warmup.from: must not be after data.window.start']);
+  }
+  let index;
+  try {
+    index = loadIndexData({
+      files: scenarioDataFiles(spec), rescaleTo: spec.data.rescaleTo, baseDir: loaded.baseDir, fromMs: from,
+      toMs: window?.end === undefined ? undefined : toMs(window.end),
+    });
+  } catch (error) {
+    throw new ScenarioError(loaded.source, [`data: ${(error as Error).message}`]);
+  }
+  const candles = index.candles.map(({ candle, durationMs }) => toTickCandle(candle, durationMs, tick));
+  const { intervalMs, gaps } = index;
+  const sources = index.sources;
+  return {
+    candles, intervalMs, source: sources.join(' + '), gaps, replayStartMs: replayStart ?? candles[0]!.openTimeMs,
+  };
+}
+
+/** The scenario's data file(s) as a list. */
+export function scenarioDataFiles(spec: ScenarioSpec): string[] {
+  const file = spec.data.file;
+  return file === undefined ? [] : typeof file === 'string' ? [file] : [...file];
 }

@@ -6,6 +6,8 @@
  */
 import { z } from 'zod';
 import { arbitrageurParams } from '../agents/arbitrageur.js';
+import { builderParams } from '../agents/builder.js';
+import { carryParams } from '../agents/carry.js';
 import { copyFollowerParams } from '../agents/copy-follower.js';
 import { holderParams } from '../agents/holder.js';
 import { marketMakerParams } from '../agents/market-maker.js';
@@ -15,6 +17,7 @@ import { noiseParams } from '../agents/noise.js';
 import { range } from '../agents/params.js';
 import { retailParams } from '../agents/retail.js';
 import { scalperParams } from '../agents/scalper.js';
+import { faultSchema } from './faults.js';
 
 /** An instant: ISO-8601 text ("2021-05-19T00:00:00Z") or epoch milliseconds. */
 const instant = z.union([
@@ -35,6 +38,8 @@ function group<T extends string, P extends z.ZodType>(type: T, params: P) {
     count: z.number().int().min(1).max(100_000).default(1),
     /** Capital per agent in USDT: a number, or [min, max] drawn log-uniformly. */
     capitalUsdt: capital,
+    /** When the group starts: with the warm-up (open interest built over the preceding days) or at the replay start. */
+    from: z.enum(['warmup', 'replay']).default('replay'),
     marginType: z.enum(['ISOLATED', 'CROSSED']).optional(),
     params: params,
   }).strict();
@@ -49,6 +54,8 @@ export const agentGroupSchema = z.discriminatedUnion('type', [
   group('scalper', scalperParams.prefault({})),
   group('arbitrageur', arbitrageurParams.prefault({})),
   group('holder', holderParams),
+  group('builder', builderParams.prefault({})),
+  group('carry', carryParams.prefault({})),
   group('copyFollower', copyFollowerParams),
 ]);
 export type AgentGroupSpec = z.infer<typeof agentGroupSchema>;
@@ -81,9 +88,15 @@ const syntheticSchema = z.object({
 }).strict();
 
 const dataSchema = z.object({
-  /** Candle CSV: absolute, relative to the scenario, the working directory or the data directory. */
-  file: z.string().min(1).optional(),
+  /**
+   * Candle CSV: absolute, relative to the scenario, the working directory or the data directory. A list
+   * joins files in time: each next file continues after the previous one's last candle (a 5-minute file
+   * that stops, then an hourly one).
+   */
+  file: z.union([z.string().min(1), z.array(z.string().min(1)).min(1).max(8)]).optional(),
   window: z.object({ start: instant.optional(), end: instant.optional() }).strict().optional(),
+  /** Rescale the index to this file's closes (hourly USDT spot for a 1-minute USD index): see scenario/index-data.ts. */
+  rescaleTo: z.string().min(1).optional(),
   synthetic: syntheticSchema.optional(),
 }).strict().refine((d) => (d.file === undefined) !== (d.synthetic === undefined), {
   message: 'give exactly one of data.file or data.synthetic',
@@ -110,9 +123,43 @@ export const scenarioSchema = z.object({
   seed: z.number().int().nonnegative().max(2 ** 32 - 1).default(1),
   symbol: z.string().default('BTCUSDT'),
   data: dataSchema,
+  /**
+   * Positions opened before the replay starts: the index follows the data from `from` to
+   * data.window.start at `stepMs` per point, and only groups with `from: warmup` act. Nothing before
+   * the window start is charted or measured.
+   */
+  warmup: z.object({
+    from: instant,
+    stepMs: z.number().int().min(1_000).max(3_600_000).default(15_000),
+  }).strict().optional(),
+  /** Real data the run is measured against (src/sim/measure): see docs/simulator.md. */
+  compare: z.object({
+    /** The real perpetual's 1-minute (or coarser) candles over the replay window. */
+    perp: z.string().min(1),
+    /** The crash window: its share of liquidated notional is compared with its share of price damage. */
+    crashWindow: z.object({ start: instant, end: instant }).strict(),
+    /** Real funding settlements (`calc_time,funding_interval_hours,last_funding_rate` or `funding_time_ms,funding_rate`). */
+    funding: z.string().min(1).optional(),
+    /** A cascade to describe minute by minute, beside what was published about the real one (measure/cascade.ts). */
+    cascade: z.object({
+      start: instant,
+      end: instant,
+      /** What was published, in words, for the report. */
+      published: z.string().default(''),
+      /** A published per-time-bucket profile (bucket_time_ms, bucket_adl_notional_usd) to set beside the simulated one. */
+      publishedProfile: z.string().min(1).optional(),
+    }).strict().optional(),
+    /** Daily mean open interest (a `date,oi,…` file) for the listed UTC days, against the simulated daily means. */
+    openInterest: z.object({
+      file: z.string().min(1),
+      days: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date such as 2025-10-10')).min(2).max(14),
+    }).strict().optional(),
+  }).strict().optional(),
   path: z.object({
     /** Index update period in ms; the mark price moves on 1 s boundaries, so ≥ 1000 is typical. */
     stepMs: z.number().int().min(100).max(3_600_000).default(1_000),
+    /** Index step through candles of an hour or more (joined hourly files carry no minute detail to follow). */
+    hourlyStepMs: z.number().int().min(100).max(3_600_000).optional(),
   }).strict().prefault({}),
   engine: z.object({
     insuranceFundUsdt: z.number().min(0).default(1_000_000),
@@ -129,9 +176,18 @@ export const scenarioSchema = z.object({
     equityEveryMs: z.number().int().min(1_000).default(60_000),
     /** Names of agents whose equity curves are charted (named accounts always are). */
     follow: z.array(z.string()).default([]),
+    /** Period of the liquidation-price snapshots behind the heatmap (0: no heatmap). */
+    heatmapEveryMs: z.number().int().min(0).default(900_000),
   }).strict().prefault({}),
   agents: z.array(agentGroupSchema).default([]),
   accounts: z.array(namedAccountSchema).default([]),
+  /** What agents share about the market. */
+  market: z.object({
+    /** Half-life of the liquidation stream's weight in agents' stress (agents/stress.ts), seconds. */
+    liquidationMemorySec: z.number().min(1).max(86_400).default(120),
+  }).strict().prefault({}),
+  /** Scripted faults (scenario/faults.ts): API latency and outages under `perpx serve`, index and liquidity faults everywhere. */
+  faults: z.array(faultSchema).max(100).default([]),
 }).strict();
 
 export type ScenarioSpec = z.infer<typeof scenarioSchema>;

@@ -38,6 +38,12 @@ const COMMAND_SHAPES: Readonly<Record<string, { money: readonly string[]; orders
   AmendOrder: {"money":[],"orders":[],"lists":[]},
   SetIndexPrice: {"money":[],"orders":[],"lists":[]},
   Tick: {"money":[],"orders":[],"lists":[]},
+  SetAccountPolicy: {"money":[],"orders":[],"lists":[]},
+  StartCoolOff: {"money":[],"orders":[],"lists":[]},
+  SetJurisdictionPolicy: {"money":[],"orders":[],"lists":[]},
+  SubAccountTransfer: {"money":["amountE8"],"orders":[],"lists":[]},
+  SetVenuePolicy: {"money":[],"orders":[],"lists":[]},
+  RecordAcknowledgement: {"money":[],"orders":[],"lists":[]},
 };
 
 const EVENT_SHAPES: Readonly<Record<string, { money: readonly string[]; orders: readonly string[]; lists: readonly { name: string; money: readonly string[] }[] }>> = {
@@ -54,6 +60,10 @@ const EVENT_SHAPES: Readonly<Record<string, { money: readonly string[]; orders: 
   FundingSettled: {"money":["rateE8","paidE8","receivedE8","residueE8"],"orders":[],"lists":[]},
   Liquidation: {"money":["marginBalanceE8","maintenanceMarginE8","bookNotionalE8","feeE8","insuranceDeltaE8"],"orders":[],"lists":[{"name":"adl","money":["realizedPnlE8"]}]},
   Rejected: {"money":[],"orders":[],"lists":[]},
+  AccountPolicyChanged: {"money":[],"orders":[],"lists":[]},
+  JurisdictionPolicyChanged: {"money":[],"orders":[],"lists":[]},
+  VenuePolicyChanged: {"money":[],"orders":[],"lists":[]},
+  AcknowledgementRecorded: {"money":[],"orders":[],"lists":[]},
 };
 
 function toJson(value: Record<string, unknown>, shapes: typeof COMMAND_SHAPES): Json {
