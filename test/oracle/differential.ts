@@ -129,8 +129,10 @@ export class Differential {
         return;
       case 'FundingSettled': return this.count(event.positions > 0 ? 'Funding:paid' : 'Funding:empty');
       case 'Rejected': return this.count(`Rejected:${event.commandType}:${event.code}`);
+      // The policy gate's events too, though no generated stream has them (its commands are not modelled).
       case 'AccountCreated': case 'IndexPriceUpdated': case 'LeverageChanged': case 'MarginTypeChanged':
       case 'MarkPriceUpdated': case 'PositionChanged':
+      case 'AccountPolicyChanged': case 'AcknowledgementRecorded': case 'JurisdictionPolicyChanged': case 'VenuePolicyChanged':
         return this.count(event.type);
     }
   }

@@ -295,3 +295,23 @@ describe('R9: the open loss comes only from what the cross wallet holds after th
     expect([view.positions[0]!.sizeLots, view.positions[0]!.isolatedWalletE8, view.crossWalletE8]).toEqual([1_000, usd(3_100), 0n]);
   });
 });
+
+describe('R2: the cap holds for a short too', () => {
+  it('does not buy above (B − C − 3|s|) / (|s|·k·(1 + r))', () => {
+    const bench = new Bench([btc({ makerFeeRate: '0.0002', takerFeeRate: '0.0005' })]);
+    const maker = bench.account(usd(10_000_000));
+    // The isolated wallet is 3,000 (IM at 20x); the rest of the deposit stays in cross, which an
+    // isolated position's cap does not count.
+    const trader = bench.account(usd(4_000));
+    bench.index(600_000);
+    bench.run({ type: 'SetMarginType', accountId: trader, symbol: 'BTCUSDT', marginType: 'ISOLATED' });
+    bench.order(maker, 'BUY', 'LIMIT', 1_000, 600_000);
+    bench.order(trader, 'SELL', 'MARKET', 1_000);
+    bench.index(625_000);
+    bench.order(maker, 'SELL', 'LIMIT', 1_000, 630_000);
+    // Ceiling (3,000 + 60,000 − 0.00003) / 1.0005 = 62,968.515… → 62,968.5; the ask at 63,000 is not taken.
+    expect(of(bench.order(trader, 'BUY', 'MARKET', 1_000, 0, { reduceOnly: true }), 'Trade')).toEqual([]);
+    const resting = bench.order(trader, 'BUY', 'LIMIT', 1_000, 640_000, { reduceOnly: true });
+    expect(of(resting, 'OrderUpdate')[0]!.order.priceTicks).toBe(629_685);
+  });
+});
