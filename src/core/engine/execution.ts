@@ -65,6 +65,10 @@ export function executeTaker(
     if (!alreadyLive) addLiveOrder(ctx, account, order);
     order.resting = true;
     reserveOrder(positionOf(ctx, account, order.market), order);
+    // A resting reduce-only order may oversubscribe the position with the account's others: the risk
+    // pass reconciles now, not at whatever later touch happens to come (that made a restored engine,
+    // whose index touches at other times, answer differently).
+    if (order.reduceOnly) ctx.touch(account);
   } else if (book.lastExpiredLots > 0) {
     order.status = order.executedQtyLots > 0 && book.lastTakerExpireReason === TAKER_EXPIRE_STP
       ? 'EXPIRED_IN_MATCH' : 'EXPIRED';

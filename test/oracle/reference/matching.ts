@@ -15,6 +15,7 @@ import type { ExecutionTypeName, OrderEndReason, OrderStatusName } from '../../.
 import { divCeil } from '../../../src/core/num/int.js';
 import { emitOrderUpdate, emitTrade, emitTradeUpdate } from './events.js';
 import { applyFill } from './fills.js';
+import { touch } from './ledger.js';
 import { ONE_E8 } from './formulas.js';
 import { accountOf, positionOf, type RefAccount, type RefMarket, type RefOrder, type RefState } from './state.js';
 
@@ -106,6 +107,8 @@ export function executeTaker(state: RefState, market: RefMarket, order: RefOrder
   if (resting > 0) {
     if (!alreadyLive) addLiveOrder(state, accountOf(state, order.accountId), order);
     order.resting = true;
+    // Reduce-only orders are reconciled as soon as one rests (it may oversubscribe the position).
+    if (order.reduceOnly) touch(state, accountOf(state, order.accountId));
   } else if (expired > 0) {
     const stp = takerExpireReason === TAKER_EXPIRE_STP;
     order.status = order.executedQtyLots > 0 && stp ? 'EXPIRED_IN_MATCH' : 'EXPIRED';
