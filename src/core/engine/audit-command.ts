@@ -5,7 +5,8 @@
  * books), so these rules say who may be paid and whose balance may be charged:
  * 1. The insurance fund pays a deficit only for a margin that was exhausted by the market: the
  *    paid margin (an isolated position, or an account's cross margin) was at or below maintenance
- *    before the command, or a mark it depends on moved during the command; for cross margin the
+ *    before the command, or a mark it depends on moved during the command, or funding was charged
+ *    to it during the command (a funding payment can bankrupt a thin margin); for cross margin the
  *    account's own trades at poor prices may also have brought it there. A reduce that released
  *    margin the rest of an isolated position needed showed up as a payout at an unchanged mark.
  * 2. An isolated loss stays isolated: the cross wallet pays into an isolated wallet only for an
@@ -83,6 +84,8 @@ export function auditCommand(
   const markMoved = new Set<string>();
   const grew = new Set<string>();
   const traded = new Set<number>();
+  /** Margins charged funding in this command: `${accountId}:${symbol}` (isolated) or `${accountId}` (cross). */
+  const fundingCharged = new Set<string>();
   /** Signed sizes as they go (a flip opens a new position even when |size| shrinks). */
   const sizes = new Map(before.sizes);
   for (const event of events) {
@@ -95,6 +98,8 @@ export function auditCommand(
       const opened = event.sizeLots > 0 ? event.sizeLots > previous : event.sizeLots < 0 && event.sizeLots < previous;
       if (opened) grew.add(key);
       sizes.set(key, event.sizeLots);
+    } else if (event.type === 'BalanceChanged' && event.reason === 'FUNDING_FEE' && event.deltaE8 < 0n) {
+      fundingCharged.add(event.isolatedSymbol === '' ? `${event.accountId}` : `${event.accountId}:${event.isolatedSymbol}`);
     } else if (event.type === 'Trade' && event.kind === 'NORMAL') {
       traded.add(event.makerAccountId);
       traded.add(event.takerAccountId);
@@ -102,7 +107,7 @@ export function auditCommand(
   }
   for (const event of events) {
     if (event.type === 'InsuranceFundChanged' && event.reason === 'DEFICIT') {
-      checkDeficit(ctx, event.accountId, event.symbol, before, markMoved, traded, violations);
+      checkDeficit(ctx, event.accountId, event.symbol, before, { markMoved, traded, fundingCharged }, violations);
     } else if (event.type === 'BalanceChanged' && event.isolatedSymbol === '' && event.reason === 'ISOLATED_MARGIN' &&
       event.deltaE8 < 0n) {
       const key = `${event.accountId}:${ctx.marketBySymbol.get(event.symbol)!.marketIndex}`;
@@ -143,20 +148,28 @@ function checkGate(ctx: EngineContext, grew: ReadonlySet<string>, before: AuditS
   }
 }
 
+/** What happened during the command that may legitimately exhaust a margin. */
+interface CommandCauses {
+  readonly markMoved: ReadonlySet<string>;
+  readonly traded: ReadonlySet<number>;
+  readonly fundingCharged: ReadonlySet<string>;
+}
+
 function checkDeficit(
-  ctx: EngineContext, accountId: number, symbol: string, before: AuditSnapshot, markMoved: ReadonlySet<string>,
-  traded: ReadonlySet<number>, violations: string[],
+  ctx: EngineContext, accountId: number, symbol: string, before: AuditSnapshot, causes: CommandCauses, violations: string[],
 ): void {
+  const { markMoved, traded, fundingCharged } = causes;
   const account = ctx.findAccount(accountId);
   if (account === undefined) return;
   const market = symbol === '' ? undefined : ctx.marketBySymbol.get(symbol);
   const position = market === undefined ? undefined : account.positions.get(market.marketIndex);
   if (position?.isolated === true) {
-    if (markMoved.has(symbol) || before.isolatedAtRisk.has(`${accountId}:${position.market}`)) return;
+    if (markMoved.has(symbol) || before.isolatedAtRisk.has(`${accountId}:${position.market}`) ||
+      fundingCharged.has(`${accountId}:${symbol}`)) return;
     violations.push(`insurance fund paid account ${accountId}'s isolated ${symbol}, which was above maintenance at an unchanged mark`);
     return;
   }
-  if (before.crossAtRisk.has(accountId) || traded.has(accountId)) return;
+  if (before.crossAtRisk.has(accountId) || traded.has(accountId) || fundingCharged.has(`${accountId}`)) return;
   // A cross margin depends on the marks of every symbol the account holds.
   for (const held of account.positions.values()) {
     if (!held.isolated && markMoved.has(ctx.markets[held.market]!.instrument.symbol)) return;
