@@ -20,6 +20,10 @@ export function createAccount(state: RefState, cmd: CreateAccountCommand): void 
   if (cmd.parentAccountId !== 0 && findAccount(state, cmd.parentAccountId) === undefined) {
     return emitRejected(state, 'CreateAccount', REJECT.PARENT_NOT_FOUND, cmd.parentAccountId, '');
   }
+  // Sub-accounts are one level deep (docs/MECHANICS.md "The policy gate and the account hierarchy").
+  if (cmd.parentAccountId !== 0 && findAccount(state, cmd.parentAccountId)!.parentAccountId !== 0) {
+    return emitRejected(state, 'CreateAccount', REJECT.TRANSFER_NOT_ALLOWED, cmd.parentAccountId, '');
+  }
   if (state.accounts.length >= state.limits.maxAccounts) return emitRejected(state, 'CreateAccount', REJECT.ACCOUNT_LIMIT, 0, '');
   const accountId = state.nextAccountId++;
   state.accounts.push({

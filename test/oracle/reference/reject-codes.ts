@@ -51,6 +51,7 @@ export const REJECT = {
   AMOUNT_NOT_POSITIVE: { code: -9003, msg: 'Amount must be positive.' },
   SAME_ACCOUNT: { code: -9004, msg: 'Transfer source and target must differ.' },
   PARENT_NOT_FOUND: { code: -9005, msg: 'Parent account does not exist.' },
+  TRANSFER_NOT_ALLOWED: { code: -9017, msg: 'Transfers go between a master and its own sub-accounts only.' },
   INDEX_PRICE_INVALID: { code: -9006, msg: 'Index price outside the instrument price range.' },
   TIME_WENT_BACKWARDS: { code: -9007, msg: 'Command time is earlier than the engine clock.' },
   ACCOUNT_LIMIT: { code: -9008, msg: 'Account limit reached.' },
