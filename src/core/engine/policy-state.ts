@@ -4,23 +4,16 @@
  * account id), jurisdiction rules (by code, each list by effective time) and the timers (in due
  * order). Everything in canonical order, so the state hash does not depend on Map insertion.
  */
-import { assert } from '../assert.js';
 import type { ByteReader, ByteWriter } from '../num/bytes.js';
 import { ACCOUNT_STATUSES, TIMER_KINDS } from '../schema/enums.js';
 import type { EngineContext } from './context.js';
-import type { StateSection } from './serialize.js';
+import { enumAt, type StateSection } from './serialize.js';
 import type { AccountPolicy, JurisdictionRule } from './state.js';
 
 function isDefault(policy: AccountPolicy): boolean {
   return policy.status === 'ACTIVE' && policy.leverageCap === 0 && policy.jurisdiction === '' &&
     policy.coolOffUntilMs === 0 && policy.source === '' && policy.createdAtMs === 0 && policy.appropriatenessAtMs === 0 &&
     policy.highLeverageAckAtMs === 0;
-}
-
-function enumAt<T>(values: readonly T[], index: number, what: string): T {
-  const value = values[index];
-  assert(value !== undefined, `snapshot: bad ${what}`);
-  return value;
 }
 
 function writeStandings(ctx: EngineContext, w: ByteWriter): void {

@@ -24,7 +24,7 @@
  * sub-accounts; a sub-account moves money only to its master (SubAccountTransfer). Sub-accounts
  * are one level deep.
  */
-import type { AccountStatusName } from '../schema/enums.js';
+import { ACCOUNT_STATUSES, type AccountStatusName } from '../schema/enums.js';
 import type {
   RecordAcknowledgementCommand, SetVenuePolicyCommand, SetAccountPolicyCommand, SetJurisdictionPolicyCommand, StartCoolOffCommand, SubAccountTransferCommand,
 } from './commands.js';
@@ -42,6 +42,8 @@ const STRICTNESS: Readonly<Record<AccountStatusName, number>> = { ACTIVE: 0, RED
 /** Bounds of the policy text fields (they are shown to users and kept in every snapshot). */
 export const MAX_POLICY_TEXT = 256;
 export const MAX_JURISDICTION_TEXT = 16;
+/** The highest leverage a cap or threshold may name (the brackets' highest leverage). */
+export const MAX_LEVERAGE_CAP = 125;
 /** The longest new-account period the venue may set (P3 uses 60 days). */
 export const MAX_NEW_ACCOUNT_DAYS = 3_650;
 /** A jurisdiction keeps at most this many dated rules (older ones that are superseded are dropped). */
@@ -198,13 +200,23 @@ function emitPolicy(ctx: EngineContext, account: Account): void {
 }
 
 function isStatus(value: string): value is AccountStatusName {
-  return value === 'ACTIVE' || value === 'REDUCE_ONLY' || value === 'CLOSED';
+  return (ACCOUNT_STATUSES as readonly string[]).includes(value);
+}
+
+/** A status and a leverage cap as SetAccountPolicy and SetJurisdictionPolicy take them. */
+function validStanding(status: string, leverageCap: number): boolean {
+  return isStatus(status) && Number.isSafeInteger(leverageCap) && leverageCap >= 0 && leverageCap <= MAX_LEVERAGE_CAP;
+}
+
+/** Rules a later rule already in force supersedes leave the list (it stays bounded). */
+function dropSuperseded(rules: JurisdictionRule[], atMs: number): void {
+  while (rules.length > 1 && rules[1]!.effectiveFromMs <= atMs) rules.shift();
 }
 
 export function setAccountPolicy(ctx: EngineContext, cmd: SetAccountPolicyCommand): void {
   const account = ctx.findAccount(cmd.accountId);
   if (account === undefined) return ctx.reject(cmd.type, REJECT.ACCOUNT_NOT_FOUND, cmd.accountId, '');
-  if (!isStatus(cmd.status) || !Number.isSafeInteger(cmd.leverageCap) || cmd.leverageCap < 0 || cmd.leverageCap > 125 ||
+  if (!validStanding(cmd.status, cmd.leverageCap) ||
     !validText(cmd.jurisdiction, MAX_JURISDICTION_TEXT) || !validText(cmd.source, MAX_POLICY_TEXT)) {
     return ctx.reject(cmd.type, REJECT.INVALID_PARAMETER, cmd.accountId, '');
   }
@@ -250,8 +262,7 @@ export function endCoolOff(ctx: EngineContext, accountId: number, atMs: number):
 export function jurisdictionInForce(ctx: EngineContext, jurisdiction: string, atMs: number): void {
   const rules = ctx.jurisdictions.get(jurisdiction);
   if (rules === undefined) return;
-  // Superseded rules leave the list once a later one is in force (keeps it bounded).
-  while (rules.length > 1 && rules[1]!.effectiveFromMs <= atMs) rules.shift();
+  dropSuperseded(rules, atMs);
   for (const account of ctx.accounts.values()) {
     if (account.policy.jurisdiction === jurisdiction) cancelOrdersBeyondStanding(ctx, account, atMs);
   }
@@ -278,7 +289,7 @@ export function startCoolOff(ctx: EngineContext, cmd: StartCoolOffCommand): void
 }
 
 export function setJurisdictionPolicy(ctx: EngineContext, cmd: SetJurisdictionPolicyCommand): void {
-  if (!isStatus(cmd.status) || !Number.isSafeInteger(cmd.leverageCap) || cmd.leverageCap < 0 || cmd.leverageCap > 125 ||
+  if (!validStanding(cmd.status, cmd.leverageCap) ||
     !validText(cmd.jurisdiction, MAX_JURISDICTION_TEXT) || cmd.jurisdiction === '' || !validText(cmd.source, MAX_POLICY_TEXT) ||
     !Number.isSafeInteger(cmd.effectiveFromMs) || cmd.effectiveFromMs < 0) {
     return ctx.reject(cmd.type, REJECT.INVALID_PARAMETER, 0, '');
@@ -293,8 +304,7 @@ export function setJurisdictionPolicy(ctx: EngineContext, cmd: SetJurisdictionPo
   const rules = (known ?? []).filter((old) => old.effectiveFromMs !== rule.effectiveFromMs);
   rules.push(rule);
   rules.sort((a, b) => a.effectiveFromMs - b.effectiveFromMs);
-  // Rules that a later rule already in force supersedes are dropped, so the list stays bounded.
-  while (rules.length > 1 && rules[1]!.effectiveFromMs <= cmd.atMs) rules.shift();
+  dropSuperseded(rules, cmd.atMs);
   if (rules.length > MAX_RULES_PER_JURISDICTION) return ctx.reject(cmd.type, REJECT.INVALID_PARAMETER, 0, '');
   const future = rule.effectiveFromMs > cmd.atMs;
   if (future && !addTimer(ctx, { atMs: rule.effectiveFromMs, kind: 'JURISDICTION_IN_FORCE', accountId: 0, key: cmd.jurisdiction })) {
@@ -334,9 +344,9 @@ export function subAccountTransfer(ctx: EngineContext, cmd: SubAccountTransferCo
 
 export function setVenuePolicy(ctx: EngineContext, cmd: SetVenuePolicyCommand): void {
   const days = cmd.newAccountDays;
-  if (!Number.isSafeInteger(cmd.newAccountLeverageCap) || cmd.newAccountLeverageCap < 0 || cmd.newAccountLeverageCap > 125 ||
+  if (!Number.isSafeInteger(cmd.newAccountLeverageCap) || cmd.newAccountLeverageCap < 0 || cmd.newAccountLeverageCap > MAX_LEVERAGE_CAP ||
     !Number.isSafeInteger(days) || days < 0 || days > MAX_NEW_ACCOUNT_DAYS ||
-    !Number.isSafeInteger(cmd.highLeverageAckAbove) || cmd.highLeverageAckAbove < 0 || cmd.highLeverageAckAbove > 125 ||
+    !Number.isSafeInteger(cmd.highLeverageAckAbove) || cmd.highLeverageAckAbove < 0 || cmd.highLeverageAckAbove > MAX_LEVERAGE_CAP ||
     typeof cmd.requireAppropriateness !== 'boolean' || !validText(cmd.source, MAX_POLICY_TEXT)) {
     return ctx.reject(cmd.type, REJECT.INVALID_PARAMETER, 0, '');
   }

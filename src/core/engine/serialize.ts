@@ -293,7 +293,7 @@ function writeOrder(w: ByteWriter, order: OrderRecord): void {
   w.uint(order.trailingExtremeTicks);
 }
 
-function enumAt<T>(values: readonly T[], index: number, what: string): T {
+export function enumAt<T>(values: readonly T[], index: number, what: string): T {
   const value = values[index];
   assert(value !== undefined, `snapshot: bad ${what}`);
   return value;
