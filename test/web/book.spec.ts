@@ -7,6 +7,8 @@ import { expect, test } from '@playwright/test';
 import { publicFetch } from '../api/support/server.js';
 import { account, api, login, startVenue, type ServerProcess } from './support/venue.js';
 
+const SUBSCRIBE_DELAY_MS = 1_500;
+
 let server: ServerProcess;
 test.beforeAll(async () => { server = await startVenue(); });
 test.afterAll(async () => { await server.dispose(); });
@@ -18,7 +20,12 @@ test('a dropped depth delta triggers a resync and the book equals REST depth', a
   let dropped = 0;
   await page.routeWebSocket(/\/stream$/, (ws) => {
     const upstream = ws.connectToServer();
-    ws.onMessage((message) => upstream.send(message));
+    // The subscription reaches the server late, as on a slow link: a page that fetched its snapshot
+    // before the server had the subscription would miss the next diff and never see the order.
+    ws.onMessage((message) => {
+      if (typeof message === 'string' && message.includes('SUBSCRIBE')) setTimeout(() => upstream.send(message), SUBSCRIBE_DELAY_MS);
+      else upstream.send(message);
+    });
     upstream.onMessage((message) => {
       if (drop && typeof message === 'string' && message.includes('depthUpdate')) {
         drop = false;

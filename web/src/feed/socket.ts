@@ -1,8 +1,9 @@
 /**
  * One WebSocket to the API's combined-stream endpoint, reconnecting with exponential backoff
  * (×1.5 from 250 ms, capped at 10 s, reset once a connection has lasted) and at once when the tab
- * becomes visible again. Subscriptions are re-sent on every reconnect; `onOpen` tells consumers to
- * rebuild anything sequenced (an order book must resync after a reconnect, never merge).
+ * becomes visible again. Subscriptions are re-sent on every reconnect; `subscribed` tells consumers,
+ * once the server has acknowledged them, to rebuild anything sequenced (an order book must resync
+ * after a reconnect, never merge, and must not fetch its snapshot before its diffs are flowing).
  */
 export type SocketState = 'CONNECTING' | 'OPEN' | 'CLOSED';
 
@@ -14,8 +15,11 @@ const STABLE_AFTER_MS = 5_000;
 export interface SocketHandlers {
   message(stream: string, data: unknown): void;
   state(state: SocketState): void;
-  /** After every (re)connection, once subscriptions are sent. */
-  open?(): void;
+  /**
+   * After every (re)connection, once the server has acknowledged the subscriptions sent on open:
+   * from here on every update reaches the page, so a snapshot fetched now cannot miss one.
+   */
+  subscribed?(): void;
 }
 
 export class StreamSocket {
@@ -26,6 +30,8 @@ export class StreamSocket {
   private openedAtMs = 0;
   private closed = false;
   private nextId = 1;
+  /** Id of the SUBSCRIBE sent on the current connection's open, until the server answers it. */
+  private openSubscribeId: number | undefined;
   private readonly onVisible = (): void => {
     if (document.visibilityState === 'visible' && this.socket === undefined && !this.closed) this.connect();
   };
@@ -47,15 +53,20 @@ export class StreamSocket {
     this.socket = socket;
     socket.onopen = () => {
       this.openedAtMs = Date.now();
-      if (this.streams.size > 0) this.sendControl('SUBSCRIBE', [...this.streams]);
+      this.openSubscribeId = this.streams.size > 0 ? this.sendControl('SUBSCRIBE', [...this.streams]) : undefined;
       this.handlers.state('OPEN');
-      this.handlers.open?.();
+      if (this.openSubscribeId === undefined) this.handlers.subscribed?.();
     };
     socket.onmessage = (message: MessageEvent<string>) => {
-      let parsed: { stream?: string; data?: unknown; result?: unknown; e?: string };
+      let parsed: { stream?: string; data?: unknown; result?: unknown; id?: unknown; e?: string };
       try {
         parsed = JSON.parse(message.data) as typeof parsed;
       } catch {
+        return;
+      }
+      if (parsed.id !== undefined && parsed.id === this.openSubscribeId && parsed.stream === undefined) {
+        this.openSubscribeId = undefined;
+        this.handlers.subscribed?.();
         return;
       }
       if (parsed.stream !== undefined) this.handlers.message(parsed.stream, parsed.data);
@@ -72,8 +83,12 @@ export class StreamSocket {
     };
   }
 
-  private sendControl(method: 'SUBSCRIBE' | 'UNSUBSCRIBE', params: string[]): void {
-    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify({ method, params, id: this.nextId++ }));
+  /** Sends a control request; returns its id, or undefined when the socket is not open. */
+  private sendControl(method: 'SUBSCRIBE' | 'UNSUBSCRIBE', params: string[]): number | undefined {
+    if (this.socket?.readyState !== WebSocket.OPEN) return undefined;
+    const id = this.nextId++;
+    this.socket.send(JSON.stringify({ method, params, id }));
+    return id;
   }
 
   subscribe(streams: readonly string[]): void {

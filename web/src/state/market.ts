@@ -82,17 +82,17 @@ export class MarketState {
         this.connection.value = state;
         if (state === 'CLOSED') this.depthBook.markStale();
       },
-      // The first snapshot is already on its way (below); every reconnect rebuilds from a new one.
-      open: () => {
-        if (this.opened) this.depthBook.restart('RESYNC');
+      // Binance's order: diffs first, then the snapshot. A snapshot fetched before the server has
+      // the subscription can be followed by a diff the page never sees, and no later diff may come
+      // to reveal the gap. Every reconnect rebuilds from a new snapshot the same way.
+      subscribed: () => {
+        this.depthBook.restart(this.opened ? 'RESYNC' : 'CONNECTING');
         this.opened = true;
       },
       message: (stream, data) => this.onMessage(stream, data),
     });
     this.socket.subscribe([`${lower}@depth@100ms`, `${lower}@aggTrade`, `${lower}@markPrice@1s`, `${lower}@kline_1m`,
       `${lower}@ticker`, `${lower}@forceOrder`]);
-    // Fetched while the socket connects; a snapshot older than the first diff is detected and refetched.
-    this.depthBook.restart('CONNECTING');
     void this.loadHistory();
     this.timers.push(window.setInterval(() => void this.loadOpenInterest(), OI_POLL_MS));
   }
