@@ -10,6 +10,8 @@ export * from './engine/commands.js';
 export * from './engine/events.js';
 export { Engine, type EngineConfig, type BookFactory } from './engine/engine.js';
 export type { StandingView } from './engine/policy.js';
+export type { FollowerView, LeadPortfolioView } from './engine/copy.js';
+export { COPY_LIMITS } from './engine/copy-state.js';
 export { EventChunk, EventLog } from './engine/event-log.js';
 export * from './schema/enums.js';
 export { REJECT, type RejectReason } from './engine/reject-codes.js';

@@ -78,6 +78,17 @@ const variants: { [K in CommandType]: fc.Arbitrary<Extract<Command, { type: K }>
   SubAccountTransfer: fc.record({
     type: fc.constant('SubAccountTransfer'), ...base, byAccountId: number, fromAccountId: number, toAccountId: number, amountE8: bigint,
   }),
+  OpenLeadPortfolio: fc.record({
+    type: fc.constant('OpenLeadPortfolio'), ...base, accountId: number, profitShareBps: number, copyCapE8: bigint, minCopyE8: bigint,
+    maxFollowers: number,
+  }),
+  Follow: fc.record({
+    type: fc.constant('Follow'), ...base, accountId: number, leadAccountId: number, mode: enumOf('FIXED_RATIO', 'FIXED_AMOUNT'),
+    amountE8: bigint, leverage: number, slippageBps: number, stopLossBps: number, copyExisting: fc.boolean(),
+  }),
+  Unfollow: fc.record({ type: fc.constant('Unfollow'), ...base, accountId: number }),
+  RemoveFollower: fc.record({ type: fc.constant('RemoveFollower'), ...base, leadAccountId: number, followerAccountId: number }),
+  CloseLeadPortfolio: fc.record({ type: fc.constant('CloseLeadPortfolio'), ...base, accountId: number }),
 };
 
 const anyCommand = fc.oneof(...Object.values(variants) as fc.Arbitrary<Command>[]);

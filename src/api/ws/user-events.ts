@@ -57,6 +57,7 @@ function accountReason(reason: BalanceReason): string {
     case 'ADL': return 'ORDER';
     case 'REALIZED_PNL': return 'ORDER';
     case 'TRADE_FEE': return 'ORDER';
+    case 'PROFIT_SHARE': return 'ASSET_TRANSFER';
   }
 }
 

@@ -12,6 +12,7 @@ import type {
   SetLeverageCommand, SetMarginTypeCommand, TransferCommand, WithdrawCommand,
 } from './commands.js';
 import { startMarket } from './clock.js';
+import { settleBeforeOutflow } from './copy.js';
 import { maintenanceMarginE8, notionalE8, positionInitialMarginE8, unrealizedPnlE8 } from './margin.js';
 import { computeCross, type MarketFigures, type PositionFigures } from './metrics.js';
 import { repriceForLeverage } from './order-margin.js';
@@ -52,9 +53,8 @@ export function withdraw(ctx: EngineContext, cmd: WithdrawCommand): void {
   const account = ctx.findAccount(cmd.accountId);
   if (account === undefined) return ctx.reject('Withdraw', REJECT.ACCOUNT_NOT_FOUND, cmd.accountId, '');
   if (cmd.amountE8 <= 0n) return ctx.reject('Withdraw', REJECT.AMOUNT_NOT_POSITIVE, cmd.accountId, '');
-  if (withdrawableE8(ctx, account) < cmd.amountE8) {
-    return ctx.reject('Withdraw', REJECT.BALANCE_INSUFFICIENT, cmd.accountId, '');
-  }
+  const outflow = settleBeforeOutflow(ctx, account, cmd.amountE8);
+  if (outflow !== undefined) return ctx.reject('Withdraw', outflow, cmd.accountId, '');
   ctx.withdrawalsE8 += cmd.amountE8;
   account.withdrawnE8 += cmd.amountE8;
   ctx.changeCrossWallet(account, -cmd.amountE8, 'WITHDRAW', '', 0);
@@ -70,9 +70,8 @@ export function transfer(ctx: EngineContext, cmd: TransferCommand): void {
   if (cmd.amountE8 <= 0n) return ctx.reject('Transfer', REJECT.AMOUNT_NOT_POSITIVE, cmd.fromAccountId, '');
   const gate = admit(ctx, to, 'TRANSFER_IN');
   if (gate !== undefined) return ctx.reject('Transfer', gate, cmd.toAccountId, '');
-  if (withdrawableE8(ctx, from) < cmd.amountE8) {
-    return ctx.reject('Transfer', REJECT.BALANCE_INSUFFICIENT, cmd.fromAccountId, '');
-  }
+  const outflow = settleBeforeOutflow(ctx, from, cmd.amountE8);
+  if (outflow !== undefined) return ctx.reject('Transfer', outflow, cmd.fromAccountId, '');
   ctx.changeCrossWallet(from, -cmd.amountE8, 'TRANSFER', '', to.accountId);
   ctx.changeCrossWallet(to, cmd.amountE8, 'TRANSFER', '', from.accountId);
 }

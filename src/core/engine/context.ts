@@ -5,6 +5,7 @@
  * touched accounts that the end-of-command risk pass re-checks. Handlers live in their own
  * modules and receive the context; only they mutate it.
  */
+import { CopyBook } from './copy-state.js';
 import { assert, AssertionFailure } from '../assert.js';
 import type { BookListener, Side } from '../book/types.js';
 import { BUY } from '../book/types.js';
@@ -55,6 +56,8 @@ export class EngineContext implements BookListener {
   readonly venuePolicy = new VenuePolicy();
   /** Timers in due order (timers.ts). */
   readonly timers: Timer[] = [];
+  /** Lead portfolios, followers and the command's deferred copy work (copy.ts). */
+  readonly copy = new CopyBook();
   insuranceFundE8 = 0n;
   feePoolE8 = 0n;
   depositsE8 = 0n;
@@ -145,6 +148,10 @@ export class EngineContext implements BookListener {
   changeCrossWallet(account: Account, deltaE8: bigint, reason: BalanceReason, symbol: string, refId: number): void {
     if (deltaE8 === 0n) return;
     account.crossWalletE8 += deltaE8;
+    // A follower's profit share is measured against what it put in: money moved in or out counts.
+    if (account.copyFollower !== undefined && (reason === 'DEPOSIT' || reason === 'WITHDRAW' || reason === 'TRANSFER')) {
+      account.copyFollower.investedE8 += deltaE8;
+    }
     this.touch(account);
     this.log.balanceChanged(account.accountId, -1, reason, this.log.symbolCode(symbol), deltaE8, account.crossWalletE8, refId);
   }

@@ -15,6 +15,10 @@ import {
   withdraw,
 } from './account-commands.js';
 import { advanceClock, estimatedFundingRateE8 } from './clock.js';
+import {
+  closeLeadPortfolio, follow, followerView, openLeadPortfolio, portfolioView, removeFollower, unfollow, type FollowerView,
+  type LeadPortfolioView,
+} from './copy.js';
 import type { Command } from './commands.js';
 import { DEFAULT_LIMITS, EngineContext, type EngineLimits } from './context.js';
 import { amendOrder, cancelAllOrders, cancelOrder } from './cancel.js';
@@ -137,8 +141,37 @@ export class Engine {
       case 'SubAccountTransfer': return subAccountTransfer(ctx, command);
       case 'SetVenuePolicy': return setVenuePolicy(ctx, command);
       case 'RecordAcknowledgement': return recordAcknowledgement(ctx, command);
+      case 'OpenLeadPortfolio': return openLeadPortfolio(ctx, command);
+      case 'Follow': return follow(ctx, command);
+      case 'Unfollow': return unfollow(ctx, command);
+      case 'RemoveFollower': return removeFollower(ctx, command);
+      case 'CloseLeadPortfolio': return closeLeadPortfolio(ctx, command);
       default: return assertNever(command, 'command');
     }
+  }
+
+  /** Every open lead portfolio, by account id. */
+  copyPortfolios(): LeadPortfolioView[] {
+    return [...this.ctx.copy.portfolios.keys()].sort((a, b) => a - b)
+      .map((id) => portfolioView(this.ctx, this.ctx.copy.portfolios.get(id)!));
+  }
+
+  copyPortfolio(accountId: number): LeadPortfolioView | undefined {
+    const portfolio = this.ctx.copy.portfolios.get(accountId);
+    return portfolio === undefined ? undefined : portfolioView(this.ctx, portfolio);
+  }
+
+  /** A portfolio's followers, by account id (empty when it is not a portfolio). */
+  copyFollowers(leadAccountId: number): FollowerView[] {
+    const portfolio = this.ctx.copy.portfolios.get(leadAccountId);
+    if (portfolio === undefined) return [];
+    return portfolio.followerIds.map((id) => followerView(this.ctx, this.ctx.copy.followers.get(id)!));
+  }
+
+  /** What an account copies, if anything. */
+  copyFollower(accountId: number): FollowerView | undefined {
+    const follower = this.ctx.copy.followers.get(accountId);
+    return follower === undefined ? undefined : followerView(this.ctx, follower);
   }
 
   get lastSeq(): number {

@@ -8,7 +8,7 @@
  */
 import { assert } from '../assert.js';
 import {
-  BUY, EVENT_FILL, FLAG_REDUCE_ONLY, MAKER_EXPIRE_STP, OUTCOME_ACCEPTED, TAKER_EXPIRE_STP,
+  BUY, EVENT_FILL, FLAG_REDUCE_ONLY, MAKER_EXPIRE_STP, OUTCOME_ACCEPTED, STP_NONE, TAKER_EXPIRE_STP, TIF_IOC,
   type StpCode, type SubmitOutcome, type TimeInForceCode,
 } from '../book/types.js';
 import { RATE_ONE } from '../instrument/units.js';
@@ -82,17 +82,48 @@ export function executeTaker(
   return outcome;
 }
 
+/**
+ * A copy sweep: one engine-made IOC order that takes the total of every follower's share of a
+ * lead's trade from the book (copy-sweep.ts allocates it). Makers are booked as for any taker; the
+ * taker side belongs to no account: it is counted (execution scratch: filled lots and notional) and
+ * handed to the followers, who pay the taker fee on their shares.
+ */
+export function executeSweep(ctx: EngineContext, market: Market, order: OrderRecord, limitTicks: number, atMs: number): void {
+  const book = market.book;
+  ctx.matchingMarket = market.marketIndex;
+  const outcome = book.submit(order.orderId, SWEEP_OWNER, order.side, limitTicks, order.remainingLots, TIF_IOC, STP_NONE, 0);
+  ctx.matchingMarket = -1;
+  const execution = ctx.scratch.execution;
+  execution.filledLots = 0;
+  execution.notionalE8 = 0n;
+  assert(outcome === OUTCOME_ACCEPTED, 'an IOC sweep is always accepted');
+  const events = book.events;
+  for (let i = 0; i < events.count; i++) {
+    const maker = ctx.liveOrders.get(events.makerOrderId[i]!);
+    assert(maker !== undefined && maker.resting, 'book events name a resting live order');
+    if (events.kind[i] === EVENT_FILL) {
+      bookFill(ctx, market, maker, order, events.priceTicks[i]!, events.qtyLots[i]!, events.makerRemainingLots[i]!,
+        false, atMs, true);
+    } else {
+      expireMaker(ctx, maker, events.reason[i] === MAKER_EXPIRE_STP ? 'STP' : 'REDUCE_ONLY', atMs);
+    }
+  }
+  assert(book.lastRestingLots === 0, 'a sweep never rests');
+}
+
+/** The book owner id of a copy sweep: no account has it (account ids start at 1). */
+export const SWEEP_OWNER = 0;
+
 function bookFill(
   ctx: EngineContext, market: Market, maker: OrderRecord, taker: OrderRecord, priceTicks: number, qtyLots: number,
-  makerRemainingLots: number, liquidation: boolean, atMs: number,
+  makerRemainingLots: number, liquidation: boolean, atMs: number, sweep = false,
 ): void {
   const instrument = market.instrument;
   const tradeId = market.nextTradeId++;
   const notional = BigInt(priceTicks) * BigInt(qtyLots) * instrument.quotePerTickLotE8;
   const makerFee = divCeil(notional * instrument.makerFeeE8, RATE_ONE);
-  const takerFee = liquidation ? 0n : divCeil(notional * instrument.takerFeeE8, RATE_ONE);
+  const takerFee = liquidation || sweep ? 0n : divCeil(notional * instrument.takerFeeE8, RATE_ONE);
   const makerAccount = ctx.account(maker.accountId);
-  const takerAccount = ctx.account(taker.accountId);
   // Maker side.
   const makerBefore = maker.remainingLots;
   maker.executedQtyLots += qtyLots;
@@ -117,9 +148,11 @@ function bookFill(
   taker.cumQuoteE8 += notional;
   taker.updatedAtMs = atMs;
   taker.status = taker.remainingLots === 0 ? 'FILLED' : 'PARTIALLY_FILLED';
-  const takerPnl = applyFill(ctx, takerAccount, market, -makerSigned, priceTicks, takerFee, tradeId, atMs,
-    'REALIZED_PNL');
-  emitTradeUpdate(ctx, taker, tradeId, qtyLots, priceTicks, false, takerFee, takerPnl);
+  if (!sweep) {
+    const takerPnl = applyFill(ctx, ctx.account(taker.accountId), market, -makerSigned, priceTicks, takerFee, tradeId, atMs,
+      'REALIZED_PNL');
+    emitTradeUpdate(ctx, taker, tradeId, qtyLots, priceTicks, false, takerFee, takerPnl);
+  }
   market.lastTicks = priceTicks;
   const execution = ctx.scratch.execution;
   execution.filledLots += qtyLots;

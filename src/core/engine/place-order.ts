@@ -21,6 +21,7 @@ import {
   checkAffordable, checkPercentPrice, checkPriceFilter, effectiveStp, marketProtectionLimit, referencePriceTicks,
   setOrderMarginInputs, capAtBankruptcy, orderMarginInputs,
 } from './order-checks.js';
+import { admitCopyAccountOrder } from './copy.js';
 import { admitOrder } from './policy.js';
 import { peekPosition } from './positions.js';
 import { REJECT, type RejectReason } from './reject-codes.js';
@@ -60,7 +61,8 @@ function tryPlaceOrder(ctx: EngineContext, cmd: PlaceOrderCommand): RejectReason
   const problem = checkParameters(market, cmd, side);
   if (problem !== undefined) return problem;
   const position = peekPosition(ctx, account, market.marketIndex);
-  const gate = admitOrder(ctx, account, position, cmd.reduceOnly || cmd.closePosition);
+  const gate = admitOrder(ctx, account, position, cmd.reduceOnly || cmd.closePosition) ??
+    admitCopyAccountOrder(account, cmd.reduceOnly || cmd.closePosition);
   if (gate !== undefined) return gate;
   const conditional = isConditionalType(cmd.orderType);
   if (conditional && position.algoOrderCount >= market.instrument.maxAlgoOrders) return REJECT.MAX_ALGO_ORDERS;

@@ -29,7 +29,7 @@ import type {
   RecordAcknowledgementCommand, SetVenuePolicyCommand, SetAccountPolicyCommand, SetJurisdictionPolicyCommand, StartCoolOffCommand, SubAccountTransferCommand,
 } from './commands.js';
 import type { EngineContext } from './context.js';
-import { withdrawableE8 } from './account-commands.js';
+import { settleBeforeOutflow } from './copy.js';
 import { REJECT, type RejectReason } from './reject-codes.js';
 import { endLiveOrder } from './order-lifecycle.js';
 import type { Account, JurisdictionRule, OrderRecord, Position } from './state.js';
@@ -337,7 +337,8 @@ export function subAccountTransfer(ctx: EngineContext, cmd: SubAccountTransferCo
   if (!mayTransfer(by, from, to)) return ctx.reject(cmd.type, REJECT.TRANSFER_NOT_ALLOWED, cmd.byAccountId, '');
   const gate = admit(ctx, to, 'TRANSFER_IN');
   if (gate !== undefined) return ctx.reject(cmd.type, gate, cmd.byAccountId, '');
-  if (withdrawableE8(ctx, from) < cmd.amountE8) return ctx.reject(cmd.type, REJECT.BALANCE_INSUFFICIENT, cmd.byAccountId, '');
+  const outflow = settleBeforeOutflow(ctx, from, cmd.amountE8);
+  if (outflow !== undefined) return ctx.reject(cmd.type, outflow, cmd.byAccountId, '');
   ctx.changeCrossWallet(from, -cmd.amountE8, 'TRANSFER', '', to.accountId);
   ctx.changeCrossWallet(to, cmd.amountE8, 'TRANSFER', '', from.accountId);
 }

@@ -8,6 +8,7 @@
  * Isolated positions move initial margin from the cross wallet on increases, take realized PnL
  * into the isolated wallet, and on reductions release the closed lots' share of the wallet with it.
  */
+import { noteLeadFill } from './copy-state.js';
 import { assert } from '../assert.js';
 import { divCeil, divFloor } from '../num/int.js';
 import type { EngineContext } from './context.js';
@@ -46,20 +47,42 @@ export function applyFill(
   feeE8: bigint, refId: number, atMs: number, pnlReason: BalanceReason,
 ): bigint {
   assert(signedLots !== 0 && Number.isSafeInteger(signedLots), 'fill quantity is a non-zero integer');
+  const absLots = signedLots < 0 ? -signedLots : signedLots;
+  const notional = BigInt(absLots) * BigInt(priceTicks) * market.instrument.quotePerTickLotE8;
+  return applyFillAtNotional(ctx, account, market, signedLots, notional, feeE8, refId, atMs, pnlReason);
+}
+
+/**
+ * A fill of `signedLots` for `fillNotionalE8` (> 0) in all: a book fill (lots × price), or a
+ * follower's pro-rata share of a copy sweep, whose average price need not be a whole tick. A fill
+ * that closes and opens (a flip) splits the notional by lots, rounding the closing part down.
+ */
+export function applyFillAtNotional(
+  ctx: EngineContext, account: Account, market: Market, signedLots: number, fillNotionalE8: bigint,
+  feeE8: bigint, refId: number, atMs: number, pnlReason: BalanceReason,
+): bigint {
+  assert(signedLots !== 0 && Number.isSafeInteger(signedLots), 'fill quantity is a non-zero integer');
+  assert(fillNotionalE8 > 0n, 'a fill has a positive notional');
   const instrument = market.instrument;
   const position = positionOf(ctx, account, market.marketIndex);
-  const k = instrument.quotePerTickLotE8;
   const before = position.sizeLots;
+  const absFill = signedLots < 0 ? -signedLots : signedLots;
+  const lead = account.copyLead;
+  if (lead !== undefined && lead.followerIds.length > 0) {
+    noteLeadFill(ctx.copy.pending, lead, market.marketIndex, before, signedLots, fillNotionalE8, refId);
+  }
+  let openNotionalAbs = fillNotionalE8;
   let realized = 0n;
   let opening = signedLots;
   if (before !== 0 && (before > 0) !== (signedLots > 0)) {
     const absBefore = before < 0 ? -before : before;
     const walletBefore = position.isolatedWalletE8;
-    const absFill = signedLots < 0 ? -signedLots : signedLots;
     const closed = absFill < absBefore ? absFill : absBefore;
     // A full close removes exactly the cost left (the division below would give the same).
     const removedCost = closed === absBefore ? position.costE8 : divCeil(position.costE8 * BigInt(closed), BigInt(absBefore));
-    const exitNotional = BigInt(closed) * BigInt(priceTicks) * k;
+    // Exact for a book fill (lots × price divides by lots); only a flip divides at all.
+    const exitNotional = closed === absFill ? fillNotionalE8 : fillNotionalE8 * BigInt(closed) / BigInt(absFill);
+    openNotionalAbs = fillNotionalE8 - exitNotional;
     realized = (before > 0 ? exitNotional : -exitNotional) - removedCost;
     position.costE8 -= removedCost;
     position.sizeLots = before > 0 ? before - closed : before + closed;
@@ -71,7 +94,7 @@ export function applyFill(
     }
   }
   if (opening !== 0) {
-    const openNotional = BigInt(opening) * BigInt(priceTicks) * k;
+    const openNotional = opening > 0 ? openNotionalAbs : -openNotionalAbs;
     position.costE8 += openNotional;
     position.sizeLots += opening;
     if (position.isolated) fundIsolatedOpening(ctx, account, market, position, opening, openNotional, refId);

@@ -67,6 +67,16 @@ export const REJECT = {
   TRANSFER_NOT_ALLOWED: { code: -9017, msg: 'Transfers go between a master and its own sub-accounts only.' },
   APPROPRIATENESS_REQUIRED: { code: -9018, msg: 'Pass the futures appropriateness test before opening positions.' },
   HIGH_LEVERAGE_NOT_ACKNOWLEDGED: { code: -9019, msg: 'Acknowledge the risks of high leverage (with a liquidation-price preview) first.' },
+  COPY_NOT_SUB_ACCOUNT: { code: -9020, msg: 'Copy trading runs in sub-accounts: a lead portfolio or a copy account must be a sub-account.' },
+  COPY_ACCOUNT_BUSY: { code: -9021, msg: 'The account must be flat, without open orders, and neither lead nor copy a portfolio.' },
+  COPY_LEAD_MINIMUM: { code: -9022, msg: 'A lead portfolio needs at least 500 USDT of equity.' },
+  COPY_INVALID_SETTINGS: { code: -9023, msg: 'Copy settings out of range.' },
+  COPY_NO_PORTFOLIO: { code: -9024, msg: 'No open lead portfolio with this account.' },
+  COPY_FULL: { code: -9025, msg: 'The lead portfolio has no free follower slot.' },
+  COPY_AMOUNT_OUT_OF_RANGE: { code: -9026, msg: "Copy amount (and the copy account's equity) must be within the portfolio's minimum and cap." },
+  COPY_NOT_FOLLOWING: { code: -9027, msg: 'The account does not copy this portfolio.' },
+  COPY_ACCOUNT_ORDERS: { code: -9028, msg: 'A copy account places only closing orders; copying opens its positions.' },
+  TIMER_LIMIT: { code: -9029, msg: 'The engine timer table is full.' },
 } as const;
 
 export type RejectReason = (typeof REJECT)[keyof typeof REJECT];

@@ -22,6 +22,7 @@ import type { EngineContext } from './context.js';
 import type { OrderStatusName } from './events.js';
 import { reserveOrder } from './order-margin.js';
 import { addLiveOrder, generatedClientOrderId } from './order-lifecycle.js';
+import { copySection } from './copy-snapshot.js';
 import { policySection } from './policy-state.js';
 import { positionOf } from './positions.js';
 import { refreshLiquidationKeys } from './settle.js';
@@ -41,6 +42,11 @@ export interface StateSection {
   readonly name: string;
   readonly version: number;
   write(ctx: EngineContext, w: ByteWriter): void;
+  /**
+   * True when the module holds nothing: the section is then not written (restore leaves the fresh
+   * state), so a module that a venue never uses adds nothing to its snapshots or state hashes.
+   */
+  isEmpty?(ctx: EngineContext): boolean;
   /** Reads the section into a fresh context; sections before it in SECTIONS are already read. */
   read(ctx: EngineContext, r: ByteReader, version: number): void;
 }
@@ -120,7 +126,7 @@ const ordersSection: StateSection = {
 };
 
 /** Every section, in the order they are written and read. */
-const SECTIONS: readonly StateSection[] = [ledgerSection, marketsSection, accountsSection, ordersSection, policySection];
+const SECTIONS: readonly StateSection[] = [ledgerSection, marketsSection, accountsSection, ordersSection, policySection, copySection];
 
 export function serializeState(ctx: EngineContext): Uint8Array {
   const w = new ByteWriter(1 << 16);
@@ -128,9 +134,10 @@ export function serializeState(ctx: EngineContext): Uint8Array {
   w.uint(STATE_FORMAT_VERSION);
   w.uint(ctx.lastSeq);
   w.uint(ctx.clockMs);
-  w.uint(SECTIONS.length);
+  const written = SECTIONS.filter((section) => section.isEmpty?.(ctx) !== true);
+  w.uint(written.length);
   const body = new ByteWriter(1 << 12);
-  for (const section of SECTIONS) {
+  for (const section of written) {
     body.reset();
     section.write(ctx, body);
     w.string(section.name);

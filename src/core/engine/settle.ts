@@ -9,6 +9,7 @@
 import { assert } from '../assert.js';
 import { BUY } from '../book/types.js';
 import type { EngineContext } from './context.js';
+import { drainCopyWork } from './copy.js';
 import { checkAccountRisk } from './liquidation.js';
 import { liquidationPrice, fractionToTicks } from './margin.js';
 import { computeCross, crossBackingE8 } from './metrics.js';
@@ -42,6 +43,11 @@ export function settle(ctx: EngineContext, atMs: number): void {
         refreshLiquidationKeys(ctx, account);
         clearNegativeBalance(ctx, account);
       }
+    }
+    // Deferred work: followers copy what their leads did, once the leads' orders are done.
+    if (ctx.copy.pending.length > 0) {
+      progressed = true;
+      drainCopyWork(ctx, atMs);
     }
     if (!progressed) return;
   }

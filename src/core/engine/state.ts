@@ -4,6 +4,7 @@
  * Maps iterate in insertion order, which is itself a pure function of the command stream, and
  * snapshots preserve it; nothing iterates plain objects.
  */
+import type { Follower, LeadPortfolio } from './copy-state.js';
 import { AssertionFailure } from '../assert.js';
 import { divCeil } from '../num/int.js';
 import type { OrderBook, Side } from '../book/types.js';
@@ -320,6 +321,10 @@ export class Account {
   touchedGeneration = 0;
   /** The policy gate's account state (policy.ts), set by journaled commands. */
   readonly policy = new AccountPolicy();
+  /** Set while the account is a lead portfolio (copy.ts). */
+  copyLead: LeadPortfolio | undefined = undefined;
+  /** Set while the account copies a lead (copy.ts). */
+  copyFollower: Follower | undefined = undefined;
 
   constructor(
     readonly accountId: number,

@@ -1,7 +1,7 @@
 /**
  * @module engine/timers
  * Engine timers: work due at an engine time (a cool-off ends, a dated jurisdiction rule comes into
- * force; later weekly settlements of sponsored accounts). Timers are state: set by commands, kept in
+ * force, copy trading's weekly profit-share settlement). Timers are state: set by commands, kept in
  * time order (equal times in the order they were set), written to the snapshot, and fired by the
  * clock at their instant, after the market instants (mark, premium, funding) of the same
  * millisecond and before the command that moved the clock past them. What a kind does is the
@@ -10,6 +10,7 @@
 import { assert } from '../assert.js';
 import type { TimerKindName } from '../schema/enums.js';
 import type { EngineContext } from './context.js';
+import { weeklySettlement } from './copy.js';
 import { endCoolOff, jurisdictionInForce } from './policy.js';
 
 export interface Timer {
@@ -26,6 +27,7 @@ type TimerHandler = (ctx: EngineContext, timer: Timer) => void;
 const HANDLERS: Readonly<Record<TimerKindName, TimerHandler>> = {
   COOL_OFF_END: (ctx, timer) => endCoolOff(ctx, timer.accountId, timer.atMs),
   JURISDICTION_IN_FORCE: (ctx, timer) => jurisdictionInForce(ctx, timer.key, timer.atMs),
+  COPY_SETTLEMENT: (ctx, timer) => weeklySettlement(ctx, timer),
 };
 
 /** Sets a timer; false when the timer table is full (the caller rejects its command). */

@@ -7,7 +7,7 @@
  * (engine/generated/commands.ts) and the journal codec (journal/generated/command-codec.ts).
  */
 import {
-  ACCOUNT_STATUSES, ACKNOWLEDGEMENTS, CANCEL_SCOPES, MARGIN_TYPES, ORDER_TYPES, SIDES, STP_MODES, TIME_IN_FORCE, WORKING_TYPES,
+  ACCOUNT_STATUSES, ACKNOWLEDGEMENTS, CANCEL_SCOPES, COPY_MODES, MARGIN_TYPES, ORDER_TYPES, SIDES, STP_MODES, TIME_IN_FORCE, WORKING_TYPES,
 } from './enums.js';
 import { choice, flag, money, num, symbol, text, type Declarations } from './kinds.js';
 
@@ -114,5 +114,40 @@ export const COMMANDS = {
   RecordAcknowledgement: {
     tag: 20, doc: 'An account passed the appropriateness test or acknowledged the risks of high leverage.',
     fields: { accountId: num(), kind: choice('ACKNOWLEDGEMENTS', ACKNOWLEDGEMENTS) },
+  },
+  OpenLeadPortfolio: {
+    tag: 21, doc: "A sub-account becomes a lead portfolio others can copy (flat, funded with at least the venue's minimum).",
+    fields: {
+      accountId: num('The portfolio: a sub-account of the lead trader; its master receives the profit share.'),
+      profitShareBps: num('Share of followers\' profit above their high-water mark (0-3000 bps); fixed once opened.'),
+      copyCapE8: money('Most a follower may invest (the story\'s $1,000); 0: the venue maximum.'),
+      minCopyE8: money('Least a follower may invest; 0: the venue minimum.'),
+      maxFollowers: num('Follower slots; 0: by the portfolio\'s equity (Bitget\'s table). Never above the table.'),
+    },
+  },
+  Follow: {
+    tag: 22, doc: "A follower's copy sub-account starts copying a lead portfolio.",
+    fields: {
+      accountId: num('The follower\'s copy account: a flat sub-account without orders that copies nothing else.'),
+      leadAccountId: num(),
+      mode: choice('COPY_MODES', COPY_MODES),
+      amountE8: money('FIXED_RATIO: the investment copied in proportion; FIXED_AMOUNT: margin per copied opening.'),
+      leverage: num('Leverage of copied positions: 0 as the lead\'s, else 1-10 (Binance\'s fixed-leverage option).'),
+      slippageBps: num('Open-slippage guard against the lead\'s price, 10-300 bps; 0: 50 for BTC and ETH, 150 for others.'),
+      stopLossBps: num('Portfolio stop-loss: stop copying once the loss reaches this share of the investment (0: none).'),
+      copyExisting: flag('Copy the lead\'s open positions on joining (else only new trades).'),
+    },
+  },
+  Unfollow: {
+    tag: 23, doc: 'A follower stops copying: copied positions closed at market, profit share settled.',
+    fields: { accountId: num() },
+  },
+  RemoveFollower: {
+    tag: 24, doc: 'A lead removes a follower (as Unfollow, started by the lead).',
+    fields: { leadAccountId: num(), followerAccountId: num() },
+  },
+  CloseLeadPortfolio: {
+    tag: 25, doc: 'A lead closes its portfolio: every follower is removed and settled first.',
+    fields: { accountId: num() },
   },
 } as const satisfies Declarations;

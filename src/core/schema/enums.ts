@@ -21,7 +21,7 @@ export const ORDER_END_REASONS = [
 ] as const;
 export const BALANCE_REASONS = [
   'DEPOSIT', 'WITHDRAW', 'TRANSFER', 'TRADE_FEE', 'REALIZED_PNL', 'FUNDING_FEE', 'LIQUIDATION_FEE', 'INSURANCE_CLEAR',
-  'ISOLATED_MARGIN', 'ADL',
+  'ISOLATED_MARGIN', 'ADL', 'PROFIT_SHARE',
 ] as const;
 export const INSURANCE_REASONS = ['FUND', 'LIQUIDATION_FEE', 'DEFICIT', 'FUNDING_RESIDUE'] as const;
 /**
@@ -43,7 +43,21 @@ export const ACCOUNT_STATUSES = ['ACTIVE', 'REDUCE_ONLY', 'CLOSED'] as const;
  */
 /** What an account acknowledged (policy gate): the appropriateness test (P8), high leverage (P12). */
 export const ACKNOWLEDGEMENTS = ['APPROPRIATENESS', 'HIGH_LEVERAGE'] as const;
-export const TIMER_KINDS = ['COOL_OFF_END', 'JURISDICTION_IN_FORCE'] as const;
+export const TIMER_KINDS = ['COOL_OFF_END', 'JURISDICTION_IN_FORCE', 'COPY_SETTLEMENT'] as const;
+/**
+ * Copy trading (engine/copy*.ts). A follower copies in FIXED_RATIO (its investment against the
+ * lead's equity when it joined, applied to the lead's position) or FIXED_AMOUNT (margin per copied
+ * opening at its leverage).
+ */
+export const COPY_MODES = ['FIXED_RATIO', 'FIXED_AMOUNT'] as const;
+/** Why a follower's share of a lead's trade was not copied, or not in full. */
+export const COPY_SKIP_REASONS = [
+  'ROUNDED_TO_ZERO', 'MIN_NOTIONAL', 'SLIPPAGE', 'INSUFFICIENT_MARGIN', 'POLICY', 'BOOK_DEPTH', 'BEYOND_BANKRUPTCY',
+] as const;
+/** Why a follower stopped copying. */
+export const COPY_STOP_REASONS = ['FOLLOWING', 'UNFOLLOWED', 'REMOVED_BY_LEAD', 'PORTFOLIO_CLOSED', 'STOP_LOSS'] as const;
+/** What a profit-share settlement did (PAID: what was due; otherwise why it paid nothing). */
+export const PROFIT_SHARE_OUTCOMES = ['PAID', 'NOTHING_DUE', 'INSUFFICIENT_BALANCE', 'LEAD_LOSS_LIMIT'] as const;
 /** 'NORMAL' book trade, 'LIQUIDATION' (taker is a liquidation order), 'ADL' (off-book). */
 export const TRADE_KINDS = ['NORMAL', 'LIQUIDATION', 'ADL'] as const;
 
@@ -65,6 +79,10 @@ export type AccountStatusName = (typeof ACCOUNT_STATUSES)[number];
 export type AcknowledgementName = (typeof ACKNOWLEDGEMENTS)[number];
 export type TimerKindName = (typeof TIMER_KINDS)[number];
 export type RejectOriginName = (typeof REJECT_ORIGINS)[number];
+export type CopyModeName = (typeof COPY_MODES)[number];
+export type CopySkipReasonName = (typeof COPY_SKIP_REASONS)[number];
+export type CopyStopReasonName = (typeof COPY_STOP_REASONS)[number];
+export type ProfitShareOutcomeName = (typeof PROFIT_SHARE_OUTCOMES)[number];
 
 /** The TypeScript type name of each table (the code generator names fields' types with it). */
 export const ENUM_TYPE_NAMES: Readonly<Record<string, string>> = {
@@ -86,4 +104,8 @@ export const ENUM_TYPE_NAMES: Readonly<Record<string, string>> = {
   TIMER_KINDS: 'TimerKindName',
   ACKNOWLEDGEMENTS: 'AcknowledgementName',
   REJECT_ORIGINS: 'RejectOriginName',
+  COPY_MODES: 'CopyModeName',
+  COPY_SKIP_REASONS: 'CopySkipReasonName',
+  COPY_STOP_REASONS: 'CopyStopReasonName',
+  PROFIT_SHARE_OUTCOMES: 'ProfitShareOutcomeName',
 };

@@ -12,7 +12,7 @@
  * `order` field as the live OrderRecord; everything else as it reads.
  */
 import {
-  ACCOUNT_STATUSES, ACKNOWLEDGEMENTS, BALANCE_REASONS, EXECUTION_TYPES, INSURANCE_REASONS, MARGIN_TYPES, ORDER_END_REASONS, ORDER_ORIGINS, ORDER_STATUSES, ORDER_TYPES,
+  ACCOUNT_STATUSES, ACKNOWLEDGEMENTS, BALANCE_REASONS, COPY_MODES, COPY_SKIP_REASONS, COPY_STOP_REASONS, PROFIT_SHARE_OUTCOMES, EXECUTION_TYPES, INSURANCE_REASONS, MARGIN_TYPES, ORDER_END_REASONS, ORDER_ORIGINS, ORDER_STATUSES, ORDER_TYPES,
   REJECT_ORIGINS, SIDES, STP_MODES, TIME_IN_FORCE, TRADE_KINDS, WORKING_TYPES,
 } from './enums.js';
 import { choice, flag, list, money, num, order, symbol, text, type Declarations, type Fields } from './kinds.js';
@@ -197,6 +197,44 @@ export const EVENTS = {
     fields: {
       jurisdiction: text(), status: choice('ACCOUNT_STATUSES', ACCOUNT_STATUSES), leverageCap: num(), effectiveFromMs: num(),
       source: text(),
+    },
+  },
+  LeadPortfolioChanged: {
+    tag: 17, doc: 'A lead portfolio opened (open) or closed, with its settings.',
+    fields: {
+      accountId: num(), open: flag(), profitShareBps: num(), copyCapE8: money(), minCopyE8: money(), maxFollowers: num(),
+    },
+  },
+  FollowerChanged: {
+    tag: 18, doc: 'A follower started (FOLLOWING) or stopped copying a lead portfolio.',
+    fields: {
+      accountId: num(), leadAccountId: num(), status: choice('COPY_STOP_REASONS', COPY_STOP_REASONS),
+      mode: choice('COPY_MODES', COPY_MODES), amountE8: money(),
+      investedE8: money('Net investment the profit share is measured against (equity when it joined, then net transfers).'),
+    },
+  },
+  CopyFill: {
+    tag: 19, doc: "A follower's share of one copy sweep: lots and notional pro rata, so every follower gets the sweep's average price.",
+    fields: {
+      accountId: num(), leadAccountId: num(), symbol: symbol(), side,
+      qtyLots: num(), notionalE8: money(), feeE8: money(), realizedPnlE8: money(),
+      sweepOrderId: num('The engine-made order that took the followers\' total from the book.'),
+      causeTradeId: num('The first trade of the lead that this copies.'),
+    },
+  },
+  CopySkipped: {
+    tag: 20, doc: "A follower's share of a lead's trade (or part of it) was not copied, and why.",
+    fields: {
+      accountId: num(), leadAccountId: num(), symbol: symbol(), side, qtyLots: num('Lots not copied.'),
+      reason: choice('COPY_SKIP_REASONS', COPY_SKIP_REASONS), causeTradeId: num(),
+    },
+  },
+  ProfitShareSettled: {
+    tag: 21, doc: "A follower's profit share settled on the high-water mark (Binance: max(TotalPnL × share − shared, 0)).",
+    fields: {
+      accountId: num(), leadAccountId: num('The portfolio.'), payeeAccountId: num('Who was paid: the portfolio\'s master.'),
+      totalPnlE8: money('Equity − net investment.'), amountE8: money('Paid now.'), sharedE8: money('Paid in all so far.'),
+      outcome: choice('PROFIT_SHARE_OUTCOMES', PROFIT_SHARE_OUTCOMES),
     },
   },
   Rejected: {

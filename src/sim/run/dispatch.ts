@@ -18,6 +18,11 @@ export function eventAccountId(event: EngineEvent): number {
     case 'Rejected':
     case 'AccountPolicyChanged':
     case 'AcknowledgementRecorded':
+    case 'LeadPortfolioChanged':
+    case 'FollowerChanged':
+    case 'CopyFill':
+    case 'CopySkipped':
+    case 'ProfitShareSettled':
       return event.accountId;
     case 'InsuranceFundChanged':
     case 'Trade':

@@ -44,6 +44,11 @@ const COMMAND_SHAPES: Readonly<Record<string, { money: readonly string[]; orders
   SubAccountTransfer: {"money":["amountE8"],"orders":[],"lists":[]},
   SetVenuePolicy: {"money":[],"orders":[],"lists":[]},
   RecordAcknowledgement: {"money":[],"orders":[],"lists":[]},
+  OpenLeadPortfolio: {"money":["copyCapE8","minCopyE8"],"orders":[],"lists":[]},
+  Follow: {"money":["amountE8"],"orders":[],"lists":[]},
+  Unfollow: {"money":[],"orders":[],"lists":[]},
+  RemoveFollower: {"money":[],"orders":[],"lists":[]},
+  CloseLeadPortfolio: {"money":[],"orders":[],"lists":[]},
 };
 
 const EVENT_SHAPES: Readonly<Record<string, { money: readonly string[]; orders: readonly string[]; lists: readonly { name: string; money: readonly string[] }[] }>> = {
@@ -64,6 +69,11 @@ const EVENT_SHAPES: Readonly<Record<string, { money: readonly string[]; orders: 
   JurisdictionPolicyChanged: {"money":[],"orders":[],"lists":[]},
   VenuePolicyChanged: {"money":[],"orders":[],"lists":[]},
   AcknowledgementRecorded: {"money":[],"orders":[],"lists":[]},
+  LeadPortfolioChanged: {"money":["copyCapE8","minCopyE8"],"orders":[],"lists":[]},
+  FollowerChanged: {"money":["amountE8","investedE8"],"orders":[],"lists":[]},
+  CopyFill: {"money":["notionalE8","feeE8","realizedPnlE8"],"orders":[],"lists":[]},
+  CopySkipped: {"money":[],"orders":[],"lists":[]},
+  ProfitShareSettled: {"money":["totalPnlE8","amountE8","sharedE8"],"orders":[],"lists":[]},
 };
 
 function toJson(value: Record<string, unknown>, shapes: typeof COMMAND_SHAPES): Json {
