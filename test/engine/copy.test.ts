@@ -139,6 +139,28 @@ describe('copy trading: mirroring', () => {
     expect(followers.map((id) => size(h, id))).toEqual([0, 0, h.lots('BTCUSDT', '0.03'), 0]);
   });
 
+  it('FIXED_AMOUNT: each lead opening buys the margin × the fixed leverage at mark; closes stay proportional', () => {
+    const { h, lead, followers } = desk(['1000']);
+    h.run(open(lead));
+    h.run(followRatio(followers[0]!, lead, '100', { mode: 'FIXED_AMOUNT', leverage: 5 }));
+    h.run(market(lead, 'BUY', h.lots('BTCUSDT', '0.1')));
+    // 100 USDT × 5 / ~60,000 = 0.0083 → 0.008 BTC, at the follower's own leverage.
+    expect(size(h, followers[0]!)).toBe(h.lots('BTCUSDT', '0.008'));
+    expect(h.position(followers[0]!, 'BTCUSDT')!.leverage).toBe(5);
+    h.run(market(lead, 'BUY', h.lots('BTCUSDT', '0.1')));
+    expect(size(h, followers[0]!)).toBe(h.lots('BTCUSDT', '0.016'));
+    h.run(market(lead, 'SELL', h.lots('BTCUSDT', '0.1')));
+    expect(size(h, followers[0]!)).toBe(h.lots('BTCUSDT', '0.008'));
+  });
+
+  it('copyExisting copies the lead\'s open positions on joining', () => {
+    const { h, lead, followers } = desk(['1000']);
+    h.run(open(lead));
+    h.run(market(lead, 'BUY', h.lots('BTCUSDT', '0.2')));
+    h.run(followRatio(followers[0]!, lead, '1000', { copyExisting: true }));
+    expect(size(h, followers[0]!)).toBe(h.lots('BTCUSDT', '0.02'));
+  });
+
   it('a copy account places only closing orders (-9028); the lead trades as it likes', () => {
     const { h, lead, followers } = desk(['1000']);
     h.run(open(lead));
@@ -186,6 +208,11 @@ describe('copy trading: commands refuse with stable codes and change nothing', (
 });
 
 describe('copy trading: profit share', () => {
+  it('settles weekly at Monday 00:00 UTC', () => {
+    expect(new Date(nextSettlementMs(Date.parse('2021-05-19T12:00:00Z'))).toISOString()).toBe('2021-05-24T00:00:00.000Z');
+    expect(new Date(nextSettlementMs(Date.parse('2021-05-24T00:00:00Z'))).toISOString()).toBe('2021-05-31T00:00:00.000Z');
+  });
+
   it("reproduces Binance's four-week worked example (10 %, total PnL 200, 50, 150, 300 → settle 20, 0, 0, 10)", () => {
     let shared = 0n;
     const settled: bigint[] = [];

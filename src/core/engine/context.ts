@@ -33,6 +33,12 @@ export interface EngineLimits {
   readonly maxTimers: number;
   /** Jurisdictions with a policy (policy.ts). */
   readonly maxJurisdictions: number;
+  /**
+   * Follower slots of a lead portfolio: 0 applies Bitget's table by the lead's equity (at most
+   * 500); a venue that wants larger portfolios (the story's thousands of fans) sets a flat maximum.
+   * Part of the venue's configuration: a replay must use the same value.
+   */
+  readonly maxFollowersPerPortfolio: number;
 }
 
 export const DEFAULT_LIMITS: EngineLimits = {
@@ -41,6 +47,7 @@ export const DEFAULT_LIMITS: EngineLimits = {
   maxSampleCatchUpMs: 3_600_000,
   maxTimers: 1_000_000,
   maxJurisdictions: 1_000,
+  maxFollowersPerPortfolio: 0,
 };
 
 export class EngineContext implements BookListener {

@@ -103,7 +103,8 @@ function tryOpenLeadPortfolio(ctx: EngineContext, cmd: OpenLeadPortfolioCommand)
 
 /** Follower slots now: the lead's setting, never above Bitget's table for its equity. */
 export function followerSlots(ctx: EngineContext, portfolio: LeadPortfolio): number {
-  const table = followerSlotsFor(equityE8(ctx, ctx.account(portfolio.accountId)));
+  const flat = ctx.limits.maxFollowersPerPortfolio;
+  const table = flat > 0 ? flat : followerSlotsFor(equityE8(ctx, ctx.account(portfolio.accountId)));
   return portfolio.maxFollowers > 0 && portfolio.maxFollowers < table ? portfolio.maxFollowers : table;
 }
 
