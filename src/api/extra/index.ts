@@ -2,13 +2,14 @@
  * @module api/extra
  * perpx's own endpoints beside the Binance-compatible API (docs/api.md "perpx extras"): browser
  * sessions, the built web UI, the order preview, liquidation history and its "why" report, the
- * operator's risk overview, the story walkthrough and the simulator's reports.
+ * operator's risk overview, copy trading, the story walkthrough and the simulator's reports.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../context.js';
 import type { RouteHost } from '../rest/route.js';
 import { registerSessionRoutes } from '../web/session-routes.js';
 import { registerStaticRoutes } from '../web/static.js';
+import { registerCopyRoutes } from './copy-routes.js';
 import { registerLiquidationRoutes } from './liquidation-routes.js';
 import { MarkHistory } from './mark-history.js';
 import { registerPolicyRoutes } from './policy-routes.js';
@@ -31,6 +32,7 @@ export function registerExtras(routes: RouteHost, ctx: ApiContext, options: Extr
   registerSessionRoutes(app, ctx);
   registerPreviewRoute(routes, ctx);
   registerPolicyRoutes(routes, ctx);
+  registerCopyRoutes(routes, ctx);
   registerLiquidationRoutes(routes, app, ctx, new WhyBuilder(ctx, marks));
   registerRiskRoutes(app, ctx);
   registerStoryRoutes(app, ctx);

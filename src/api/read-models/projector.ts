@@ -47,6 +47,8 @@ export function incomeTypeOf(reason: BalanceReason): string | undefined {
     case 'TRANSFER': return 'INTERNAL_TRANSFER';
     case 'LIQUIDATION_FEE': return 'INSURANCE_CLEAR';
     case 'INSURANCE_CLEAR': return 'INSURANCE_CLEAR';
+    // perpx's own type: Binance's income endpoint lists no copy-trading profit share (docs/api.md).
+    case 'PROFIT_SHARE': return 'PROFIT_SHARE';
     case 'ISOLATED_MARGIN': return undefined;
   }
 }
@@ -177,6 +179,7 @@ export class Projector {
         case 'IndexPriceUpdated':
           this.klines.onPrice('index', event.symbol, event.indexTicks, atMs);
           break;
+        // Copy trading's money moves arrive as BalanceChanged (income); its state is the engine's.
         case 'AccountCreated':
         case 'InsuranceFundChanged':
         case 'LeverageChanged':
@@ -186,6 +189,11 @@ export class Projector {
         case 'JurisdictionPolicyChanged':
         case 'VenuePolicyChanged':
         case 'AcknowledgementRecorded':
+        case 'LeadPortfolioChanged':
+        case 'FollowerChanged':
+        case 'CopyFill':
+        case 'CopySkipped':
+        case 'ProfitShareSettled':
           break;
       }
     }

@@ -17,7 +17,7 @@ import { isolatedMarginE8, positionRiskV2, positionRiskV3, type PositionExtras }
 import { registerRoute, type RouteHost } from './route.js';
 import { submit, throwIfRejected } from './submit.js';
 
-const INCOME_TYPES = ['TRANSFER', 'REALIZED_PNL', 'FUNDING_FEE', 'COMMISSION', 'INSURANCE_CLEAR', 'INTERNAL_TRANSFER'];
+const INCOME_TYPES = ['TRANSFER', 'REALIZED_PNL', 'FUNDING_FEE', 'COMMISSION', 'INSURANCE_CLEAR', 'INTERNAL_TRANSFER', 'PROFIT_SHARE'];
 
 export function accountOf(ctx: ApiContext, accountId: number): AccountView {
   const view = ctx.engine.accountView(accountId);

@@ -168,6 +168,16 @@ export class Engine {
     return portfolio.followerIds.map((id) => followerView(this.ctx, this.ctx.copy.followers.get(id)!));
   }
 
+  /** The follower views of `accountId` itself and of its sub-accounts, by account id. */
+  copyFollowersUnder(accountId: number): FollowerView[] {
+    const ids: number[] = [];
+    for (const follower of this.ctx.copy.followers.values()) {
+      const id = follower.accountId;
+      if (id === accountId || this.ctx.findAccount(id)?.parentAccountId === accountId) ids.push(id);
+    }
+    return ids.sort((a, b) => a - b).map((id) => followerView(this.ctx, this.ctx.copy.followers.get(id)!));
+  }
+
   /** What an account copies, if anything. */
   copyFollower(accountId: number): FollowerView | undefined {
     const follower = this.ctx.copy.followers.get(accountId);
