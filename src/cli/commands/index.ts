@@ -10,6 +10,7 @@ import { register as registerServe } from './serve.js';
 import { register as registerAdmin } from './admin.js';
 import { register as registerJournal } from './journal.js';
 import { register as registerSurveil } from './surveil.js';
+import { register as registerCopy } from './copy.js';
 
 export function registerCommands(program: Command): void {
   registerInstruments(program);
@@ -19,4 +20,5 @@ export function registerCommands(program: Command): void {
   registerAdmin(program);
   registerJournal(program);
   registerSurveil(program);
+  registerCopy(program);
 }
