@@ -4,7 +4,8 @@
  * lead's market order on /fapi/v1/order is copied in proportion (positionRisk and the follower's
  * user stream show it), nobody acts on another's account (-1002), a restart replays the journal to
  * the same portfolio and followers, unfollowing closes the copy, pays the profit share (income type
- * PROFIT_SHARE) and sends the rest to the master, and `perpx copy …` drives the same API.
+ * PROFIT_SHARE) and sends the rest to the master, `perpx copy …` drives the same API, and the lead
+ * removes a follower and closes its portfolio.
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
@@ -120,6 +121,8 @@ describe('copy trading over the API', () => {
     expect((await follow(masterA, copyA, { amount: '1000', mode: 'MIRROR' })).body).toMatchObject({ code: -1130 });
     expect((await follow(masterA, copyA, { amount: '1000', slippage: '5' })).body).toMatchObject({ code: -1130 });
     expect((await follow(masterA, copyA, { amount: '1000', leverage: 11 })).body).toMatchObject({ code: -1130 });
+    expect((await follow(masterA, copyA, { amount: '1000', stopLoss: '100' })).body).toMatchObject({ code: -1130 });
+    expect((await follow(masterA, copyA, { amount: '0' })).body).toMatchObject({ code: -1130 });
     expect((await publicFetch(server.url, `/perpx/v1/copy/portfolio?accountId=${lead.accountId}`)).body).toMatchObject({ followers: 0 });
 
     expect((await transfer(copyB, copyB, masterB, '1000')).status).toBe(200);
@@ -248,5 +251,28 @@ describe('copy trading over the API', () => {
       .toMatchObject({ closed: true, removedFollowers: [copyA.accountId] });
     expect(await usdt(copyA)).toBe('0.00000000');
     await expect(perpx(masterA, 'unfollow', '--account', String(copyA.accountId))).rejects.toThrow(/-9027/);
+  });
+
+  it('the lead removes a follower (its money goes to its master) and closes the portfolio', async () => {
+    const [, masterB] = followerMasters as [CreatedAccount, CreatedAccount];
+    const [, copyB] = copies as [CreatedAccount, CreatedAccount];
+    const masterBefore = e8(await usdt(masterB));
+    const removed = await call(leadMaster, 'POST', '/perpx/v1/copy/removeFollower',
+      { accountId: lead.accountId, followerAccountId: copyB.accountId });
+    expect(removed.status).toBe(200);
+    // Closed into the 59,990 bid after buying at 60,010: a loss, so no profit share.
+    expect(removed.body).toMatchObject({ accountId: copyB.accountId, status: 'REMOVED_BY_LEAD', profitShare: '0.00000000' });
+    const returned = e8((removed.body as { returned: string }).returned);
+    expect(returned).toBeGreaterThan(1900n * E8);
+    expect(returned).toBeLessThan(2000n * E8);
+    expect(e8(await usdt(masterB))).toBe(masterBefore + returned);
+    expect(await usdt(copyB)).toBe('0.00000000');
+    expect((await position(copyB)).positionAmt).toBe('0.000');
+
+    const closed = await call(lead, 'DELETE', '/perpx/v1/copy/portfolio', { accountId: lead.accountId });
+    expect(closed.body).toEqual({ accountId: lead.accountId, closed: true, removedFollowers: [] });
+    expect((await publicFetch(server.url, `/perpx/v1/copy/portfolio?accountId=${lead.accountId}`)).body).toMatchObject({ code: -9024 });
+    expect(await portfolios()).toEqual([]);
+    expect((await position(lead)).positionAmt).toBe('0.100');
   });
 });
