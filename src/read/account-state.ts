@@ -210,6 +210,11 @@ export class AccountStateProjection {
       case 'AcknowledgementRecorded':
       case 'JurisdictionPolicyChanged':
       case 'VenuePolicyChanged':
+      case 'LeadPortfolioChanged':
+      case 'FollowerChanged':
+      case 'CopyFill':
+      case 'CopySkipped':
+      case 'ProfitShareSettled':
         return;
     }
   }

@@ -133,6 +133,7 @@ export class Differential {
       case 'AccountCreated': case 'IndexPriceUpdated': case 'LeverageChanged': case 'MarginTypeChanged':
       case 'MarkPriceUpdated': case 'PositionChanged':
       case 'AccountPolicyChanged': case 'AcknowledgementRecorded': case 'JurisdictionPolicyChanged': case 'VenuePolicyChanged':
+      case 'LeadPortfolioChanged': case 'FollowerChanged': case 'CopyFill': case 'CopySkipped': case 'ProfitShareSettled':
         return this.count(event.type);
     }
   }

@@ -73,11 +73,10 @@ describe('scenario files', () => {
     expect(() => scenarioInstrument(spec)).toThrow(/engine\.instrument: .*makerFeeRate/);
   });
 
-  it('reports copy followers as not available yet', () => {
+  it('refuses a follower whose leader is not an agent, or follows someone itself', () => {
     const spec = parseScenario({ name: 'x', data: { synthetic: {} }, agents: [
-      { type: 'holder', name: 'lead', capitalUsdt: 100, params: { side: 'LONG', leverage: 10 } },
-      { type: 'copyFollower', capitalUsdt: 100, params: { leader: 'lead' } }] });
-    expect(() => createAgents(spec, scenarioInstrument(spec))).toThrow(/copy trading, which is not available yet/);
+      { type: 'copyFollower', name: 'fan', capitalUsdt: 100, params: { leader: 'nobody' } }] });
+    expect(() => createAgents(spec, scenarioInstrument(spec))).toThrow(/leader "nobody" is not an agent/);
   });
 
   it('finds data files in the data directory', () => {

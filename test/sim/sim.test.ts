@@ -36,6 +36,36 @@ function runToDir(value: Record<string, unknown>, dir: string, seed?: number): {
   }
 }
 
+describe('copy followers in the simulator', () => {
+  it('fans copy a 50x leader through the engine and the report says who was liquidated before, with or after it', () => {
+    const dir = join(tmp, 'fans');
+    const { result, summary } = runToDir({
+      seed: 5, data: { synthetic: { durationHours: 0.5, annualVol: 6 } }, audit: { every: 1 }, agents: [
+        { type: 'marketMaker', name: 'mm', count: 2, capitalUsdt: 5_000_000, params: { levels: 4, levelQty: 3 } }, makers[1],
+        { type: 'copyFollower', name: 'fan', count: 12, capitalUsdt: [100, 1_000], params: { leader: 'lead' } },
+        { type: 'copyFollower', name: 'careful-fan', count: 3, capitalUsdt: 1_000,
+          params: { leader: 'lead', mode: 'FIXED_AMOUNT', amount: 100, leverage: 2 } }],
+      accounts: [{ name: 'lead', capitalUsdt: 1_000,
+        agent: { type: 'holder', params: { side: 'LONG', leverage: 50, exposure: 0.5, marginType: 'ISOLATED' } } }],
+    }, dir);
+    expect(result.world.audit.violations).toEqual([]);
+    const fans = result.world.agents.filter((agent) => agent.kind === 'copyFollower');
+    expect(fans).toHaveLength(15);
+    // Every fan followed (its Follow was accepted) and holds or held a copy of the leader's long.
+    expect(fans.every((fan) => fan.rejects === 0)).toBe(true);
+    const fates = summary['copyFollowers'] as { leader: string; followers: number; liquidatedBefore: number; liquidatedWith: number;
+      liquidatedAfter: number; neverLiquidated: number }[];
+    expect(fates).toHaveLength(1);
+    const [fate] = fates;
+    expect(fate!.leader).toBe('lead');
+    expect(fate!.followers).toBe(15);
+    expect(fate!.liquidatedBefore + fate!.liquidatedWith + fate!.liquidatedAfter + fate!.neverLiquidated).toBe(15);
+    const copyFills = result.recorder.eventCounts.get('CopyFill') ?? 0;
+    expect(copyFills).toBeGreaterThanOrEqual(15);
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('liquidated before');
+  });
+});
+
 describe.runIf(hasData(MAY19))('19 May 2021 on the engine', () => {
   it('liquidates a 100x long opened at the open, in the minute the index crosses its liquidation price', () => {
     const loaded = scenario({

@@ -19,6 +19,8 @@ export abstract class BaseAgent implements Agent {
   accountId = 0;
   nextWakeMs = 0;
   liquidations = 0;
+  firstLiquidationMs: number | undefined = undefined;
+  copyLead = false;
   rejects = 0;
   readonly everyStep: boolean = false;
   private orderCounter = 0;
@@ -51,6 +53,7 @@ export abstract class BaseAgent implements Agent {
       this.trackedLots = event.sizeLots;
     } else if (event.type === 'Liquidation') {
       this.liquidations++;
+      this.firstLiquidationMs ??= event.atMs;
       this.onLiquidated(event.atMs);
     } else if (event.type === 'Rejected') {
       this.rejects++;

@@ -10,7 +10,7 @@ import type { AgentGroupSpec, NamedAccountSpec, ScenarioSpec } from '../scenario
 import { Arbitrageur } from './arbitrageur.js';
 import { Builder } from './builder.js';
 import { CarryTrader } from './carry.js';
-import { copyTradingHook } from './copy-follower.js';
+import { CopyFollower, type CopyFollowerParams } from './copy-follower.js';
 import { Holder } from './holder.js';
 import { MarketMaker } from './market-maker.js';
 import { MeanReversionTrader } from './mean-reversion.js';
@@ -45,14 +45,12 @@ function build(def: AgentDef, name: string, group: string, capitalUsdt: number, 
     case 'builder': return new Builder(name, group, capitalUsdt, def.params as never, rng);
     case 'carry': return new CarryTrader(name, group, capitalUsdt, def.params as never, lotsPerBase, rng);
     case 'copyFollower': {
-      const hook = copyTradingHook();
-      if (hook === undefined) {
-        throw new Error(`agent ${name}: copy followers need copy trading, which is not available yet (no CopyTradingHook registered)`);
-      }
-      const params = def.params as { leader: string };
+      const params = def.params as CopyFollowerParams;
       const leader = byName.get(params.leader) ?? byName.get(`${params.leader}-1`);
       if (leader === undefined) throw new Error(`agent ${name}: leader "${params.leader}" is not an agent of this scenario`);
-      return hook.createFollower({ name, group, capitalUsdt, params: def.params as never, leader, rng });
+      if (leader.kind === 'copyFollower') throw new Error(`agent ${name}: "${params.leader}" copies someone itself and cannot lead`);
+      leader.copyLead = true;
+      return new CopyFollower(name, group, capitalUsdt, params, leader, rng);
     }
   }
 }

@@ -60,5 +60,9 @@ export interface Agent extends AgentTraits {
   resume?(view: MarketView): void;
   /** Liquidations suffered (counted from Liquidation events). */
   readonly liquidations: number;
+  /** Time of the first liquidation (undefined: never liquidated). */
+  readonly firstLiquidationMs?: number | undefined;
+  /** Set when copy followers follow this agent: it trades a lead portfolio (copy-accounts.ts). */
+  copyLead?: boolean;
   readonly rejects: number;
 }

@@ -13,6 +13,7 @@
  * journal, and without a bot the journal is the same at any speed. The journal replays it
  * (`perpx journal verify`).
  */
+import { afterSetup, needsSubAccount } from '../agents/copy-accounts.js';
 import type { EngineEvent, UnsequencedCommand } from '../../core/index.js';
 import type { Venue } from '../../venue/venue.js';
 import { createAgents } from '../agents/factory.js';
@@ -113,13 +114,19 @@ export function createScenarioDriver(venue: Venue, options: ScenarioDriverOption
   const queue = new WakeQueue();
   const stepAgents: Agent[] = [];
   const addAgent = async (agent: Agent): Promise<void> => {
-    const created = (await submit({ type: 'CreateAccount', parentAccountId: 0 })).find((e) => e.type === 'AccountCreated');
+    let parentAccountId = 0;
+    if (needsSubAccount(agent)) {
+      const master = (await submit({ type: 'CreateAccount', parentAccountId: 0 })).find((e) => e.type === 'AccountCreated');
+      if (master?.type === 'AccountCreated') parentAccountId = master.accountId;
+    }
+    const created = (await submit({ type: 'CreateAccount', parentAccountId })).find((e) => e.type === 'AccountCreated');
     if (created?.type !== 'AccountCreated') throw new Error(`could not create an account for ${agent.name}`);
     agent.accountId = created.accountId;
     byAccount.set(agent.accountId, agent);
     await submit({ type: 'Deposit', accountId: agent.accountId, amountE8: usdtToE8(agent.capitalUsdt) });
     refreshView(view, clock.nowMs);
     for (const command of agent.setup(view)) await submit(command);
+    for (const command of afterSetup(agent)) await submit(command);
     agent.nextWakeMs = clock.nowMs + Math.max(0, agent.nextWakeMs);
     const index = all.length;
     all.push(agent);

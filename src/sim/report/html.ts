@@ -92,7 +92,7 @@ ${comparison?.cascade === undefined || comparison.cascade === null ? '' : '<h2>T
 <h2>Open interest</h2><div id="chart-oi" class="chart"></div>
 <h2>Leverage distribution</h2><div id="chart-leverage" class="chart">${levSvg}</div>
 <h2>Auto-deleveraging</h2>${adlTable([adlSummary(result)])}
-<h2>Copy followers and sponsored accounts</h2>${followersSection(result)}
+<h2>Copy followers</h2>${followersSection(result)}
 <h2>Survival by agent type</h2>${survivalTable(survivalByKind(result))}
 <h2>Liquidations (${result.recorder.liquidations.length})</h2>${liquidationTable(result)}
 ${sections.map((section) => `<h2>${esc(section.title)}</h2>\n${section.html}`).join('\n')}

@@ -6,6 +6,7 @@
  * insurance-fund figure comes from the fund's own InsuranceFundChanged events. Liquidation figures
  * cover the replay window; liquidations during a warm-up are counted apart.
  */
+import { copyFates } from './copy-fate.js';
 import { compileInstrument, formatScaled, formatUnits } from '../../core/index.js';
 import type { SimResult } from '../run/batch.js';
 import { adlSummary } from './adl.js';
@@ -169,6 +170,7 @@ export function buildSummary(result: SimResult): Record<string, unknown> {
     leverageBands: leverageBands(result),
     leverageDistribution: leverageDistribution(result),
     namedAccounts: named,
+    copyFollowers: copyFates(result),
     insuranceFund: {
       startUsdt: usdt(fund.startE8 ?? 0n),
       endUsdt: usdt(fund.balanceE8),

@@ -4,6 +4,7 @@
  * account, side, leverage, size, bankruptcy and fill price, fee, the fund's change, ADL), ADL by
  * policy, survival by agent type, and what happened to copy followers and sponsored accounts.
  */
+import { copyFates } from './copy-fate.js';
 import { compileInstrument, formatScaled, formatUnits } from '../../core/index.js';
 import type { Comparison } from '../measure/compare.js';
 import type { SimResult } from '../run/batch.js';
@@ -79,13 +80,16 @@ export function survivalTable(survival: Record<string, KindSurvival>): string {
       `<td>${num(k.endEquityUsdt, 2)}</td></tr>`).join('')}</table>`;
 }
 
-/** Copy followers and sponsored accounts, when a scenario has them (copy trading and sponsorship are later issues). */
+/** Copy followers next to their leader: liquidated before, with or after it, or never (copy-fate.ts). */
 export function followersSection(result: SimResult): string {
-  const followers = result.world.agents.filter((a) => a.kind === 'copyFollower');
-  if (followers.length === 0) {
-    return '<p>This scenario has no copy followers or sponsored accounts (copy trading and sponsored accounts are not in the simulator yet; ' +
-      'when they are, their liquidations and end equity appear here).</p>';
-  }
-  const liquidated = followers.filter((a) => a.liquidations > 0).length;
-  return `<p>${followers.length} copy followers, ${liquidated} liquidated.</p>`;
+  const fates = copyFates(result);
+  if (fates.length === 0) return '<p>This scenario has no copy followers.</p>';
+  const when = (ms: number | null): string => (ms === null ? 'never' : new Date(ms).toISOString().slice(11, 19) + ' UTC');
+  return '<p>Followers copy their leader through the engine: every leader trade is copied in the leader\'s own command, ' +
+    'so a follower liquidated <em>with</em> the leader was closed in the same millisecond.</p>' +
+    '<table><tr><th>leader</th><th>leader liquidated</th><th>followers</th><th>liquidated before</th><th>with</th><th>after</th>' +
+    `<th>never</th><th>capital (USDT)</th><th>end equity (USDT)</th></tr>${fates.map((f) => `<tr><td>${esc(f.leader)}</td>` +
+      `<td>${when(f.leaderLiquidatedAtMs)}</td><td>${f.followers}</td><td>${f.liquidatedBefore}</td><td>${f.liquidatedWith}</td>` +
+      `<td>${f.liquidatedAfter}</td><td>${f.neverLiquidated}</td><td>${num(f.capitalUsdt, 2)}</td><td>${num(f.endEquityUsdt, 2)}</td></tr>`)
+      .join('')}</table>`;
 }

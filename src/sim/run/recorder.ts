@@ -178,6 +178,11 @@ export class Recorder {
         return;
       }
       case 'AccountCreated':
+      case 'LeadPortfolioChanged':
+      case 'FollowerChanged':
+      case 'CopyFill':
+      case 'CopySkipped':
+      case 'ProfitShareSettled':
       case 'IndexPriceUpdated':
       case 'MarginTypeChanged':
       case 'MarkPriceUpdated':

@@ -5,6 +5,7 @@
  * with their accounts, and the listeners that record what happens. Used by `perpx sim`, the risk
  * of ruin runs and the benchmark.
  */
+import { afterSetup, needsSubAccount } from '../agents/copy-accounts.js';
 import {
   createOrderBook, Engine, type Command, type EngineEvent, type EventChunk, type InstrumentSpec, type LiquidationEvent,
   type UnsequencedCommand,
@@ -122,7 +123,12 @@ export class SimWorld {
 
   /** Creates and funds the agent's account, runs its setup commands, and schedules it. */
   addAgent(agent: Agent): void {
-    const created = this.submit({ type: 'CreateAccount', parentAccountId: 0 }).find((e) => e.type === 'AccountCreated');
+    let parentAccountId = 0;
+    if (needsSubAccount(agent)) {
+      const master = this.submit({ type: 'CreateAccount', parentAccountId: 0 }).find((e) => e.type === 'AccountCreated');
+      if (master?.type === 'AccountCreated') parentAccountId = master.accountId;
+    }
+    const created = this.submit({ type: 'CreateAccount', parentAccountId }).find((e) => e.type === 'AccountCreated');
     if (created?.type !== 'AccountCreated') throw new Error(`account for ${agent.name} was not created`);
     agent.accountId = created.accountId;
     this.byAccount[agent.accountId] = agent;
@@ -131,6 +137,7 @@ export class SimWorld {
     this.submit({ type: 'Deposit', accountId: agent.accountId, amountE8: usdtToE8(agent.capitalUsdt) });
     refreshView(this.view, this.nowMs);
     for (const command of agent.setup(this.view)) this.submit(command);
+    for (const command of afterSetup(agent)) this.submit(command);
     // Agents state their first wake-up as an offset from the moment they join.
     agent.nextWakeMs = this.nowMs + Math.max(0, agent.nextWakeMs);
     if (agent.everyStep) this.stepAgents.push(index);

@@ -139,6 +139,7 @@ export class RiskBook {
       case 'AccountCreated': case 'FundingSettled': case 'IndexPriceUpdated': case 'InsuranceFundChanged': case 'Liquidation':
       case 'MarkPriceUpdated': case 'OrderUpdate': case 'Rejected': case 'Trade': case 'AccountPolicyChanged':
       case 'AcknowledgementRecorded': case 'JurisdictionPolicyChanged': case 'VenuePolicyChanged':
+      case 'LeadPortfolioChanged': case 'FollowerChanged': case 'CopyFill': case 'CopySkipped': case 'ProfitShareSettled':
         return;
     }
   }

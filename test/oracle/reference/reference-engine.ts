@@ -70,10 +70,10 @@ export class ReferenceEngine {
       case 'SetIndexPrice': return setIndexPrice(state, command);
       case 'Tick': return;
       // The policy gate's commands (main 0c9696d, 8b0c2d3) are not modelled: the generator never
-      // sends them, and a stream that did would fail here rather than be compared wrongly.
+      // sends them, and a stream that did would fail here rather than be compared wrongly. Copy
+      // trading (engine/copy*.ts) is checked against its own naive model (test/engine/copy.property.test.ts).
       case 'SetAccountPolicy': case 'StartCoolOff': case 'SetJurisdictionPolicy': case 'SubAccountTransfer':
       case 'SetVenuePolicy': case 'RecordAcknowledgement':
-      // Copy trading (engine/copy*.ts) is checked by its own oracle (test/engine/copy.oracle.test.ts).
       case 'OpenLeadPortfolio': case 'Follow': case 'Unfollow': case 'RemoveFollower': case 'CloseLeadPortfolio':
         throw new Error(`reference: ${command.type} is not modelled`);
       default: {
