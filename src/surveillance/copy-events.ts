@@ -1,9 +1,8 @@
 /**
  * @module surveillance/copy-events
- * Copy-trading facts that the C-alerts and M8 read. The engine does not emit them yet (copy trading
- * is not in the core); until it does, they arrive in batches beside engine events (crafted in tests,
- * or from a copy-trading adapter), shaped as the engine will shape them: integers, ids, event time.
- * When the engine emits its own copy events, they replace these types one for one.
+ * Copy-trading facts that the C-alerts and M8 read: integers, ids, event time. The engine's own
+ * copy events (FollowerChanged, LeadPortfolioChanged, CopyFill) are turned into them by
+ * engine-copy-bridge.ts; tests may also craft them directly beside engine events.
  */
 
 /** A follower starts or stops copying a lead portfolio. */

@@ -13,6 +13,7 @@ import type { Alert } from './alert.js';
 import { resolveConfig, type ConfigOverrides, type SurveillanceConfig } from './config.js';
 import { SurveillanceContext } from './context.js';
 import { isCopyTradingEvent } from './copy-events.js';
+import { EngineCopyBridge } from './engine-copy-bridge.js';
 import type { Detector, SurveilledEventType } from './detector.js';
 import { createDetectors, type Detectors } from './detectors/index.js';
 import { LinkRegistry, type AccountLink } from './links.js';
@@ -47,6 +48,7 @@ export class Surveillance {
   private readonly batchStart: Detector[];
   private readonly batchEnd: Detector[];
   private readonly listeners = new Set<(alerts: readonly Alert[]) => void>();
+  private readonly copyBridge = new EngineCopyBridge();
   lastSeq = 0;
   lastAtMs = 0;
   batches = 0;
@@ -139,6 +141,8 @@ export class Surveillance {
     }
     const after = this.after.get(type);
     if (after !== undefined) for (const detector of after) detector.onEvent!(event, ctx);
+    // The engine's own copy events become the copy facts the copy detectors read.
+    if (!isCopyTradingEvent(event)) for (const fact of this.copyBridge.translate(event, ctx.copies, ctx.atMs)) this.dispatch(fact);
   }
 
   private publish(): readonly Alert[] {
