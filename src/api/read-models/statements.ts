@@ -23,7 +23,7 @@ import { unrealizedPnlE8 } from '../../core/engine/margin.js';
 import type { ReadStore } from './store.js';
 
 export const DAY_MS = 86_400_000;
-/** The longest range one request may ask for (a quarter, as Binance limits its income range to 3 months). */
+/** The longest range one request may ask for: a quarter (a request reads every income row of its range). */
 export const MAX_STATEMENT_DAYS = 90;
 
 /** One account's statement for one UTC day; money in E8, signed as its effect on the wallet. */
