@@ -26,7 +26,23 @@ export class SignedClient {
   constructor(private readonly options: SignedClientOptions) {}
 
   /** A signed request: every parameter in the query string, as the binance SDK sends them. */
-  signed<T>(method: 'GET' | 'POST' | 'DELETE', path: string, params: Record<string, ParamValue | undefined> = {}): Promise<T> {
+  async signed<T>(method: 'GET' | 'POST' | 'DELETE', path: string, params: Record<string, ParamValue | undefined> = {}): Promise<T> {
+    return parseJson<T>(...await this.sendSigned(method, path, params));
+  }
+
+  /** A signed GET whose answer is not JSON (e.g. a CSV export): the body as text; errors as for `signed`. */
+  async signedText(path: string, params: Record<string, ParamValue | undefined> = {}): Promise<string> {
+    const [status, text] = await this.sendSigned('GET', path, params);
+    if (status >= 200 && status < 300) return text;
+    return parseJson<never>(status, text);
+  }
+
+  async public<T>(path: string, params: Record<string, ParamValue | undefined> = {}): Promise<T> {
+    const query = queryOf(params).toString();
+    return parseJson<T>(...await this.send('GET', query === '' ? path : `${path}?${query}`, {}));
+  }
+
+  private sendSigned(method: string, path: string, params: Record<string, ParamValue | undefined>): Promise<[number, string]> {
     const { apiKey, apiSecret } = this.options;
     if (apiKey === undefined || apiSecret === undefined) throw new Error('an API key and secret are needed (--key/--secret or $PERPX_API_KEY/$PERPX_API_SECRET)');
     const query = queryOf(params);
@@ -36,26 +52,26 @@ export class SignedClient {
     return this.send(method, `${path}?${payload}&signature=${signature}`, { 'X-MBX-APIKEY': apiKey });
   }
 
-  public<T>(path: string, params: Record<string, ParamValue | undefined> = {}): Promise<T> {
-    const query = queryOf(params).toString();
-    return this.send('GET', query === '' ? path : `${path}?${query}`, {});
-  }
-
-  private async send<T>(method: string, pathAndQuery: string, headers: Record<string, string>): Promise<T> {
+  /** Status and body text. */
+  private async send(method: string, pathAndQuery: string, headers: Record<string, string>): Promise<[number, string]> {
     const response = await fetch(`${this.options.url.replace(/\/$/, '')}${pathAndQuery}`, { method, headers });
-    const text = await response.text();
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw new SignedApiError(response.status, -1000, `non-JSON answer: ${text.slice(0, 200)}`);
-    }
-    if (!response.ok) {
-      const error = json as { code?: number; msg?: string };
-      throw new SignedApiError(response.status, error.code ?? -1000, error.msg ?? 'request failed');
-    }
-    return json as T;
+    return [response.status, await response.text()];
   }
+}
+
+/** The JSON answer, or SignedApiError with the server's {code,msg} on a non-2xx status. */
+function parseJson<T>(status: number, text: string): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new SignedApiError(status, -1000, `non-JSON answer: ${text.slice(0, 200)}`);
+  }
+  if (status < 200 || status >= 300) {
+    const error = json as { code?: number; msg?: string };
+    throw new SignedApiError(status, error.code ?? -1000, error.msg ?? 'request failed');
+  }
+  return json as T;
 }
 
 function queryOf(params: Record<string, ParamValue | undefined>): URLSearchParams {

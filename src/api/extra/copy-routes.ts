@@ -48,10 +48,15 @@ export function followerJson(view: FollowerView): Record<string, unknown> {
   };
 }
 
+/** Whether the caller may act on or read `accountId`: itself or one of its sub-accounts. */
+export function isOwnAccount(ctx: ApiContext, callerId: number, accountId: number): boolean {
+  return accountId === callerId || ctx.engine.accountStanding(accountId)?.parentAccountId === callerId;
+}
+
 /** `accountId` when the caller may act on it (itself or its sub-account); -1002 otherwise. */
 function ownAccount(ctx: ApiContext, callerId: number, params: Params, name = 'accountId'): number {
   const accountId = params.uint(name, { required: true, min: 1 });
-  if (accountId === callerId || ctx.engine.accountStanding(accountId)?.parentAccountId === callerId) return accountId;
+  if (isOwnAccount(ctx, callerId, accountId)) return accountId;
   throw E.unauthorized();
 }
 

@@ -2,7 +2,7 @@
  * @module api/extra
  * perpx's own endpoints beside the Binance-compatible API (docs/api.md "perpx extras"): browser
  * sessions, the built web UI, the order preview, liquidation history and its "why" report, the
- * operator's risk overview, copy trading, the story walkthrough and the simulator's reports.
+ * operator's risk overview, copy trading, daily account statements, the story walkthrough and the simulator's reports.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../context.js';
@@ -16,6 +16,7 @@ import { registerPolicyRoutes } from './policy-routes.js';
 import { registerPreviewRoute } from './preview-route.js';
 import { registerReportRoutes } from './report-routes.js';
 import { registerRiskRoutes } from './risk-routes.js';
+import { registerStatementRoutes } from './statement-routes.js';
 import { registerStoryRoutes } from './story.js';
 import { WhyBuilder } from './why.js';
 
@@ -33,6 +34,7 @@ export function registerExtras(routes: RouteHost, ctx: ApiContext, options: Extr
   registerPreviewRoute(routes, ctx);
   registerPolicyRoutes(routes, ctx);
   registerCopyRoutes(routes, ctx);
+  registerStatementRoutes(routes, ctx);
   registerLiquidationRoutes(routes, app, ctx, new WhyBuilder(ctx, marks));
   registerRiskRoutes(app, ctx);
   registerStoryRoutes(app, ctx);

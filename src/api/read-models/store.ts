@@ -513,6 +513,38 @@ export class ReadStore {
     return { crossWalletE8: BigInt(cross?.cross_wallet ?? '0'), positions };
   }
 
+  /** Seq of the account's last point committed before `beforeMs` (0: none). */
+  accountSeqBefore(accountId: number, beforeMs: number): number {
+    this.sync();
+    const row = this.db.prepare<[number, number], { seq: number | null }>(
+      'SELECT MAX(seq) AS seq FROM account_points WHERE account_id = ? AND time_ms < ?').get(accountId, beforeMs);
+    return row?.seq ?? 0;
+  }
+
+  /**
+   * Visits the account's income rows (margin adjustments excluded) with time in [fromMs, toMs),
+   * in time order, one row at a time (a statement range may hold many fills).
+   */
+  forEachIncome(accountId: number, fromMs: number, toMs: number, visit: (row: IncomeRow) => void): void {
+    this.sync();
+    const rows = this.db.prepare<[number, string, number, number], IncomeDbRow>(
+      `SELECT * FROM income WHERE account_id = ? AND income_type != ? AND time_ms >= ? AND time_ms < ?
+       ORDER BY time_ms ASC, tran_id ASC`).iterate(accountId, MARGIN_ADJUSTMENT_TYPE, fromMs, toMs);
+    for (const r of rows) {
+      visit({ accountId: r.account_id, symbol: r.symbol, incomeType: r.income_type, amountE8: BigInt(r.amount),
+        timeMs: r.time_ms, tranId: r.tran_id, tradeId: r.trade_id });
+    }
+  }
+
+  /** The account's liquidations with time in [fromMs, toMs): time and the fee paid to the insurance fund. */
+  forEachLiquidationFee(accountId: number, fromMs: number, toMs: number, visit: (timeMs: number, feeE8: bigint) => void): void {
+    this.sync();
+    const rows = this.db.prepare<[number, number, number], { time_ms: number; fee: string | null }>(
+      `SELECT time_ms, json_extract(event, '$.feeE8') AS fee FROM liquidations
+       WHERE account_id = ? AND time_ms >= ? AND time_ms < ? ORDER BY liquidation_id ASC`).iterate(accountId, fromMs, toMs);
+    for (const r of rows) visit(r.time_ms, BigInt(r.fee ?? '0'));
+  }
+
   /** Seq of the account's last point at or before `seq` where `symbol`'s position was flat (0 if never). */
   lastFlatSeq(accountId: number, symbol: string, seq: number): number {
     this.sync();

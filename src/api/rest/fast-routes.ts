@@ -13,7 +13,7 @@ import { normalizeIp } from '../auth/authenticate.js';
 import type { ApiContext } from '../context.js';
 import { E } from '../errors.js';
 import { sessionCredentials } from '../web/sessions.js';
-import { runRoute, type RouteResponse, type RouteSpec } from './route.js';
+import { JSON_CONTENT_TYPE, runRoute, type RouteResponse, type RouteSpec } from './route.js';
 
 /**
  * Content types taken on the fast path. fastify accepts any syntactically valid type through the
@@ -30,8 +30,6 @@ interface Entry {
   readonly ctx: ApiContext;
   readonly spec: RouteSpec;
 }
-
-const JSON_TYPE = 'application/json; charset=utf-8';
 
 function ignore(): void {}
 
@@ -98,7 +96,7 @@ export class FastRoutes {
 /** runRoute never rejects by contract; should it anyway, the client still gets -1000, not a crash. */
 function faultResponse(error: unknown): RouteResponse {
   return { status: 500, body: '', usedWeight: -1, orders10s: -1, orders1m: -1, retryAfterS: -1,
-    fault: error instanceof Error ? error : new Error(String(error)) };
+    fault: error instanceof Error ? error : new Error(String(error)), contentType: JSON_CONTENT_TYPE };
 }
 
 /** Writes the response with one writeHead + end (headers and body leave in one socket write). */
@@ -106,16 +104,18 @@ function send(res: ServerResponse, out: RouteResponse): void {
   if (res.destroyed) return;
   let status = out.status;
   let body = out.body;
+  let contentType = out.contentType;
   if (out.fault !== undefined) {
     const error = E.unknown();
     status = error.status;
     body = JSON.stringify(error.toJSON());
+    contentType = JSON_CONTENT_TYPE;
   }
   const headers: string[] = [];
   if (out.usedWeight >= 0) headers.push('x-mbx-used-weight-1m', String(out.usedWeight));
   if (out.orders10s >= 0) headers.push('x-mbx-order-count-10s', String(out.orders10s), 'x-mbx-order-count-1m', String(out.orders1m));
   if (out.retryAfterS >= 0) headers.push('retry-after', String(out.retryAfterS));
-  headers.push('content-type', JSON_TYPE, 'content-length', String(Buffer.byteLength(body)));
+  headers.push('content-type', contentType, 'content-length', String(Buffer.byteLength(body)));
   res.writeHead(status, headers);
   res.end(body);
 }

@@ -72,6 +72,15 @@ export interface RouteResponse {
   retryAfterS: number;
   /** A fault that is not an ApiError (a bug): each transport turns it into -1000 / 500. */
   fault: Error | undefined;
+  /** The body's content type: JSON unless the handler answered a TextAnswer. */
+  contentType: string;
+}
+
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/** A handler's answer that is not JSON (e.g. a CSV export): sent as is, with its content type. */
+export class TextAnswer {
+  constructor(readonly contentType: string, readonly text: string) {}
 }
 
 const replayScopes = new WeakMap<RouteSpec, string>();
@@ -93,7 +102,8 @@ function replayScopeOf(spec: RouteSpec): string {
  */
 export async function runRoute(ctx: ApiContext, spec: RouteSpec, ip: string, apiKeyHeader: string | undefined,
   rawQuery: string, rawBody: string, session?: SessionCredentials): Promise<RouteResponse> {
-  const out: RouteResponse = { status: 200, body: '', usedWeight: -1, orders10s: -1, orders1m: -1, retryAfterS: -1, fault: undefined };
+  const out: RouteResponse = { status: 200, body: '', usedWeight: -1, orders10s: -1, orders1m: -1, retryAfterS: -1, fault: undefined,
+    contentType: JSON_CONTENT_TYPE };
   const nowMs = ctx.now();
   const client = clientKeyOf(ip);
   try {
@@ -139,7 +149,12 @@ export async function runRoute(ctx: ApiContext, spec: RouteSpec, ip: string, api
     // A session request has no signed timestamp; its own arrival time tells requests apart.
     const result = await spec.handler({ params, ip, nowMs, key, accountId: key?.accountId ?? 0,
       timestampMs: verified?.timestampMs ?? (sessionKey !== undefined ? nowMs : 0) });
-    out.body = JSON.stringify(result);
+    if (result instanceof TextAnswer) {
+      out.body = result.text;
+      out.contentType = result.contentType;
+    } else {
+      out.body = JSON.stringify(result);
+    }
   } catch (error) {
     if (error instanceof ApiError) {
       out.status = error.status;
@@ -168,7 +183,7 @@ function fastifyHandler(ctx: ApiContext, spec: RouteSpec) {
     if (out.retryAfterS >= 0) reply.header('Retry-After', String(out.retryAfterS));
     // Not an ApiError: fastify's error handler logs it and answers -1000.
     if (out.fault !== undefined) throw out.fault;
-    return reply.code(out.status).type('application/json').send(out.body);
+    return reply.code(out.status).type(out.contentType).send(out.body);
   };
 }
 

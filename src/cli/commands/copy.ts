@@ -7,29 +7,7 @@
  * the server's {code,msg} and exit non-zero.
  */
 import type { Command } from 'commander';
-import { SignedClient } from '../../api/signed-client.js';
-
-interface ConnectionOptions {
-  url?: string;
-  key?: string;
-  secret?: string;
-}
-
-function client(options: ConnectionOptions): SignedClient {
-  const apiKey = options.key ?? process.env['PERPX_API_KEY'];
-  const apiSecret = options.secret ?? process.env['PERPX_API_SECRET'];
-  return new SignedClient({
-    url: options.url ?? process.env['PERPX_URL'] ?? 'http://127.0.0.1:8080',
-    ...(apiKey === undefined ? {} : { apiKey }), ...(apiSecret === undefined ? {} : { apiSecret }),
-  });
-}
-
-function withConnection(command: Command): Command {
-  return command
-    .option('--url <url>', 'server root (default $PERPX_URL or http://127.0.0.1:8080)')
-    .option('--key <apiKey>', 'API key of the master or the sub-account (default $PERPX_API_KEY)')
-    .option('--secret <apiSecret>', 'its secret (default $PERPX_API_SECRET)');
-}
+import { signedClient as client, withConnection, type ConnectionOptions } from '../signed-connection.js';
 
 const MODES: Readonly<Record<string, string>> = { ratio: 'FIXED_RATIO', amount: 'FIXED_AMOUNT' };
 

@@ -11,6 +11,7 @@ import { register as registerAdmin } from './admin.js';
 import { register as registerJournal } from './journal.js';
 import { register as registerSurveil } from './surveil.js';
 import { register as registerCopy } from './copy.js';
+import { register as registerStatement } from './statement.js';
 
 export function registerCommands(program: Command): void {
   registerInstruments(program);
@@ -21,4 +22,5 @@ export function registerCommands(program: Command): void {
   registerJournal(program);
   registerSurveil(program);
   registerCopy(program);
+  registerStatement(program);
 }
