@@ -12,6 +12,7 @@ export { Engine, type EngineConfig, type BookFactory } from './engine/engine.js'
 export type { StandingView } from './engine/policy.js';
 export type { FollowerView, LeadPortfolioView } from './engine/copy.js';
 export { COPY_LIMITS } from './engine/copy-state.js';
+export type { SponsorshipView } from './engine/sponsor.js';
 export { EventChunk, EventLog } from './engine/event-log.js';
 export * from './schema/enums.js';
 export { REJECT, type RejectReason } from './engine/reject-codes.js';

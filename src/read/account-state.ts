@@ -208,6 +208,10 @@ export class AccountStateProjection {
       case 'Rejected':
       case 'AccountPolicyChanged':
       case 'AcknowledgementRecorded':
+      case 'SponsorshipChanged':
+      case 'SponsorLimitBreached':
+      case 'SponsorDayStarted':
+      case 'SponsorshipSettled':
       case 'JurisdictionPolicyChanged':
       case 'VenuePolicyChanged':
       case 'LeadPortfolioChanged':

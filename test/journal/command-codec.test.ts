@@ -89,6 +89,11 @@ const variants: { [K in CommandType]: fc.Arbitrary<Extract<Command, { type: K }>
   Unfollow: fc.record({ type: fc.constant('Unfollow'), ...base, accountId: number }),
   RemoveFollower: fc.record({ type: fc.constant('RemoveFollower'), ...base, leadAccountId: number, followerAccountId: number }),
   CloseLeadPortfolio: fc.record({ type: fc.constant('CloseLeadPortfolio'), ...base, accountId: number }),
+  SponsorAccount: fc.record({
+    type: fc.constant('SponsorAccount'), ...base, sponsorAccountId: number, accountId: number, traderAccountId: number, amountE8: bigint,
+    traderShareBps: number, dailyLossBps: number, staticLossBps: number, trailingLossBps: number,
+  }),
+  EndSponsorship: fc.record({ type: fc.constant('EndSponsorship'), ...base, sponsorAccountId: number, accountId: number }),
 };
 
 const anyCommand = fc.oneof(...Object.values(variants) as fc.Arbitrary<Command>[]);

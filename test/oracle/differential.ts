@@ -134,6 +134,7 @@ export class Differential {
       case 'MarkPriceUpdated': case 'PositionChanged':
       case 'AccountPolicyChanged': case 'AcknowledgementRecorded': case 'JurisdictionPolicyChanged': case 'VenuePolicyChanged':
       case 'LeadPortfolioChanged': case 'FollowerChanged': case 'CopyFill': case 'CopySkipped': case 'ProfitShareSettled':
+      case 'SponsorshipChanged': case 'SponsorLimitBreached': case 'SponsorDayStarted': case 'SponsorshipSettled':
         return this.count(event.type);
     }
   }

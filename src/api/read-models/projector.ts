@@ -194,6 +194,10 @@ export class Projector {
         case 'CopyFill':
         case 'CopySkipped':
         case 'ProfitShareSettled':
+        case 'SponsorshipChanged':
+        case 'SponsorLimitBreached':
+        case 'SponsorDayStarted':
+        case 'SponsorshipSettled':
           break;
       }
     }

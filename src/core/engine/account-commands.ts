@@ -19,6 +19,7 @@ import { repriceForLeverage } from './order-margin.js';
 import { admit, admitLeverage } from './policy.js';
 import { emitPosition, peekPosition } from './positions.js';
 import { REJECT, type RejectReason } from './reject-codes.js';
+import { lockedBySponsorship } from './sponsor-state.js';
 import type { Account, OrderRecord } from './state.js';
 
 export function createAccount(ctx: EngineContext, cmd: CreateAccountCommand): void {
@@ -39,6 +40,8 @@ export function deposit(ctx: EngineContext, cmd: DepositCommand): void {
   const account = ctx.findAccount(cmd.accountId);
   if (account === undefined) return ctx.reject('Deposit', REJECT.ACCOUNT_NOT_FOUND, cmd.accountId, '');
   if (cmd.amountE8 <= 0n) return ctx.reject('Deposit', REJECT.AMOUNT_NOT_POSITIVE, cmd.accountId, '');
+  const locked = lockedBySponsorship(account);
+  if (locked !== undefined) return ctx.reject('Deposit', locked, cmd.accountId, '');
   ctx.depositsE8 += cmd.amountE8;
   account.depositedE8 += cmd.amountE8;
   ctx.changeCrossWallet(account, cmd.amountE8, 'DEPOSIT', '', 0);
@@ -53,6 +56,8 @@ export function withdraw(ctx: EngineContext, cmd: WithdrawCommand): void {
   const account = ctx.findAccount(cmd.accountId);
   if (account === undefined) return ctx.reject('Withdraw', REJECT.ACCOUNT_NOT_FOUND, cmd.accountId, '');
   if (cmd.amountE8 <= 0n) return ctx.reject('Withdraw', REJECT.AMOUNT_NOT_POSITIVE, cmd.accountId, '');
+  const locked = lockedBySponsorship(account);
+  if (locked !== undefined) return ctx.reject('Withdraw', locked, cmd.accountId, '');
   const outflow = settleBeforeOutflow(ctx, account, cmd.amountE8);
   if (outflow !== undefined) return ctx.reject('Withdraw', outflow, cmd.accountId, '');
   ctx.withdrawalsE8 += cmd.amountE8;
@@ -68,6 +73,8 @@ export function transfer(ctx: EngineContext, cmd: TransferCommand): void {
   }
   if (from === to) return ctx.reject('Transfer', REJECT.SAME_ACCOUNT, cmd.fromAccountId, '');
   if (cmd.amountE8 <= 0n) return ctx.reject('Transfer', REJECT.AMOUNT_NOT_POSITIVE, cmd.fromAccountId, '');
+  const locked = lockedBySponsorship(from, to);
+  if (locked !== undefined) return ctx.reject('Transfer', locked, cmd.fromAccountId, '');
   const gate = admit(ctx, to, 'TRANSFER_IN');
   if (gate !== undefined) return ctx.reject('Transfer', gate, cmd.toAccountId, '');
   const outflow = settleBeforeOutflow(ctx, from, cmd.amountE8);

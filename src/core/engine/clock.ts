@@ -24,6 +24,7 @@ import { RATE_ONE } from '../instrument/units.js';
 import { divCeil, divFloor, divFloorInt, divTrunc } from '../num/int.js';
 import type { EngineContext } from './context.js';
 import { settle } from './settle.js';
+import { touchSponsoredHolders } from './sponsor.js';
 import { fireNextTimer, nextTimerMs } from './timers.js';
 import { processTriggers } from './triggers.js';
 import type { Market } from './state.js';
@@ -131,11 +132,16 @@ function sampleMark(ctx: EngineContext, market: Market, atMs: number): void {
   market.basisSumHalfTicks += basisHalfTicks;
   market.basisCursor = (market.basisCursor + 1) % ring.length;
   const mark = computeMarkTicks(market, atMs);
-  if (mark === market.markTicks) return;
+  if (mark === market.markTicks) {
+    // A sponsored account still closing out retries at every sample (the book may have refilled).
+    if (ctx.sponsor.closingCount > 0) touchSponsoredHolders(ctx, market, false);
+    return;
+  }
   market.markTicks = mark;
   emitMark(ctx, market, atMs);
   processTriggers(ctx, market, true, atMs);
   checkAtRisk(ctx, market);
+  if (ctx.sponsor.accountIds.length > 0) touchSponsoredHolders(ctx, market, true);
 }
 
 /** Exact median of the three §1.4 prices, rounded half away from zero to a tick. */

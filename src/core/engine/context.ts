@@ -6,6 +6,7 @@
  * modules and receive the context; only they mutate it.
  */
 import { CopyBook } from './copy-state.js';
+import { DEFAULT_MAX_SPONSORED_ACCOUNTS, SponsorBook } from './sponsor-state.js';
 import { assert, AssertionFailure } from '../assert.js';
 import type { BookListener, Side } from '../book/types.js';
 import { BUY } from '../book/types.js';
@@ -39,6 +40,8 @@ export interface EngineLimits {
    * Part of the venue's configuration: a replay must use the same value.
    */
   readonly maxFollowersPerPortfolio: number;
+  /** Sponsored accounts at once (sponsor.ts): every mark move walks their list. */
+  readonly maxSponsoredAccounts: number;
 }
 
 export const DEFAULT_LIMITS: EngineLimits = {
@@ -48,6 +51,7 @@ export const DEFAULT_LIMITS: EngineLimits = {
   maxTimers: 1_000_000,
   maxJurisdictions: 1_000,
   maxFollowersPerPortfolio: 0,
+  maxSponsoredAccounts: DEFAULT_MAX_SPONSORED_ACCOUNTS,
 };
 
 export class EngineContext implements BookListener {
@@ -65,6 +69,8 @@ export class EngineContext implements BookListener {
   readonly timers: Timer[] = [];
   /** Lead portfolios, followers and the command's deferred copy work (copy.ts). */
   readonly copy = new CopyBook();
+  /** Sponsored accounts and their loss limits (sponsor.ts). */
+  readonly sponsor = new SponsorBook();
   insuranceFundE8 = 0n;
   feePoolE8 = 0n;
   depositsE8 = 0n;

@@ -79,7 +79,8 @@ function tryOpenLeadPortfolio(ctx: EngineContext, cmd: OpenLeadPortfolioCommand)
   const account = ctx.findAccount(cmd.accountId);
   if (account === undefined) return REJECT.ACCOUNT_NOT_FOUND;
   if (account.parentAccountId === 0) return REJECT.COPY_NOT_SUB_ACCOUNT;
-  if (account.copyLead !== undefined || account.copyFollower !== undefined || !isFlatWithoutOrders(account)) {
+  if (account.copyLead !== undefined || account.copyFollower !== undefined || account.sponsorship !== undefined ||
+    !isFlatWithoutOrders(account)) {
     return REJECT.COPY_ACCOUNT_BUSY;
   }
   if (!Number.isSafeInteger(cmd.profitShareBps) || cmd.profitShareBps < 0 || cmd.profitShareBps > COPY_LIMITS.maxProfitShareBps ||
@@ -119,7 +120,8 @@ function tryFollow(ctx: EngineContext, cmd: FollowCommand): RejectReason | undef
   const portfolio = ctx.copy.portfolios.get(cmd.leadAccountId);
   if (portfolio === undefined || cmd.leadAccountId === cmd.accountId) return REJECT.COPY_NO_PORTFOLIO;
   if (account.parentAccountId === 0) return REJECT.COPY_NOT_SUB_ACCOUNT;
-  if (account.copyLead !== undefined || account.copyFollower !== undefined || !isFlatWithoutOrders(account)) {
+  if (account.copyLead !== undefined || account.copyFollower !== undefined || account.sponsorship !== undefined ||
+    !isFlatWithoutOrders(account)) {
     return REJECT.COPY_ACCOUNT_BUSY;
   }
   if ((cmd.mode !== 'FIXED_RATIO' && cmd.mode !== 'FIXED_AMOUNT') ||

@@ -34,6 +34,7 @@ import {
   recordAcknowledgement, setAccountPolicy, setJurisdictionPolicy, setVenuePolicy, standingView, startCoolOff, subAccountTransfer, type StandingView,
 } from './policy.js';
 import { REJECT } from './reject-codes.js';
+import { endSponsorship, sponsorAccount, sponsorshipView, type SponsorshipView } from './sponsor.js';
 import { settle } from './settle.js';
 import { restoreState, serializeState, stateHashOf } from './serialize.js';
 import { checkInvariants } from './invariants.js';
@@ -146,6 +147,8 @@ export class Engine {
       case 'Unfollow': return unfollow(ctx, command);
       case 'RemoveFollower': return removeFollower(ctx, command);
       case 'CloseLeadPortfolio': return closeLeadPortfolio(ctx, command);
+      case 'SponsorAccount': return sponsorAccount(ctx, command);
+      case 'EndSponsorship': return endSponsorship(ctx, command);
       default: return assertNever(command, 'command');
     }
   }
@@ -182,6 +185,17 @@ export class Engine {
   copyFollower(accountId: number): FollowerView | undefined {
     const follower = this.ctx.copy.followers.get(accountId);
     return follower === undefined ? undefined : followerView(this.ctx, follower);
+  }
+
+  /** A sponsored account's sponsorship (undefined when it is not sponsored). */
+  sponsorship(accountId: number): SponsorshipView | undefined {
+    const sponsorship = this.ctx.sponsor.sponsorships.get(accountId);
+    return sponsorship === undefined ? undefined : sponsorshipView(this.ctx, sponsorship);
+  }
+
+  /** Every sponsorship, by account id. */
+  sponsorships(): SponsorshipView[] {
+    return this.ctx.sponsor.accountIds.map((id) => sponsorshipView(this.ctx, this.ctx.sponsor.sponsorships.get(id)!));
   }
 
   get lastSeq(): number {

@@ -33,6 +33,7 @@ import { settleBeforeOutflow } from './copy.js';
 import { REJECT, type RejectReason } from './reject-codes.js';
 import { endLiveOrder } from './order-lifecycle.js';
 import type { Account, JurisdictionRule, OrderRecord, Position } from './state.js';
+import { lockedBySponsorship } from './sponsor-state.js';
 import { addTimer } from './timers.js';
 
 export type PolicyAction = 'OPEN' | 'REDUCE' | 'AMEND' | 'MARGIN_TYPE' | 'ISOLATED_MARGIN_IN' | 'TRANSFER_OUT' | 'TRANSFER_IN';
@@ -193,7 +194,7 @@ function validText(text: string, max: number): boolean {
   return typeof text === 'string' && text.length <= max;
 }
 
-function emitPolicy(ctx: EngineContext, account: Account): void {
+export function emitPolicy(ctx: EngineContext, account: Account): void {
   const policy = account.policy;
   ctx.log.accountPolicyChanged(account.accountId, policy.status, policy.leverageCap, policy.jurisdiction,
     policy.coolOffUntilMs, policy.source);
@@ -335,6 +336,8 @@ export function subAccountTransfer(ctx: EngineContext, cmd: SubAccountTransferCo
   }
   if (typeof cmd.amountE8 !== 'bigint' || cmd.amountE8 <= 0n) return ctx.reject(cmd.type, REJECT.AMOUNT_NOT_POSITIVE, cmd.byAccountId, '');
   if (!mayTransfer(by, from, to)) return ctx.reject(cmd.type, REJECT.TRANSFER_NOT_ALLOWED, cmd.byAccountId, '');
+  const locked = lockedBySponsorship(from, to);
+  if (locked !== undefined) return ctx.reject(cmd.type, locked, cmd.byAccountId, '');
   const gate = admit(ctx, to, 'TRANSFER_IN');
   if (gate !== undefined) return ctx.reject(cmd.type, gate, cmd.byAccountId, '');
   const outflow = settleBeforeOutflow(ctx, from, cmd.amountE8);

@@ -77,6 +77,12 @@ export const REJECT = {
   COPY_NOT_FOLLOWING: { code: -9027, msg: 'The account does not copy this portfolio.' },
   COPY_ACCOUNT_ORDERS: { code: -9028, msg: 'A copy account places only closing orders; copying opens its positions.' },
   TIMER_LIMIT: { code: -9029, msg: 'The engine timer table is full.' },
+  SPONSORED_ACCOUNT_LOCKED: { code: -9030, msg: 'Money moves into or out of a sponsored account only through its sponsorship.' },
+  SPONSOR_NOT_SUB_ACCOUNT: { code: -9031, msg: 'A sponsor funds one of its own sub-accounts for a different top-level trader account.' },
+  SPONSOR_ACCOUNT_BUSY: { code: -9032, msg: 'The account to sponsor must be empty, flat, without orders, and neither sponsored nor copy trading.' },
+  SPONSOR_INVALID_SETTINGS: { code: -9033, msg: 'Sponsorship settings out of range (share and loss limits 0-10000 bps).' },
+  SPONSOR_NOT_SPONSORED: { code: -9034, msg: 'No active sponsorship of this account by this sponsor.' },
+  SPONSOR_LIMIT: { code: -9035, msg: "The venue's sponsored-account limit is reached." },
 } as const;
 
 export type RejectReason = (typeof REJECT)[keyof typeof REJECT];

@@ -23,6 +23,7 @@ import type { OrderStatusName } from './events.js';
 import { reserveOrder } from './order-margin.js';
 import { addLiveOrder, generatedClientOrderId } from './order-lifecycle.js';
 import { copySection } from './copy-snapshot.js';
+import { sponsorSection } from './sponsor-snapshot.js';
 import { policySection } from './policy-state.js';
 import { positionOf } from './positions.js';
 import { refreshLiquidationKeys } from './settle.js';
@@ -126,7 +127,8 @@ const ordersSection: StateSection = {
 };
 
 /** Every section, in the order they are written and read. */
-const SECTIONS: readonly StateSection[] = [ledgerSection, marketsSection, accountsSection, ordersSection, policySection, copySection];
+const SECTIONS: readonly StateSection[] = [ledgerSection, marketsSection, accountsSection, ordersSection, policySection, copySection,
+  sponsorSection];
 
 export function serializeState(ctx: EngineContext): Uint8Array {
   const w = new ByteWriter(1 << 16);

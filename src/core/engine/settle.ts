@@ -2,7 +2,8 @@
  * @module engine/settle
  * The end-of-step risk pass, run after every command and after every clock instant until nothing
  * changes: contract-price triggers for markets whose last price moved, reduce-only reconciliation
- * and liquidation-index refresh for every touched account, and an exact maintenance check of each.
+ * and liquidation-index refresh for every touched account, a sponsored account's loss limits, and an
+ * exact maintenance check of each.
  * Liquidations touch more accounts and move prices, so the pass loops (bounded by
  * limits.maxCascadeRounds): this is how a cascade runs inside one command.
  */
@@ -14,6 +15,7 @@ import { checkAccountRisk } from './liquidation.js';
 import { liquidationPrice, fractionToTicks } from './margin.js';
 import { computeCross, crossBackingE8 } from './metrics.js';
 import { endLiveOrder } from './order-lifecycle.js';
+import { checkSponsorship } from './sponsor.js';
 import { processTriggers } from './triggers.js';
 import type { Account, Market, OrderRecord, Position } from './state.js';
 import { RATE_ONE } from '../instrument/units.js';
@@ -36,6 +38,9 @@ export function settle(ctx: EngineContext, atMs: number): void {
       ctx.resetTouched();
       for (const account of batch) reconcileReduceOnly(ctx, account, atMs);
       for (const account of batch) {
+        // A sponsored account's loss limits before its maintenance check: a breach closes out
+        // without a liquidation fee; what it cannot close is still liquidated below if due.
+        if (account.sponsorship !== undefined) checkSponsorship(ctx, account, atMs);
         // The exact check first: an account it liquidates needs no new index keys (its closed
         // positions leave the index; a partial remainder was touched again and is re-filed in
         // the next round).

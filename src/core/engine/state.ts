@@ -5,6 +5,7 @@
  * snapshots preserve it; nothing iterates plain objects.
  */
 import type { Follower, LeadPortfolio } from './copy-state.js';
+import type { Sponsorship } from './sponsor-state.js';
 import { AssertionFailure } from '../assert.js';
 import { divCeil } from '../num/int.js';
 import type { OrderBook, Side } from '../book/types.js';
@@ -325,6 +326,8 @@ export class Account {
   copyLead: LeadPortfolio | undefined = undefined;
   /** Set while the account copies a lead (copy.ts). */
   copyFollower: Follower | undefined = undefined;
+  /** Set while the account is sponsored (sponsor.ts): its loss limits are watched. */
+  sponsorship: Sponsorship | undefined = undefined;
 
   constructor(
     readonly accountId: number,

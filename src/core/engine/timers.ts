@@ -1,7 +1,7 @@
 /**
  * @module engine/timers
  * Engine timers: work due at an engine time (a cool-off ends, a dated jurisdiction rule comes into
- * force, copy trading's weekly profit-share settlement). Timers are state: set by commands, kept in
+ * force, copy trading's weekly profit-share settlement, sponsored accounts' UTC day start). Timers are state: set by commands, kept in
  * time order (equal times in the order they were set), written to the snapshot, and fired by the
  * clock at their instant, after the market instants (mark, premium, funding) of the same
  * millisecond and before the command that moved the clock past them. What a kind does is the
@@ -12,6 +12,7 @@ import type { TimerKindName } from '../schema/enums.js';
 import type { EngineContext } from './context.js';
 import { weeklySettlement } from './copy.js';
 import { endCoolOff, jurisdictionInForce } from './policy.js';
+import { sponsorDayStart } from './sponsor.js';
 
 export interface Timer {
   readonly atMs: number;
@@ -28,6 +29,7 @@ const HANDLERS: Readonly<Record<TimerKindName, TimerHandler>> = {
   COOL_OFF_END: (ctx, timer) => endCoolOff(ctx, timer.accountId, timer.atMs),
   JURISDICTION_IN_FORCE: (ctx, timer) => jurisdictionInForce(ctx, timer.key, timer.atMs),
   COPY_SETTLEMENT: (ctx, timer) => weeklySettlement(ctx, timer),
+  SPONSOR_DAY_START: (ctx, timer) => sponsorDayStart(ctx, timer),
 };
 
 /** Sets a timer; false when the timer table is full (the caller rejects its command). */

@@ -150,4 +150,21 @@ export const COMMANDS = {
     tag: 25, doc: 'A lead closes its portfolio: every follower is removed and settled first.',
     fields: { accountId: num() },
   },
+  SponsorAccount: {
+    tag: 26, doc: "A sponsor funds one of its own empty sub-accounts for a trader, with a profit split and prop-firm loss limits.",
+    fields: {
+      sponsorAccountId: num('The sponsor: a top-level account, the master of accountId; the amount comes from its balance.'),
+      accountId: num('The sponsored account: an empty, flat sub-account of the sponsor without orders.'),
+      traderAccountId: num('Who trades it and receives the profit split: a different top-level account.'),
+      amountE8: money('Moved from the sponsor to the account: the initial balance.'),
+      traderShareBps: num("Trader's share of the profit above the initial balance, paid when the sponsorship settles (0-10000)."),
+      dailyLossBps: num("Daily loss limit: share of the UTC day's starting equity (0: none; 1-10000)."),
+      staticLossBps: num('Static loss limit: share of the initial balance (0: none).'),
+      trailingLossBps: num("Trailing loss limit: share of the equity's high-water mark (0: none)."),
+    },
+  },
+  EndSponsorship: {
+    tag: 27, doc: 'The sponsor ends a sponsorship: orders cancelled, positions closed at market, profit split paid, the rest back.',
+    fields: { sponsorAccountId: num(), accountId: num() },
+  },
 } as const satisfies Declarations;

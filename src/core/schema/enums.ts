@@ -37,13 +37,14 @@ export const REJECT_ORIGINS = ['COMMAND', 'ENGINE'] as const;
  * jurisdiction's wind-down, a breach); CLOSED may only reduce, withdraw and move money out.
  */
 export const ACCOUNT_STATUSES = ['ACTIVE', 'REDUCE_ONLY', 'CLOSED'] as const;
-/**
- * What an engine timer does when it comes due (engine/timers.ts): a cool-off ends; a dated
- * jurisdiction rule comes into force.
- */
 /** What an account acknowledged (policy gate): the appropriateness test (P8), high leverage (P12). */
 export const ACKNOWLEDGEMENTS = ['APPROPRIATENESS', 'HIGH_LEVERAGE'] as const;
-export const TIMER_KINDS = ['COOL_OFF_END', 'JURISDICTION_IN_FORCE', 'COPY_SETTLEMENT'] as const;
+/**
+ * What an engine timer does when it comes due (engine/timers.ts): a cool-off ends; a dated
+ * jurisdiction rule comes into force; copy trading's weekly settlement; sponsored accounts' UTC day
+ * starts (the daily loss limit's base resets).
+ */
+export const TIMER_KINDS = ['COOL_OFF_END', 'JURISDICTION_IN_FORCE', 'COPY_SETTLEMENT', 'SPONSOR_DAY_START'] as const;
 /**
  * Copy trading (engine/copy*.ts). A follower copies in FIXED_RATIO (its investment against the
  * lead's equity when it joined, applied to the lead's position) or FIXED_AMOUNT (margin per copied
@@ -58,6 +59,16 @@ export const COPY_SKIP_REASONS = [
 export const COPY_STOP_REASONS = ['FOLLOWING', 'UNFOLLOWED', 'REMOVED_BY_LEAD', 'PORTFOLIO_CLOSED', 'STOP_LOSS'] as const;
 /** What a profit-share settlement did (PAID: what was due; otherwise why it paid nothing). */
 export const PROFIT_SHARE_OUTCOMES = ['PAID', 'NOTHING_DUE', 'INSUFFICIENT_BALANCE', 'LEAD_LOSS_LIMIT'] as const;
+/**
+ * Sponsored accounts (engine/sponsor*.ts). The prop-firm loss limits a sponsorship may set: DAILY
+ * (from the UTC day's starting equity), STATIC (from the initial balance), TRAILING (from the
+ * equity's high-water mark).
+ */
+export const SPONSOR_LIMITS = ['DAILY', 'STATIC', 'TRAILING'] as const;
+/** A sponsorship's life: ACTIVE, CLOSING (breached or ended, positions being closed), SETTLED (money paid out). */
+export const SPONSOR_STATUSES = ['ACTIVE', 'CLOSING', 'SETTLED'] as const;
+/** Why a sponsorship is closing: a loss limit was breached, or the sponsor ended it (NONE while active). */
+export const SPONSOR_END_REASONS = ['NONE', 'DAILY_LOSS', 'STATIC_LOSS', 'TRAILING_LOSS', 'ENDED_BY_SPONSOR'] as const;
 /** 'NORMAL' book trade, 'LIQUIDATION' (taker is a liquidation order), 'ADL' (off-book). */
 export const TRADE_KINDS = ['NORMAL', 'LIQUIDATION', 'ADL'] as const;
 
@@ -83,6 +94,9 @@ export type CopyModeName = (typeof COPY_MODES)[number];
 export type CopySkipReasonName = (typeof COPY_SKIP_REASONS)[number];
 export type CopyStopReasonName = (typeof COPY_STOP_REASONS)[number];
 export type ProfitShareOutcomeName = (typeof PROFIT_SHARE_OUTCOMES)[number];
+export type SponsorLimitName = (typeof SPONSOR_LIMITS)[number];
+export type SponsorStatusName = (typeof SPONSOR_STATUSES)[number];
+export type SponsorEndReasonName = (typeof SPONSOR_END_REASONS)[number];
 
 /** The TypeScript type name of each table (the code generator names fields' types with it). */
 export const ENUM_TYPE_NAMES: Readonly<Record<string, string>> = {
@@ -108,4 +122,7 @@ export const ENUM_TYPE_NAMES: Readonly<Record<string, string>> = {
   COPY_SKIP_REASONS: 'CopySkipReasonName',
   COPY_STOP_REASONS: 'CopyStopReasonName',
   PROFIT_SHARE_OUTCOMES: 'ProfitShareOutcomeName',
+  SPONSOR_LIMITS: 'SponsorLimitName',
+  SPONSOR_STATUSES: 'SponsorStatusName',
+  SPONSOR_END_REASONS: 'SponsorEndReasonName',
 };

@@ -13,7 +13,7 @@
  */
 import {
   ACCOUNT_STATUSES, ACKNOWLEDGEMENTS, BALANCE_REASONS, COPY_MODES, COPY_SKIP_REASONS, COPY_STOP_REASONS, PROFIT_SHARE_OUTCOMES, EXECUTION_TYPES, INSURANCE_REASONS, MARGIN_TYPES, ORDER_END_REASONS, ORDER_ORIGINS, ORDER_STATUSES, ORDER_TYPES,
-  REJECT_ORIGINS, SIDES, STP_MODES, TIME_IN_FORCE, TRADE_KINDS, WORKING_TYPES,
+  REJECT_ORIGINS, SIDES, SPONSOR_END_REASONS, SPONSOR_LIMITS, SPONSOR_STATUSES, STP_MODES, TIME_IN_FORCE, TRADE_KINDS, WORKING_TYPES,
 } from './enums.js';
 import { choice, flag, list, money, num, order, symbol, text, type Declarations, type Fields } from './kinds.js';
 
@@ -235,6 +235,36 @@ export const EVENTS = {
       accountId: num(), leadAccountId: num('The portfolio.'), payeeAccountId: num('Who was paid: the portfolio\'s master.'),
       totalPnlE8: money('Equity − net investment.'), amountE8: money('Paid now.'), sharedE8: money('Paid in all so far.'),
       outcome: choice('PROFIT_SHARE_OUTCOMES', PROFIT_SHARE_OUTCOMES),
+    },
+  },
+  SponsorshipChanged: {
+    tag: 22, doc: 'A sponsorship started (ACTIVE), began closing (CLOSING, with why) or settled (SETTLED), with its settings.',
+    fields: {
+      accountId: num(), sponsorAccountId: num(), traderAccountId: num(),
+      status: choice('SPONSOR_STATUSES', SPONSOR_STATUSES), reason: choice('SPONSOR_END_REASONS', SPONSOR_END_REASONS),
+      initialE8: money('The initial balance the sponsor funded.'), traderShareBps: num(),
+      dailyLossBps: num(), staticLossBps: num(), trailingLossBps: num(),
+      equityE8: money('The account\'s equity at mark now.'),
+    },
+  },
+  SponsorLimitBreached: {
+    tag: 23, doc: "A sponsored account's equity at mark reached a loss limit: the close-out starts.",
+    fields: {
+      accountId: num(), limit: choice('SPONSOR_LIMITS', SPONSOR_LIMITS),
+      equityE8: money(), thresholdE8: money('Equity at or below which the limit is breached.'),
+      baseE8: money('What the limit is measured from: the day\'s starting equity, the initial balance or the high-water mark.'),
+    },
+  },
+  SponsorDayStarted: {
+    tag: 24, doc: "A sponsored account's UTC day started: the daily loss limit is measured from this equity.",
+    fields: { accountId: num(), dayStartEquityE8: money(), highWaterE8: money() },
+  },
+  SponsorshipSettled: {
+    tag: 25, doc: 'A closed-out sponsored account, flat, paid out: the trader\'s share of the profit, the rest to the sponsor.',
+    fields: {
+      accountId: num(), sponsorAccountId: num(), traderAccountId: num(),
+      balanceE8: money('The account\'s balance when it settled.'), profitE8: money('Above the initial balance (0 when none).'),
+      traderE8: money('Paid to the trader.'), sponsorE8: money('Paid back to the sponsor.'),
     },
   },
   Rejected: {

@@ -23,6 +23,10 @@ export function eventAccountId(event: EngineEvent): number {
     case 'CopyFill':
     case 'CopySkipped':
     case 'ProfitShareSettled':
+    case 'SponsorshipChanged':
+    case 'SponsorLimitBreached':
+    case 'SponsorDayStarted':
+    case 'SponsorshipSettled':
       return event.accountId;
     case 'InsuranceFundChanged':
     case 'Trade':

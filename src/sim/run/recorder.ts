@@ -191,6 +191,10 @@ export class Recorder {
       case 'JurisdictionPolicyChanged':
       case 'VenuePolicyChanged':
       case 'AcknowledgementRecorded':
+      case 'SponsorshipChanged':
+      case 'SponsorLimitBreached':
+      case 'SponsorDayStarted':
+      case 'SponsorshipSettled':
         return;
     }
   }

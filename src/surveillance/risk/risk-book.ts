@@ -140,6 +140,7 @@ export class RiskBook {
       case 'MarkPriceUpdated': case 'OrderUpdate': case 'Rejected': case 'Trade': case 'AccountPolicyChanged':
       case 'AcknowledgementRecorded': case 'JurisdictionPolicyChanged': case 'VenuePolicyChanged':
       case 'LeadPortfolioChanged': case 'FollowerChanged': case 'CopyFill': case 'CopySkipped': case 'ProfitShareSettled':
+      case 'SponsorshipChanged': case 'SponsorLimitBreached': case 'SponsorDayStarted': case 'SponsorshipSettled':
         return;
     }
   }

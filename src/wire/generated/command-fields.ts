@@ -170,6 +170,22 @@ export function writeCommandFields(w: ByteWriter, c: UnsequencedCommand | Comman
       writeNumber(w, 'CloseLeadPortfolio', 'accountId', c.accountId);
       return;
     }
+    case 'SponsorAccount': {
+      writeNumber(w, 'SponsorAccount', 'sponsorAccountId', c.sponsorAccountId);
+      writeNumber(w, 'SponsorAccount', 'accountId', c.accountId);
+      writeNumber(w, 'SponsorAccount', 'traderAccountId', c.traderAccountId);
+      writeMoney(w, 'SponsorAccount', 'amountE8', c.amountE8);
+      writeNumber(w, 'SponsorAccount', 'traderShareBps', c.traderShareBps);
+      writeNumber(w, 'SponsorAccount', 'dailyLossBps', c.dailyLossBps);
+      writeNumber(w, 'SponsorAccount', 'staticLossBps', c.staticLossBps);
+      writeNumber(w, 'SponsorAccount', 'trailingLossBps', c.trailingLossBps);
+      return;
+    }
+    case 'EndSponsorship': {
+      writeNumber(w, 'EndSponsorship', 'sponsorAccountId', c.sponsorAccountId);
+      writeNumber(w, 'EndSponsorship', 'accountId', c.accountId);
+      return;
+    }
   }
 }
 
@@ -342,6 +358,22 @@ export function readCommandFields(r: ByteReader, type: Command['type'], seq: num
     case 'CloseLeadPortfolio': {
       const accountId = readNumber(r);
       return { type, seq, atMs, accountId };
+    }
+    case 'SponsorAccount': {
+      const sponsorAccountId = readNumber(r);
+      const accountId = readNumber(r);
+      const traderAccountId = readNumber(r);
+      const amountE8 = r.big();
+      const traderShareBps = readNumber(r);
+      const dailyLossBps = readNumber(r);
+      const staticLossBps = readNumber(r);
+      const trailingLossBps = readNumber(r);
+      return { type, seq, atMs, sponsorAccountId, accountId, traderAccountId, amountE8, traderShareBps, dailyLossBps, staticLossBps, trailingLossBps };
+    }
+    case 'EndSponsorship': {
+      const sponsorAccountId = readNumber(r);
+      const accountId = readNumber(r);
+      return { type, seq, atMs, sponsorAccountId, accountId };
     }
   }
 }

@@ -49,6 +49,8 @@ const COMMAND_SHAPES: Readonly<Record<string, { money: readonly string[]; orders
   Unfollow: {"money":[],"orders":[],"lists":[]},
   RemoveFollower: {"money":[],"orders":[],"lists":[]},
   CloseLeadPortfolio: {"money":[],"orders":[],"lists":[]},
+  SponsorAccount: {"money":["amountE8"],"orders":[],"lists":[]},
+  EndSponsorship: {"money":[],"orders":[],"lists":[]},
 };
 
 const EVENT_SHAPES: Readonly<Record<string, { money: readonly string[]; orders: readonly string[]; lists: readonly { name: string; money: readonly string[] }[] }>> = {
@@ -74,6 +76,10 @@ const EVENT_SHAPES: Readonly<Record<string, { money: readonly string[]; orders: 
   CopyFill: {"money":["notionalE8","feeE8","realizedPnlE8"],"orders":[],"lists":[]},
   CopySkipped: {"money":[],"orders":[],"lists":[]},
   ProfitShareSettled: {"money":["totalPnlE8","amountE8","sharedE8"],"orders":[],"lists":[]},
+  SponsorshipChanged: {"money":["initialE8","equityE8"],"orders":[],"lists":[]},
+  SponsorLimitBreached: {"money":["equityE8","thresholdE8","baseE8"],"orders":[],"lists":[]},
+  SponsorDayStarted: {"money":["dayStartEquityE8","highWaterE8"],"orders":[],"lists":[]},
+  SponsorshipSettled: {"money":["balanceE8","profitE8","traderE8","sponsorE8"],"orders":[],"lists":[]},
 };
 
 function toJson(value: Record<string, unknown>, shapes: typeof COMMAND_SHAPES): Json {

@@ -71,10 +71,12 @@ export class ReferenceEngine {
       case 'Tick': return;
       // The policy gate's commands (main 0c9696d, 8b0c2d3) are not modelled: the generator never
       // sends them, and a stream that did would fail here rather than be compared wrongly. Copy
-      // trading (engine/copy*.ts) is checked against its own naive model (test/engine/copy.property.test.ts).
+      // trading (engine/copy*.ts) is checked against its own naive model (test/engine/copy.property.test.ts),
+      // sponsored accounts (engine/sponsor*.ts) by test/engine/sponsor.test.ts.
       case 'SetAccountPolicy': case 'StartCoolOff': case 'SetJurisdictionPolicy': case 'SubAccountTransfer':
       case 'SetVenuePolicy': case 'RecordAcknowledgement':
       case 'OpenLeadPortfolio': case 'Follow': case 'Unfollow': case 'RemoveFollower': case 'CloseLeadPortfolio':
+      case 'SponsorAccount': case 'EndSponsorship':
         throw new Error(`reference: ${command.type} is not modelled`);
       default: {
         const unknown: never = command;

@@ -254,6 +254,34 @@ export interface CloseLeadPortfolioCommand extends Sequenced {
   readonly accountId: number;
 }
 
+/** A sponsor funds one of its own empty sub-accounts for a trader, with a profit split and prop-firm loss limits. */
+export interface SponsorAccountCommand extends Sequenced {
+  readonly type: 'SponsorAccount';
+  /** The sponsor: a top-level account, the master of accountId; the amount comes from its balance. */
+  readonly sponsorAccountId: number;
+  /** The sponsored account: an empty, flat sub-account of the sponsor without orders. */
+  readonly accountId: number;
+  /** Who trades it and receives the profit split: a different top-level account. */
+  readonly traderAccountId: number;
+  /** Moved from the sponsor to the account: the initial balance. */
+  readonly amountE8: bigint;
+  /** Trader's share of the profit above the initial balance, paid when the sponsorship settles (0-10000). */
+  readonly traderShareBps: number;
+  /** Daily loss limit: share of the UTC day's starting equity (0: none; 1-10000). */
+  readonly dailyLossBps: number;
+  /** Static loss limit: share of the initial balance (0: none). */
+  readonly staticLossBps: number;
+  /** Trailing loss limit: share of the equity's high-water mark (0: none). */
+  readonly trailingLossBps: number;
+}
+
+/** The sponsor ends a sponsorship: orders cancelled, positions closed at market, profit split paid, the rest back. */
+export interface EndSponsorshipCommand extends Sequenced {
+  readonly type: 'EndSponsorship';
+  readonly sponsorAccountId: number;
+  readonly accountId: number;
+}
+
 export type Command =
   | CreateAccountCommand
   | DepositCommand
@@ -279,7 +307,9 @@ export type Command =
   | FollowCommand
   | UnfollowCommand
   | RemoveFollowerCommand
-  | CloseLeadPortfolioCommand;
+  | CloseLeadPortfolioCommand
+  | SponsorAccountCommand
+  | EndSponsorshipCommand;
 
 export type CommandType = Command['type'];
 
@@ -310,4 +340,6 @@ export const COMMAND_TYPES = [
   'Unfollow',
   'RemoveFollower',
   'CloseLeadPortfolio',
+  'SponsorAccount',
+  'EndSponsorship',
 ] as const;
