@@ -171,19 +171,31 @@ describe('sponsored accounts: loss limits watched at mark', () => {
     const d = desk('10000', { staticLossBps: 600 });
     const { h, maker, account } = d;
     h.run(buy(account, h.lots('BTCUSDT', '1')));
+    h.order(account, 'BTCUSDT', 'BUY', 'LIMIT', '0.1', { price: '57000' });
     quote(h, maker, 59_600);
-    // The bids thin out to 0.4 BTC as the market falls through the limit.
-    const events = quote(h, maker, 59_300, '0.4');
+    // The bids thin out to 0.4 BTC as the market falls through the limit; the next bids sit below
+    // the market-order protection band (mark − 5 %), out of the close-out's reach.
+    h.run({ type: 'CancelAllOrders', accountId: maker, symbol: 'BTCUSDT', scope: 'ALL' });
+    h.order(maker, 'BTCUSDT', 'SELL', 'LIMIT', '5', { price: '59310' });
+    h.order(maker, 'BTCUSDT', 'BUY', 'LIMIT', '0.4', { price: '59290' });
+    h.order(maker, 'BTCUSDT', 'BUY', 'LIMIT', '5', { price: '56000' });
+    h.index('BTCUSDT', '59300');
+    const events = h.advance(60_000);
     expect(ofType(events, 'SponsorLimitBreached')).toHaveLength(1);
     expect(size(h, account)).toBe(h.lots('BTCUSDT', '0.6'));
     expect(h.engine.sponsorship(account)!.status).toBe('CLOSING');
     expect(h.engine.accountStanding(account)!.status).toBe('REDUCE_ONLY');
+    expect(h.engine.openOrders(account)).toEqual([]);
     // The trader may not open; the sponsor may not end it twice.
     expect(rejects(h.run(buy(account, h.lots('BTCUSDT', '0.1')))).map((r) => r.code)).toEqual([-9012]);
     expect(rejects(h.run({ type: 'EndSponsorship', sponsorAccountId: d.sponsor, accountId: account })).map((r) => r.code))
       .toEqual([-9034]);
+    h.advance(300_000);
+    const mark = h.engine.market('BTCUSDT').markTicks;
+    // Bids come back; the mark does not move at the next sample, yet the close-out retries.
     h.order(maker, 'BTCUSDT', 'BUY', 'LIMIT', '1', { price: '59280' });
     const retry = h.advance(1_000);
+    expect(h.engine.market('BTCUSDT').markTicks).toBe(mark);
     expect(size(h, account)).toBe(0);
     expect(ofType(retry, 'SponsorshipSettled')).toHaveLength(1);
     expect(h.engine.accountStanding(account)!.status).toBe('ACTIVE');
@@ -269,6 +281,25 @@ describe('sponsored accounts: commands refuse with stable codes and change nothi
     // A sponsored account neither leads nor copies a portfolio.
     refused(h, { type: 'OpenLeadPortfolio', accountId: account, profitShareBps: 1000, copyCapE8: 0n, minCopyE8: 0n, maxFollowers: 0 },
       -9021);
+  });
+});
+
+describe('sponsored accounts: thresholds and bounds', () => {
+  it('a limit is reached exactly when the loss reaches base × bps / 10,000 (no rounding in the trader\'s favour)', () => {
+    expect(lossThresholdE8(usd('10000'), 600)).toBe(usd('9400'));
+    // 1 % of 333 units is 3.33: a loss of 4 reaches it (equity 329), a loss of 3 does not.
+    expect(lossThresholdE8(333n, 100)).toBe(329n);
+    expect(lossThresholdE8(usd('10000'), 10_000)).toBe(0n);
+  });
+
+  it('the venue bounds how many accounts are sponsored at once (-9035)', () => {
+    const engine = new Engine({ instruments: [BTCUSDT], bookFactory: createOrderBook, limits: { maxSponsoredAccounts: 1 } });
+    let seq = 0;
+    const run = (command: UnsequencedCommand): EngineEvent[] => engine.apply({ ...command, seq: ++seq, atMs: 1_000 });
+    for (const parentAccountId of [0, 1, 1, 0]) run({ type: 'CreateAccount', parentAccountId });
+    run({ type: 'Deposit', accountId: 1, amountE8: usd('1000') });
+    expect(rejects(run(sponsorCommand({ sponsor: 1, account: 2, trader: 4 }, '100', {})))).toEqual([]);
+    expect(rejects(run(sponsorCommand({ sponsor: 1, account: 3, trader: 4 }, '100', {}))).map((r) => r.code)).toEqual([-9035]);
   });
 });
 
