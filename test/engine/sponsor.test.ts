@@ -2,14 +2,24 @@
  * Sponsored accounts in the engine (issue 15): a sponsor funds its own sub-account for a trader,
  * with prop-firm loss limits (daily, static, trailing) watched at mark; a breach closes the account
  * out (REDUCE_ONLY, orders cancelled, CLOSE_OUT orders, no liquidation fee), pays the trader's share
- * of any profit and returns the rest to the sponsor. The harness's command auditor runs after every
- * command (conservation, who may be paid, the policy gate).
+ * of any profit and returns the rest to the sponsor. After every command the harness's command
+ * auditor (who may be paid, the policy gate) and the engine's invariants (conservation among them) run.
  */
 import { describe, expect, it } from 'vitest';
 import { BTCUSDT } from '../../src/core/instrument/catalog.js';
 import { Engine, createOrderBook, type EngineEvent, type UnsequencedCommand } from '../../src/core/index.js';
 import { lossThresholdE8, nextDayStartMs } from '../../src/core/engine/sponsor-state.js';
 import { Harness, ofType, rejects, usd } from '../support/engine-harness.js';
+
+/** The harness, plus the engine's invariants (conservation, margins, books) after every command. */
+class AuditedHarness extends Harness {
+  override run(command: UnsequencedCommand, atMs = this.now): EngineEvent[] {
+    const events = super.run(command, atMs);
+    const violations = this.engine.checkInvariants(true);
+    if (violations.length > 0) throw new Error(`invariants after seq ${this.seq}: ${violations.join('; ')}`);
+    return events;
+  }
+}
 
 interface Desk {
   h: Harness;
@@ -46,7 +56,7 @@ function quote(h: Harness, maker: number, price: number, bidDepth = '5'): Engine
 
 /** A maker quoting 60,000; a sponsor with 50,000 USDT, its empty sub-account, and a trader. */
 function desk(amount = '10000', limits: Limits = { staticLossBps: 600 }): Desk {
-  const h = new Harness([BTCUSDT]);
+  const h = new AuditedHarness([BTCUSDT]);
   const maker = h.createAccount('100000000');
   h.index('BTCUSDT', '60000');
   h.order(maker, 'BTCUSDT', 'SELL', 'LIMIT', '5', { price: '60010' });
@@ -198,6 +208,24 @@ describe('sponsored accounts: loss limits watched at mark', () => {
     expect(h.engine.market('BTCUSDT').markTicks).toBe(mark);
     expect(size(h, account)).toBe(0);
     expect(ofType(retry, 'SponsorshipSettled')).toHaveLength(1);
+    expect(h.engine.accountStanding(account)!.status).toBe('ACTIVE');
+  });
+
+  it('a gap past bankruptcy: the close-out sends nothing it cannot pay for; the liquidation engine closes, then it settles', () => {
+    const d = desk('10000', { staticLossBps: 600 });
+    const { h, maker, account, sponsor } = d;
+    h.run({ type: 'FundInsurance', amountE8: usd('100000') });
+    h.run(buy(account, h.lots('BTCUSDT', '1')));
+    const sponsorBefore = h.account(sponsor).crossWalletE8;
+    // One mark move from 60,000 to 49,000: the bids sit below the position's bankruptcy price (~50,035).
+    const events = quote(h, maker, 49_000);
+    expect(ofType(events, 'SponsorLimitBreached').map((b) => b.limit)).toEqual(['STATIC']);
+    expect(ofType(events, 'OrderUpdate').filter((u) => u.order.origin === 'CLOSE_OUT')).toEqual([]);
+    expect(ofType(events, 'Liquidation').map((l) => l.accountId)).toEqual([account]);
+    expect(size(h, account)).toBe(0);
+    const [settled] = ofType(events, 'SponsorshipSettled');
+    expect(settled).toMatchObject({ balanceE8: 0n, traderE8: 0n, sponsorE8: 0n });
+    expect(h.account(sponsor).crossWalletE8).toBe(sponsorBefore);
     expect(h.engine.accountStanding(account)!.status).toBe('ACTIVE');
   });
 

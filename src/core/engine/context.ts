@@ -40,7 +40,10 @@ export interface EngineLimits {
    * Part of the venue's configuration: a replay must use the same value.
    */
   readonly maxFollowersPerPortfolio: number;
-  /** Sponsored accounts at once (sponsor.ts): every mark move walks their list. */
+  /**
+   * Sponsored accounts at once (sponsor.ts): every mark change walks their list. Part of the
+   * venue's configuration: a replay must use the same value.
+   */
   readonly maxSponsoredAccounts: number;
 }
 

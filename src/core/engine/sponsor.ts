@@ -101,7 +101,8 @@ export function endSponsorship(ctx: EngineContext, cmd: EndSponsorshipCommand): 
   if (sponsorship === undefined || sponsorship.sponsorAccountId !== cmd.sponsorAccountId || sponsorship.status !== 'ACTIVE') {
     return ctx.reject(cmd.type, REJECT.SPONSOR_NOT_SPONSORED, cmd.sponsorAccountId, '');
   }
-  startClosing(ctx, ctx.account(cmd.accountId), sponsorship, 'ENDED_BY_SPONSOR', equityE8(ctx, ctx.account(cmd.accountId)), cmd.atMs);
+  const account = ctx.account(cmd.accountId);
+  startClosing(ctx, account, sponsorship, 'ENDED_BY_SPONSOR', equityE8(ctx, account), cmd.atMs);
 }
 
 // ---- Watching at mark -----------------------------------------------------------------------
