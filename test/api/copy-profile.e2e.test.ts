@@ -7,6 +7,9 @@
  * opts in to live sharing (which nobody else can switch); `<accountId>@leadTrades` carries A's fill
  * while A shares and nothing of B until B does; the leaderboard sorts, filters and breaks ties by id.
  */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreatedAccount } from '../../src/api/admin-client.js';
 import { publicFetch, signedFetch, startServerProcess, waitFor, type ServerProcess, type SignedResponse } from './support/server.js';
@@ -14,6 +17,8 @@ import { openWs, type WsClient } from './support/ws-client.js';
 
 const E8 = 100_000_000n;
 const TRANSFER_TYPES = ['TRANSFER', 'INTERNAL_TRANSFER'];
+const CLI = join(import.meta.dirname, 'support', 'perpx-cli.ts');
+const run = promisify(execFile);
 
 /** A decimal string with at most 8 places → E8 (exact). */
 function e8(text: string): bigint {
@@ -215,5 +220,18 @@ describe('lead profiles, leaderboard and the live lead stream over the API', () 
     expect(rows).toEqual([expect.objectContaining({ rank: 1, accountId: idA, followers: 1, full: false })]);
     expect((await publicFetch(server.url, '/perpx/v1/copy/leaderboard?sort=luck')).body).toMatchObject({ code: -1130 });
     expect((await publicFetch(server.url, '/perpx/v1/copy/leaderboard?limit=101')).body).toMatchObject({ code: -1130 });
+  });
+
+  it('`perpx copy leaderboard|profile|share` drive the same routes', async () => {
+    const perpx = async (by: CreatedAccount | undefined, ...args: string[]): Promise<unknown> => {
+      const keys = by === undefined ? [] : ['--key', by.apiKey, '--secret', by.apiSecret];
+      const { stdout } = await run(process.execPath, ['--import', 'tsx', CLI, 'copy', ...args, '--url', server.url, ...keys]);
+      return JSON.parse(stdout);
+    };
+    const rows = await perpx(undefined, 'leaderboard', '--sort', 'pnl30', '--hide-full') as { accountId: number }[];
+    expect(rows.map((row) => row.accountId)).toEqual([a.lead.accountId, c.lead.accountId]);
+    expect(await perpx(c.master, 'share', '--account', String(c.lead.accountId), '--live', 'on'))
+      .toEqual({ accountId: c.lead.accountId, liveSharing: true });
+    expect(await profile(c)).toMatchObject({ liveSharing: true, positions: [] });
   });
 });
