@@ -5,7 +5,9 @@
  * AUM and follower count are checked against figures this test computes itself from
  * /fapi/v1/income, positionRisk and the lead's follower rows; positions appear only after the lead
  * opts in to live sharing (which nobody else can switch); `<accountId>@leadTrades` carries A's fill
- * while A shares and nothing of B until B does; the leaderboard sorts, filters and breaks ties by id.
+ * while A shares and nothing of B until B does; the leaderboard sorts, filters and breaks ties by id;
+ * `perpx copy …` drives the same routes; and after the venue clock moves eight days on, the windows,
+ * Sharpe and drawdown are rebuilt from the stored daily equity.
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
@@ -17,6 +19,7 @@ import { openWs, type WsClient } from './support/ws-client.js';
 
 const E8 = 100_000_000n;
 const TRANSFER_TYPES = ['TRANSFER', 'INTERNAL_TRANSFER'];
+const DAY_MS = 86_400_000;
 const CLI = join(import.meta.dirname, 'support', 'perpx-cli.ts');
 const run = promisify(execFile);
 
@@ -233,5 +236,18 @@ describe('lead profiles, leaderboard and the live lead stream over the API', () 
     expect(await perpx(c.master, 'share', '--account', String(c.lead.accountId), '--live', 'on'))
       .toEqual({ accountId: c.lead.accountId, liveSharing: true });
     expect(await profile(c)).toMatchObject({ liveSharing: true, positions: [] });
+  });
+
+  it('eight quiet days later the 7-day window is empty while 30 days and all time keep the record, rebuilt from the store', async () => {
+    const [beforeA, beforeB] = [await profile(a), await profile(b)];
+    await server.admin.clock({ advanceMs: 8 * DAY_MS });
+    const afterA = await profile(a);
+    expect(afterA.pnl).toMatchObject({ '7d': '0.00000000', '30d': beforeA.pnl['all'], all: beforeA.pnl['all'] });
+    expect(afterA.roi).toMatchObject({ '7d': '0.00', '30d': beforeA.roi['all'], all: beforeA.roi['all'] });
+    // Eight complete days: the first carries the whole gain r, the other seven 0; mean r/8 over a sample
+    // deviation of r/√8 makes √(365/8) whatever r is. Still no drawdown.
+    expect(afterA).toMatchObject({ sharpe: Math.sqrt(365 / 8).toFixed(2), maxDrawdown: '0.00' });
+    // B's loss is now measured at a midnight from its stored wallet, no longer from the engine: the same drawdown.
+    expect((await profile(b)).maxDrawdown).toBe(beforeB.maxDrawdown);
   });
 });
