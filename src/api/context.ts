@@ -7,6 +7,7 @@ import type { Engine, Instrument } from '../core/index.js';
 import type { Venue } from '../venue/venue.js';
 import type { VenueClock } from '../venue/venue-clock.js';
 import type { ClientBans } from './auth/client-bans.js';
+import type { CopySharing } from './extra/copy-sharing.js';
 import type { KeyStore } from './auth/keys.js';
 import type { RateLimiter } from './auth/rate-limit.js';
 import type { ReplayGuard } from './auth/replay.js';
@@ -35,6 +36,8 @@ export interface ApiContext {
   readonly limiter: RateLimiter;
   readonly bans: ClientBans;
   readonly listenKeys: ListenKeys;
+  /** Lead portfolios that opted in to live sharing (presentation, not engine state). */
+  readonly copySharing: CopySharing;
   /** Browser sessions (web UI login), an alternative to HMAC keys for the same routes. */
   readonly sessions: SessionStore;
   readonly adminToken: string;

@@ -20,6 +20,7 @@ import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './auth/rate-l
 import { ReplayGuard } from './auth/replay.js';
 import type { ApiContext, PriceSource } from './context.js';
 import { ApiError, E } from './errors.js';
+import { CopySharing } from './extra/copy-sharing.js';
 import { registerExtras } from './extra/index.js';
 import { KlineModel } from './read-models/klines.js';
 import { MarketModel } from './read-models/market.js';
@@ -170,6 +171,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     limiter: new RateLimiter({ ...DEFAULT_RATE_LIMITS, ...options.rateLimits }),
     bans: new ClientBans(),
     listenKeys: new ListenKeys(),
+    copySharing: new CopySharing(options.dataDir),
     sessions: new SessionStore(),
     adminToken: options.adminToken,
     priceSource: options.priceSource ?? 'manual',

@@ -8,27 +8,23 @@
  * own rules (-9020..-9029) to the command, the same on replay.
  */
 import {
-  COPY_LIMITS, COPY_MODES, formatScaled, QUOTE_DECIMALS, REJECT, type FollowerView, type LeadPortfolioView,
+  COPY_LIMITS, COPY_MODES, QUOTE_DECIMALS, type FollowerView, type LeadPortfolioView,
   type UnsequencedCommand,
 } from '../../core/index.js';
 import type { CommandOutcome } from '../../venue/venue.js';
 import type { ApiContext } from '../context.js';
-import { ApiError, E } from '../errors.js';
+import { E } from '../errors.js';
 import { money } from '../format.js';
 import type { Params } from '../params.js';
 import { registerRoute, type RouteHost } from '../rest/route.js';
 import { submit, throwIfRejected } from '../rest/submit.js';
+import { noPortfolio, ownAccount, percent, PERCENT_DECIMALS } from './copy-access.js';
+import { registerProfileRoutes } from './copy-profile-routes.js';
 
-/** Percent parameters carry at most 2 decimals: basis points. */
-const PERCENT_DECIMALS = 2;
 /** A follower slot setting above Bitget's largest table row is never reachable. */
 const MAX_FOLLOWER_SLOTS = 500;
 /** The portfolio list walks every follower of every portfolio. */
 const LIST_WEIGHT = 10;
-
-function percent(bps: number): string {
-  return formatScaled(BigInt(bps), PERCENT_DECIMALS);
-}
 
 /** A public portfolio row: leaderboard fields, without the master's account id. */
 export function portfolioJson(view: LeadPortfolioView): Record<string, unknown> {
@@ -46,22 +42,6 @@ export function followerJson(view: FollowerView): Record<string, unknown> {
     invested: money(view.investedE8), sharedProfit: money(view.sharedE8), equity: money(view.equityE8),
     totalPnl: money(view.totalPnlE8),
   };
-}
-
-/** Whether the caller may act on or read `accountId`: itself or one of its sub-accounts. */
-export function isOwnAccount(ctx: ApiContext, callerId: number, accountId: number): boolean {
-  return accountId === callerId || ctx.engine.accountStanding(accountId)?.parentAccountId === callerId;
-}
-
-/** `accountId` when the caller may act on it (itself or its sub-account); -1002 otherwise. */
-function ownAccount(ctx: ApiContext, callerId: number, params: Params, name = 'accountId'): number {
-  const accountId = params.uint(name, { required: true, min: 1 });
-  if (isOwnAccount(ctx, callerId, accountId)) return accountId;
-  throw E.unauthorized();
-}
-
-function noPortfolio(): ApiError {
-  return new ApiError(REJECT.COPY_NO_PORTFOLIO.code, REJECT.COPY_NO_PORTFOLIO.msg);
 }
 
 /** A percent parameter in basis points within [min, max] percent-bps (0 when absent). */
@@ -188,4 +168,5 @@ export function registerCopyRoutes(routes: RouteHost, ctx: ApiContext): void {
   registerLeadRoutes(routes, ctx);
   registerFollowerRoutes(routes, ctx);
   registerPublicRoutes(routes, ctx);
+  registerProfileRoutes(routes, ctx);
 }

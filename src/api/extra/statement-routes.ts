@@ -15,7 +15,7 @@ import { money } from '../format.js';
 import type { Params } from '../params.js';
 import { DAY_MS, MAX_STATEMENT_DAYS, dailyStatements, parseDay, type DailyStatement } from '../read-models/statements.js';
 import { registerRoute, TextAnswer, type RouteHost } from '../rest/route.js';
-import { isOwnAccount } from './copy-routes.js';
+import { isOwnAccount } from './copy-access.js';
 
 /** A 90-day statement reads every income row of the range and ~90 account states. */
 const STATEMENT_WEIGHT = 10;

@@ -29,6 +29,7 @@ import {
 import { accountChanges, accountUpdate, leverageUpdate, marginCall, orderTradeUpdate } from './user-events.js';
 import { enforceSendBudget, QUEUED_MESSAGE_OVERHEAD_BYTES, type Consumer, type WsBufferLimits } from './send-budget.js';
 import { KlineTicker } from './kline-ticker.js';
+import { leadStreamMessages, leadStreamName } from './lead-stream.js';
 
 export { DEFAULT_WS_BUFFER_LIMITS, type WsBufferLimits } from './send-budget.js';
 
@@ -117,6 +118,8 @@ export class WsHub implements LiveSink {
   private readonly lastMarginCall = new Map<number, number>();
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly symbols: ReadonlySet<string>;
+  /** Subscribed `<accountId>@leadTrades` streams (entries are only searched for lead events while > 0). */
+  private leadStreams = 0;
 
   constructor(private readonly ctx: ApiContext, private readonly limits: WsBufferLimits) {
     this.symbols = new Set(ctx.instruments.keys());
@@ -332,6 +335,7 @@ export class WsHub implements LiveSink {
       subscription = { spec, connections: new Set() };
       this.streams.set(name, subscription);
       if (spec.kind === 'depthDiff') this.addDepthStream(spec);
+      if (spec.kind === 'leadTrades') this.leadStreams++;
     }
     subscription.connections.add(connection);
   }
@@ -344,6 +348,7 @@ export class WsHub implements LiveSink {
     if (subscription.connections.size > 0) return;
     this.streams.delete(name);
     if (subscription.spec.kind === 'depthDiff') this.removeDepthStream(subscription.spec);
+    if (subscription.spec.kind === 'leadTrades') this.leadStreams--;
     this.partialLastId.delete(name);
     this.klineTicker.forget(name);
   }
@@ -416,6 +421,16 @@ export class WsHub implements LiveSink {
       }
     }
     if (this.userConnections.size > 0) this.userEvents(projected, nowMs);
+    if (this.leadStreams > 0) this.leadEvents(projected, nowMs);
+  }
+
+  /** Lead portfolios' fills and positions, for leads someone watches and that share live (ws/lead-stream.ts). */
+  private leadEvents(projected: ProjectedEntry, nowMs: number): void {
+    const wanted = (accountId: number): boolean => this.has(leadStreamName(accountId))
+      && this.ctx.copySharing.isSharing(accountId) && this.ctx.engine.isLeadPortfolio(accountId);
+    for (const [accountId, payload] of leadStreamMessages(this.ctx, projected.entry.events, wanted, nowMs)) {
+      this.publish(leadStreamName(accountId), payload);
+    }
   }
 
   private onDepth(symbol: string, seq: number, changes: readonly LevelChange[], nowMs: number): void {
@@ -559,6 +574,7 @@ export class WsHub implements LiveSink {
       case 'bookTicker':
       case 'depthDiff':
       case 'forceOrder':
+      case 'leadTrades':
         return;
     }
   }

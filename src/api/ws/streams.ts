@@ -14,7 +14,7 @@ import type { Ticker24h } from '../read-models/ticker.js';
 
 export type StreamKind =
   | 'aggTrade' | 'trade' | 'markPrice' | 'kline' | 'depthDiff' | 'depthPartial' | 'bookTicker' | 'forceOrder'
-  | 'ticker' | 'miniTicker';
+  | 'ticker' | 'miniTicker' | 'leadTrades';
 
 export interface StreamSpec {
   readonly name: string;
@@ -25,7 +25,12 @@ export interface StreamSpec {
   readonly periodMs: number;
   readonly levels: number;
   readonly interval: Interval | undefined;
+  /** The lead portfolio of a `<accountId>@leadTrades` stream; 0 otherwise. */
+  readonly leadAccountId: number;
 }
+
+/** `<accountId>@leadTrades`: a lead portfolio's live fills and positions (ws/lead-stream.ts). */
+const LEAD_STREAM = /^([1-9]\d{0,11})@leadTrades$/;
 
 const SPEEDS: Record<string, number> = { '@100ms': 100, '@250ms': 250, '@500ms': 500, '@1s': 1000 };
 
@@ -33,7 +38,7 @@ const SPEEDS: Record<string, number> = { '@100ms': 100, '@250ms': 250, '@500ms':
 export function parseStream(name: string, symbols: ReadonlySet<string>): StreamSpec | undefined {
   if (name.length > 64) return undefined;
   const spec = (kind: StreamKind, symbol: string, periodMs: number, levels = 0, interval?: Interval): StreamSpec =>
-    ({ name, kind, symbol, periodMs, levels, interval });
+    ({ name, kind, symbol, periodMs, levels, interval, leadAccountId: 0 });
   switch (name) {
     case '!markPrice@arr': return spec('markPrice', '', 3000);
     case '!markPrice@arr@1s': return spec('markPrice', '', 1000);
@@ -43,6 +48,8 @@ export function parseStream(name: string, symbols: ReadonlySet<string>): StreamS
     case '!miniTicker@arr': return spec('miniTicker', '', 1000);
     default: break;
   }
+  const lead = LEAD_STREAM.exec(name);
+  if (lead !== null) return { ...spec('leadTrades', '', 0), leadAccountId: Number(lead[1]) };
   const at = name.indexOf('@');
   if (at <= 0) return undefined;
   const lower = name.slice(0, at);

@@ -3,7 +3,8 @@
  * `perpx copy …`: copy trading against a running server through the account's own signed API
  * (`/perpx/v1/copy/…`, docs/api.md "Copy trading"), with the API key and secret of the master or
  * of the sub-account concerned: open and close a lead portfolio, follow and unfollow one from a
- * copy sub-account, list the public portfolios. They print the server's JSON answer; errors print
+ * copy sub-account, list the public portfolios, read a lead's profile and the leaderboard, and switch a
+ * portfolio's live sharing (docs/api.md "Lead profiles"). They print the server's JSON answer; errors print
  * the server's {code,msg} and exit non-zero.
  */
 import type { Command } from 'commander';
@@ -59,4 +60,22 @@ export function register(program: Command): void {
     .action((options: ConnectionOptions & { lead?: string }) => print(options.lead === undefined
       ? client(options).public('/perpx/v1/copy/portfolios')
       : client(options).public('/perpx/v1/copy/portfolio', { accountId: options.lead })));
+  withConnection(copy.command('profile').description('a lead portfolio\'s public record (PnL, ROI, drawdown, win rate, followers)'))
+    .requiredOption('--lead <accountId>', 'the portfolio')
+    .action((options: ConnectionOptions & { lead: string }) =>
+      print(client(options).public('/perpx/v1/copy/profile', { accountId: options.lead })));
+  withConnection(copy.command('leaderboard').description('open portfolios ranked'))
+    .option('--sort <key>', 'roi30, pnl30, drawdown, aum or copierPnl', 'roi30')
+    .option('--hide-full', 'leave out portfolios without a free slot')
+    .option('--limit <n>', 'rows, 1-100', '20')
+    .action((options: ConnectionOptions & { sort: string; hideFull?: boolean; limit: string }) =>
+      print(client(options).public('/perpx/v1/copy/leaderboard',
+        { sort: options.sort, hideFull: options.hideFull === true, limit: options.limit })));
+  withConnection(copy.command('share').description('switch live sharing of a portfolio\'s positions and fills'))
+    .requiredOption('--account <accountId>', 'the portfolio\'s sub-account')
+    .requiredOption('--live <on|off>', 'on: positions in the profile and the <accountId>@leadTrades stream; off: neither')
+    .action((options: ConnectionOptions & { account: string; live: string }) => {
+      if (options.live !== 'on' && options.live !== 'off') throw new Error(`--live is on or off, not ${options.live}`);
+      return print(client(options).signed('POST', '/perpx/v1/copy/sharing', { accountId: options.account, live: options.live === 'on' }));
+    });
 }

@@ -159,6 +159,11 @@ export class Engine {
       .map((id) => portfolioView(this.ctx, this.ctx.copy.portfolios.get(id)!));
   }
 
+  /** Whether the account leads an open portfolio (without building its view: no walk over followers). */
+  isLeadPortfolio(accountId: number): boolean {
+    return this.ctx.copy.portfolios.has(accountId);
+  }
+
   copyPortfolio(accountId: number): LeadPortfolioView | undefined {
     const portfolio = this.ctx.copy.portfolios.get(accountId);
     return portfolio === undefined ? undefined : portfolioView(this.ctx, portfolio);
