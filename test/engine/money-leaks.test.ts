@@ -254,3 +254,25 @@ describe('an isolated position opened above the mark', () => {
     expect(h.engine.checkInvariants()).toEqual([]);
   });
 });
+
+describe('an isolated opening whose open loss exceeds the cross wallet', () => {
+  it("leaves room for the fill's fee: the cross wallet ends at zero, never below (differential seed 1361718744)", () => {
+    const { h, maker } = desk('60000');
+    const trader = h.createAccount('100');
+    h.run({ type: 'SetMarginType', accountId: trader, symbol: 'BTCUSDT', marginType: 'ISOLATED' });
+    h.run({ type: 'SetLeverage', accountId: trader, symbol: 'BTCUSDT', leverage: 75 });
+    // The maker steps away; a bid 1.5 % above the mark rests (its margin and open loss fit the 100 USDT now).
+    h.run({ type: 'CancelAllOrders', accountId: maker, symbol: 'BTCUSDT', scope: 'ALL' });
+    expect(rejects(h.order(trader, 'BTCUSDT', 'BUY', 'LIMIT', '0.025', { price: '60900' }))).toEqual([]);
+    // The index falls 5 %; the bid rests, stale.
+    h.index('BTCUSDT', '57000');
+    h.advance(60_000);
+    expect(h.engine.market('BTCUSDT').markTicks).toBeLessThan(h.px('BTCUSDT', '58000'));
+    // A seller hits it: 0.025 BTC bought at 60,900 with the mark near 57,000, an open loss of ~97 USDT against
+    // the 100 USDT wallet after the margin; then the maker fee is charged to the cross wallet.
+    const events = h.order(maker, 'BTCUSDT', 'SELL', 'LIMIT', '0.025', { price: '57000', timeInForce: 'IOC' });
+    expect(ofType(events, 'Trade')[0]).toMatchObject({ priceTicks: h.px('BTCUSDT', '60900'), makerAccountId: trader });
+    expect(h.account(trader).crossWalletE8 >= 0n).toBe(true);
+    expect(h.engine.checkInvariants()).toEqual([]);
+  });
+});

@@ -97,7 +97,7 @@ export function applyFillAtNotional(
     const openNotional = opening > 0 ? openNotionalAbs : -openNotionalAbs;
     position.costE8 += openNotional;
     position.sizeLots += opening;
-    if (position.isolated) fundIsolatedOpening(ctx, account, market, position, opening, openNotional, refId);
+    if (position.isolated) fundIsolatedOpening(ctx, account, market, position, opening, openNotional, feeE8, refId);
   }
   if (position.sizeLots === 0) assert(position.costE8 === 0n, 'a flat position has no cost left');
   if (feeE8 > 0n) {
@@ -119,18 +119,21 @@ export function applyFillAtNotional(
  * check charged) from the cross wallet. Without the open loss, a position opened above the mark
  * would start under its maintenance margin and be liquidated at an unchanged mark, with the
  * insurance fund paying what the seller gained. The open loss never takes the cross wallet below
- * zero: a resting order whose open loss grew after the check brings what the wallet holds.
+ * zero: a resting order whose open loss grew after the check brings what the wallet holds once the
+ * fill's fee is paid (without that reserve the fee charged next left a wallet with no cross
+ * position negative, which an empty insurance fund could not clear: differential seed 1361718744).
  */
 function fundIsolatedOpening(
   ctx: EngineContext, account: Account, market: Market, position: Position, openingLots: number, openNotionalE8: bigint,
-  refId: number,
+  feeE8: bigint, refId: number,
 ): void {
   const absNotional = openNotionalE8 < 0n ? -openNotionalE8 : openNotionalE8;
   const initialMargin = divCeil(absNotional, BigInt(position.leverage));
   // Signed notionals (a short's are negative): the difference is the loss at mark for either side.
   const markNotional = BigInt(openingLots) * BigInt(market.markTicks) * market.instrument.quotePerTickLotE8;
   const openLoss = openNotionalE8 > markNotional ? openNotionalE8 - markNotional : 0n;
-  const spare = account.crossWalletE8 - initialMargin;
+  // The fill's fee is charged to the cross wallet right after: the open loss leaves room for it.
+  const spare = account.crossWalletE8 - initialMargin - (feeE8 > 0n ? feeE8 : 0n);
   const loss = openLoss < spare ? openLoss : spare > 0n ? spare : 0n;
   const amount = initialMargin + loss;
   ctx.changeCrossWallet(account, -amount, 'ISOLATED_MARGIN', market.instrument.symbol, refId);

@@ -46,7 +46,7 @@ export function applyFill(
     const openNotional = BigInt(opening) * BigInt(priceTicks) * k;
     position.costE8 += openNotional;
     position.sizeLots += opening;
-    if (position.isolated) fundOpening(state, account, market, position, opening, priceTicks, refId);
+    if (position.isolated) fundOpening(state, account, market, position, opening, priceTicks, feeE8, refId);
   }
   if (feeE8 > 0n) {
     changeCrossWallet(state, account, -feeE8, 'TRADE_FEE', market.instrument.symbol, refId);
@@ -62,19 +62,20 @@ export function applyFill(
  * R9: isolated opening lots bring from the cross wallet their IM (|notional| / leverage, rounded
  * up) and their open loss at mark: |price − mark| × lots when the fill is worse than the mark for
  * the position's side (above it for a long, below for a short), as the margin check charged it.
- * The open loss comes only from what the cross wallet holds after the IM (a resting order's open
- * loss can have grown since its check); the IM is taken in full.
+ * The open loss comes only from what the cross wallet holds after the IM and the fill's fee (a
+ * resting order's open loss can have grown since its check; the fee is charged to the cross wallet
+ * right after); the IM is taken in full.
  */
 function fundOpening(
   state: RefState, account: RefAccount, market: RefMarket, position: RefPosition, openingLots: number, priceTicks: number,
-  refId: number,
+  feeE8: bigint, refId: number,
 ): void {
   const lots = Math.abs(openingLots);
   const k = market.instrument.quotePerTickLotE8;
   const initialMargin = divCeil(BigInt(lots) * BigInt(priceTicks) * k, BigInt(position.leverage));
   const worseTicks = openingLots > 0 ? priceTicks - market.markTicks : market.markTicks - priceTicks;
   const openLoss = worseTicks > 0 ? BigInt(lots) * BigInt(worseTicks) * k : 0n;
-  const spare = account.crossWalletE8 - initialMargin;
+  const spare = account.crossWalletE8 - initialMargin - (feeE8 > 0n ? feeE8 : 0n);
   const amount = initialMargin + (openLoss < spare ? openLoss : spare > 0n ? spare : 0n);
   changeCrossWallet(state, account, -amount, 'ISOLATED_MARGIN', market.instrument.symbol, refId);
   changeIsolatedWallet(state, account, position, amount, 'ISOLATED_MARGIN', refId);
