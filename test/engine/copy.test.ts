@@ -9,7 +9,7 @@ import { BTCUSDT } from '../../src/core/instrument/catalog.js';
 import { Engine, createOrderBook, type EngineEvent, type UnsequencedCommand } from '../../src/core/index.js';
 import { profitToSettleE8 } from '../../src/core/engine/copy-math.js';
 import { nextSettlementMs } from '../../src/core/engine/copy-state.js';
-import { Harness, ofType, rejects, usd } from '../support/engine-harness.js';
+import { Harness, expectRefused, ofType, rejects, usd } from '../support/engine-harness.js';
 
 type CopyFill = Extract<EngineEvent, { type: 'CopyFill' }>;
 
@@ -173,37 +173,28 @@ describe('copy trading: mirroring', () => {
 });
 
 describe('copy trading: commands refuse with stable codes and change nothing', () => {
-  function refused(h: Harness, command: UnsequencedCommand, code: number): void {
-    const twin = new Engine({ instruments: [BTCUSDT], bookFactory: createOrderBook });
-    for (const earlier of h.commands) twin.apply(earlier);
-    const events = h.run(command);
-    expect(rejects(events).map((r) => r.code)).toEqual([code]);
-    expect(events.filter((e) => e.type !== 'Rejected')).toEqual([]);
-    twin.apply({ type: 'Tick', seq: h.seq, atMs: h.now });
-    expect(h.engine.stateHash()).toBe(twin.stateHash());
-  }
 
   it('portfolio and follow rules', () => {
     const { h, maker, lead, leadMaster, followers } = desk(['1000', '5000']);
-    refused(h, open(maker), -9020);
-    refused(h, open(lead, 3001), -9023);
+    expectRefused(h, open(maker), -9020);
+    expectRefused(h, open(lead, 3001), -9023);
     const poor = h.createAccount('499', leadMaster);
-    refused(h, open(poor), -9022);
-    refused(h, followRatio(followers[0]!, lead, '100'), -9024);
+    expectRefused(h, open(poor), -9022);
+    expectRefused(h, followRatio(followers[0]!, lead, '100'), -9024);
     h.run(open(lead, 1000, usd('1000')));
-    refused(h, open(lead), -9021);
-    refused(h, followRatio(maker, lead, '100'), -9020);
-    refused(h, followRatio(followers[0]!, lead, '5'), -9026);
+    expectRefused(h, open(lead), -9021);
+    expectRefused(h, followRatio(maker, lead, '100'), -9020);
+    expectRefused(h, followRatio(followers[0]!, lead, '5'), -9026);
     // The story's cap: a copy account holding 5,000 cannot follow a portfolio capped at 1,000.
-    refused(h, followRatio(followers[1]!, lead, '1000'), -9026);
-    refused(h, followRatio(followers[0]!, lead, '100', { leverage: 11 }), -9023);
-    refused(h, followRatio(followers[0]!, lead, '100', { slippageBps: 5 }), -9023);
-    refused(h, { type: 'Unfollow', accountId: followers[0]! }, -9027);
+    expectRefused(h, followRatio(followers[1]!, lead, '1000'), -9026);
+    expectRefused(h, followRatio(followers[0]!, lead, '100', { leverage: 11 }), -9023);
+    expectRefused(h, followRatio(followers[0]!, lead, '100', { slippageBps: 5 }), -9023);
+    expectRefused(h, { type: 'Unfollow', accountId: followers[0]! }, -9027);
     h.run(followRatio(followers[0]!, lead, '1000'));
-    refused(h, followRatio(followers[0]!, lead, '1000'), -9021);
-    refused(h, open(followers[0]!), -9021);
-    refused(h, { type: 'RemoveFollower', leadAccountId: lead, followerAccountId: followers[1]! }, -9027);
-    refused(h, { type: 'CloseLeadPortfolio', accountId: followers[0]! }, -9024);
+    expectRefused(h, followRatio(followers[0]!, lead, '1000'), -9021);
+    expectRefused(h, open(followers[0]!), -9021);
+    expectRefused(h, { type: 'RemoveFollower', leadAccountId: lead, followerAccountId: followers[1]! }, -9027);
+    expectRefused(h, { type: 'CloseLeadPortfolio', accountId: followers[0]! }, -9024);
   });
 });
 

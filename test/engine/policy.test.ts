@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { BTCUSDT } from '../../src/core/instrument/catalog.js';
 import { Engine, createOrderBook, type Command, type UnsequencedCommand } from '../../src/core/index.js';
-import { Harness, ofType, rejects, usd } from '../support/engine-harness.js';
+import { Harness, expectRefused, ofType, rejects, usd } from '../support/engine-harness.js';
 
 const HOUR = 3_600_000;
 
@@ -27,15 +27,6 @@ function desk(): { h: Harness; maker: number; trader: number } {
  * Runs a command that must be refused with `code`. Nothing may change: a twin engine that got a
  * Tick in its place (same sequence and time) must end with the same state hash.
  */
-function refused(h: Harness, command: UnsequencedCommand, code: number): void {
-  const twin = new Engine({ instruments: [BTCUSDT], bookFactory: createOrderBook });
-  for (const earlier of h.commands) twin.apply(earlier);
-  const events = h.run(command);
-  expect(rejects(events).map((r) => r.code)).toEqual([code]);
-  expect(events.filter((e) => e.type !== 'Rejected')).toEqual([]);
-  twin.apply({ type: 'Tick', seq: h.seq, atMs: h.now });
-  expect(h.engine.stateHash()).toBe(twin.stateHash());
-}
 
 const policy = (accountId: number, status: 'ACTIVE' | 'REDUCE_ONLY' | 'CLOSED', leverageCap = 0, jurisdiction = ''):
   UnsequencedCommand => ({ type: 'SetAccountPolicy', accountId, status, leverageCap, jurisdiction, source: 'test rule' });
@@ -57,8 +48,8 @@ describe('account standing', () => {
     expect(ofType(events, 'AccountPolicyChanged')[0]).toMatchObject({ accountId: trader, status: 'REDUCE_ONLY', source: 'test rule' });
     const cancelled = ofType(events, 'OrderUpdate');
     expect(cancelled.map((e) => [e.execution, e.reason, e.order.status])).toEqual([['CANCELED', 'POLICY', 'CANCELED']]);
-    refused(h, buy(trader, h.lots('BTCUSDT', '0.01')), -9012);
-    refused(h, { type: 'SetLeverage', accountId: trader, symbol: 'BTCUSDT', leverage: 25 }, -9012);
+    expectRefused(h, buy(trader, h.lots('BTCUSDT', '0.01')), -9012);
+    expectRefused(h, { type: 'SetLeverage', accountId: trader, symbol: 'BTCUSDT', leverage: 25 }, -9012);
     expect(rejects(h.run({ type: 'SetLeverage', accountId: trader, symbol: 'BTCUSDT', leverage: 10 }))).toEqual([]);
     expect(rejects(h.run(sell(trader, h.lots('BTCUSDT', '0.04'), true)))).toEqual([]);
     expect(h.position(trader, 'BTCUSDT')!.sizeLots).toBe(h.lots('BTCUSDT', '0.06'));
@@ -69,11 +60,11 @@ describe('account standing', () => {
     const { h, maker, trader } = desk();
     h.run(buy(trader, h.lots('BTCUSDT', '0.1')));
     h.run(policy(trader, 'CLOSED'));
-    refused(h, buy(trader, h.lots('BTCUSDT', '0.01')), -9013);
-    refused(h, { type: 'Transfer', fromAccountId: maker, toAccountId: trader, amountE8: usd('1') }, -9013);
-    refused(h, { type: 'SetMarginType', accountId: trader, symbol: 'ETHUSDT', marginType: 'ISOLATED' }, -1121);
+    expectRefused(h, buy(trader, h.lots('BTCUSDT', '0.01')), -9013);
+    expectRefused(h, { type: 'Transfer', fromAccountId: maker, toAccountId: trader, amountE8: usd('1') }, -9013);
+    expectRefused(h, { type: 'SetMarginType', accountId: trader, symbol: 'ETHUSDT', marginType: 'ISOLATED' }, -1121);
     expect(rejects(h.run(sell(trader, h.lots('BTCUSDT', '0.1'), true)))).toEqual([]);
-    refused(h, { type: 'SetMarginType', accountId: trader, symbol: 'BTCUSDT', marginType: 'ISOLATED' }, -9013);
+    expectRefused(h, { type: 'SetMarginType', accountId: trader, symbol: 'BTCUSDT', marginType: 'ISOLATED' }, -9013);
     expect(rejects(h.run({ type: 'Transfer', fromAccountId: trader, toAccountId: maker, amountE8: usd('1') }))).toEqual([]);
   });
 
@@ -82,7 +73,7 @@ describe('account standing', () => {
     h.run(policy(trader, 'ACTIVE', 10));
     expect(rejects(h.run(buy(trader, h.lots('BTCUSDT', '0.1'))))).toEqual([]);
     expect(h.position(trader, 'BTCUSDT')!.leverage).toBe(10);
-    refused(h, { type: 'SetLeverage', accountId: trader, symbol: 'BTCUSDT', leverage: 11 }, -9014);
+    expectRefused(h, { type: 'SetLeverage', accountId: trader, symbol: 'BTCUSDT', leverage: 11 }, -9014);
     expect(rejects(h.run({ type: 'SetLeverage', accountId: trader, symbol: 'BTCUSDT', leverage: 5 }))).toEqual([]);
   });
 
@@ -97,17 +88,17 @@ describe('account standing', () => {
     expect(capped.map((e) => [e.order.orderType, e.execution, e.reason])).toEqual([
       ['STOP_MARKET', 'CANCELED', 'POLICY'], ['LIMIT', 'CANCELED', 'POLICY']]);
     expect(h.engine.openOrders(trader, 'BTCUSDT').map((o) => o.reduceOnly)).toEqual([true]);
-    refused(h, buy(trader, h.lots('BTCUSDT', '0.01')), -9014);
+    expectRefused(h, buy(trader, h.lots('BTCUSDT', '0.01')), -9014);
     expect(rejects(h.run(sell(trader, h.lots('BTCUSDT', '0.05'), true)))).toEqual([]);
     expect(h.position(trader, 'BTCUSDT')!.sizeLots).toBe(h.lots('BTCUSDT', '0.05'));
   });
 
   it('refuses malformed policies with -1130 (invalid parameter) and changes nothing', () => {
     const { h, trader } = desk();
-    refused(h, policy(trader, 'ACTIVE', 126), -1130);
-    refused(h, { ...policy(trader, 'ACTIVE'), status: 'FROZEN' } as unknown as UnsequencedCommand, -1130);
-    refused(h, policy(trader, 'ACTIVE', 0, 'X'.repeat(17)), -1130);
-    refused(h, policy(999, 'ACTIVE'), -9002);
+    expectRefused(h, policy(trader, 'ACTIVE', 126), -1130);
+    expectRefused(h, { ...policy(trader, 'ACTIVE'), status: 'FROZEN' } as unknown as UnsequencedCommand, -1130);
+    expectRefused(h, policy(trader, 'ACTIVE', 0, 'X'.repeat(17)), -1130);
+    expectRefused(h, policy(999, 'ACTIVE'), -9002);
   });
 });
 
@@ -115,13 +106,13 @@ describe('cool-off', () => {
   it('only while flat; locks trading until its timer fires, across a snapshot', () => {
     const { h, trader } = desk();
     h.order(trader, 'BTCUSDT', 'BUY', 'LIMIT', '0.01', { price: '59000' });
-    refused(h, { type: 'StartCoolOff', accountId: trader, untilMs: h.now + HOUR }, -9016);
+    expectRefused(h, { type: 'StartCoolOff', accountId: trader, untilMs: h.now + HOUR }, -9016);
     h.run({ type: 'CancelAllOrders', accountId: trader, symbol: 'BTCUSDT', scope: 'ALL' });
     const until = h.now + 24 * HOUR;
     expect(ofType(h.run({ type: 'StartCoolOff', accountId: trader, untilMs: until }), 'AccountPolicyChanged')[0]!.coolOffUntilMs)
       .toBe(until);
-    refused(h, buy(trader, h.lots('BTCUSDT', '0.01')), -9015);
-    refused(h, { type: 'StartCoolOff', accountId: trader, untilMs: until - 1 }, -9015);
+    expectRefused(h, buy(trader, h.lots('BTCUSDT', '0.01')), -9015);
+    expectRefused(h, { type: 'StartCoolOff', accountId: trader, untilMs: until - 1 }, -9015);
     // Restore into a fresh engine: the timer is state and still fires.
     const restored = new Engine({ instruments: [BTCUSDT], bookFactory: createOrderBook });
     restored.restore(h.engine.serialize());
@@ -148,8 +139,8 @@ describe('jurisdiction rules', () => {
     const cancelled = ofType(later, 'OrderUpdate').filter((e) => e.reason === 'POLICY');
     expect(cancelled).toHaveLength(1);
     expect(cancelled[0]!.order.updatedAtMs).toBe(from);
-    refused(h, buy(trader, h.lots('BTCUSDT', '0.01')), -9012);
-    refused(h, { type: 'SetLeverage', accountId: trader, symbol: 'BTCUSDT', leverage: 6 }, -9014);
+    expectRefused(h, buy(trader, h.lots('BTCUSDT', '0.01')), -9012);
+    expectRefused(h, { type: 'SetLeverage', accountId: trader, symbol: 'BTCUSDT', leverage: 6 }, -9014);
     // The account's own ACTIVE does not override its jurisdiction: the stricter standing wins.
     expect(h.engine.ctx.account(trader).policy.status).toBe('ACTIVE');
   });
@@ -162,17 +153,17 @@ describe('account hierarchy', () => {
     const sub = h.createAccount('0', master);
     const sibling = h.createAccount('0', master);
     const stranger = h.createAccount('1000');
-    refused(h, { type: 'CreateAccount', parentAccountId: sub }, -9017);
+    expectRefused(h, { type: 'CreateAccount', parentAccountId: sub }, -9017);
     const move = (by: number, from: number, to: number, amount = '10'): UnsequencedCommand =>
       ({ type: 'SubAccountTransfer', byAccountId: by, fromAccountId: from, toAccountId: to, amountE8: usd(amount) });
     expect(rejects(h.run(move(master, master, sub, '100')))).toEqual([]);
     expect(rejects(h.run(move(master, sub, sibling)))).toEqual([]);
     expect(rejects(h.run(move(sub, sub, master)))).toEqual([]);
-    refused(h, move(sub, sub, sibling), -9017);
-    refused(h, move(sub, master, sub), -9017);
-    refused(h, move(stranger, master, sub), -9017);
-    refused(h, move(master, master, stranger), -9017);
-    refused(h, move(master, sub, master, '1000'), -2018);
+    expectRefused(h, move(sub, sub, sibling), -9017);
+    expectRefused(h, move(sub, master, sub), -9017);
+    expectRefused(h, move(stranger, master, sub), -9017);
+    expectRefused(h, move(master, master, stranger), -9017);
+    expectRefused(h, move(master, sub, master, '1000'), -2018);
     expect([master, sub, sibling].map((id) => h.account(id).crossWalletE8)).toEqual([usd('910'), usd('80'), usd('10')]);
     // Replay enforces it: the same commands on a fresh engine give the same state.
     const replay = new Engine({ instruments: [BTCUSDT], bookFactory: createOrderBook });
@@ -198,7 +189,7 @@ describe('venue-wide protections', () => {
     // Every account without the test loses its openings, the maker's quotes included.
     expect(ofType(events, 'OrderUpdate').every((e) => e.reason === 'POLICY' && e.execution === 'CANCELED')).toBe(true);
     expect(h.engine.openOrders(trader, 'BTCUSDT')).toEqual([]);
-    refused(h, buy(trader, h.lots('BTCUSDT', '0.01')), -9018);
+    expectRefused(h, buy(trader, h.lots('BTCUSDT', '0.01')), -9018);
     h.order(h.createAccount('0'), 'BTCUSDT', 'BUY', 'LIMIT', '0.01', { price: '59000' });
     h.run({ type: 'RecordAcknowledgement', accountId: 1, kind: 'APPROPRIATENESS' });
     h.order(1, 'BTCUSDT', 'BUY', 'LIMIT', '1', { price: '59990' });
@@ -212,7 +203,7 @@ describe('venue-wide protections', () => {
   it('P3: accounts younger than the period are capped (-9014) until they are old enough', () => {
     const { h, trader } = desk();
     h.run(venue({ newAccountLeverageCap: 20, newAccountDays: 60 }));
-    refused(h, { type: 'SetLeverage', accountId: trader, symbol: 'BTCUSDT', leverage: 21 }, -9014);
+    expectRefused(h, { type: 'SetLeverage', accountId: trader, symbol: 'BTCUSDT', leverage: 21 }, -9014);
     expect(h.engine.accountStanding(trader)!.leverageCap).toBe(20);
     h.advance(60 * 86_400_000);
     expect(h.engine.accountStanding(trader)!.leverageCap).toBe(0);
@@ -222,10 +213,10 @@ describe('venue-wide protections', () => {
   it('P12: leverage above the threshold needs an acknowledgement (-9019); lowering never does', () => {
     const { h, trader } = desk();
     h.run(venue({ highLeverageAckAbove: 20 }));
-    refused(h, { type: 'SetLeverage', accountId: trader, symbol: 'BTCUSDT', leverage: 21 }, -9019);
+    expectRefused(h, { type: 'SetLeverage', accountId: trader, symbol: 'BTCUSDT', leverage: 21 }, -9019);
     expect(rejects(h.run({ type: 'SetLeverage', accountId: trader, symbol: 'BTCUSDT', leverage: 10 }))).toEqual([]);
     h.run({ type: 'RecordAcknowledgement', accountId: trader, kind: 'HIGH_LEVERAGE' });
     expect(rejects(h.run({ type: 'SetLeverage', accountId: trader, symbol: 'BTCUSDT', leverage: 100 }))).toEqual([]);
-    refused(h, venue({ highLeverageAckAbove: 126 }), -1130);
+    expectRefused(h, venue({ highLeverageAckAbove: 126 }), -1130);
   });
 });

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { BTCUSDT } from '../../src/core/instrument/catalog.js';
 import { Engine, createOrderBook, type EngineEvent, type UnsequencedCommand } from '../../src/core/index.js';
 import { lossThresholdE8, nextDayStartMs } from '../../src/core/engine/sponsor-state.js';
-import { Harness, ofType, rejects, usd } from '../support/engine-harness.js';
+import { Harness, expectRefused, ofType, rejects, usd } from '../support/engine-harness.js';
 
 /** The harness, plus the engine's invariants (conservation, margins, books) after every command. */
 class AuditedHarness extends Harness {
@@ -266,15 +266,6 @@ describe('sponsored accounts: the sponsor ends it', () => {
 });
 
 describe('sponsored accounts: commands refuse with stable codes and change nothing', () => {
-  function refused(h: Harness, command: UnsequencedCommand, code: number): void {
-    const twin = new Engine({ instruments: [BTCUSDT], bookFactory: createOrderBook });
-    for (const earlier of h.commands) twin.apply(earlier);
-    const events = h.run(command);
-    expect(rejects(events).map((r) => r.code)).toEqual([code]);
-    expect(events.filter((e) => e.type !== 'Rejected')).toEqual([]);
-    twin.apply({ type: 'Tick', seq: h.seq, atMs: h.now });
-    expect(h.engine.stateHash()).toBe(twin.stateHash());
-  }
 
   it('sponsoring, ending, and money in or out of a sponsored account', () => {
     const d = desk('10000', { staticLossBps: 600 });
@@ -284,30 +275,30 @@ describe('sponsored accounts: commands refuse with stable codes and change nothi
     h.run({ type: 'SubAccountTransfer', byAccountId: sponsor, fromAccountId: sponsor, toAccountId: funded, amountE8: usd('10') });
     const traderSub = h.createAccount('0', trader);
     const base = { sponsor, account: spare, trader };
-    refused(h, sponsorCommand({ ...base, account: traderSub }, '100', {}), -9031);
-    refused(h, sponsorCommand({ ...base, trader: sponsor }, '100', {}), -9031);
-    refused(h, sponsorCommand({ ...base, trader: traderSub }, '100', {}), -9031);
-    refused(h, sponsorCommand({ ...base, sponsor: spare, account: traderSub }, '100', {}), -9031);
-    refused(h, sponsorCommand(base, '100', { dailyLossBps: 10_001 }), -9033);
-    refused(h, sponsorCommand(base, '100', { traderShareBps: -1 }), -9033);
-    refused(h, sponsorCommand(base, '0', {}), -9003);
-    refused(h, sponsorCommand(base, '40000', {}), -2018);
-    refused(h, sponsorCommand({ ...base, account: funded }, '100', {}), -9032);
-    refused(h, sponsorCommand({ sponsor, account, trader }, '100', {}), -9032);
-    refused(h, { ...sponsorCommand(base, '100', {}), sponsorAccountId: 999 } as UnsequencedCommand, -9002);
+    expectRefused(h, sponsorCommand({ ...base, account: traderSub }, '100', {}), -9031);
+    expectRefused(h, sponsorCommand({ ...base, trader: sponsor }, '100', {}), -9031);
+    expectRefused(h, sponsorCommand({ ...base, trader: traderSub }, '100', {}), -9031);
+    expectRefused(h, sponsorCommand({ ...base, sponsor: spare, account: traderSub }, '100', {}), -9031);
+    expectRefused(h, sponsorCommand(base, '100', { dailyLossBps: 10_001 }), -9033);
+    expectRefused(h, sponsorCommand(base, '100', { traderShareBps: -1 }), -9033);
+    expectRefused(h, sponsorCommand(base, '0', {}), -9003);
+    expectRefused(h, sponsorCommand(base, '40000', {}), -2018);
+    expectRefused(h, sponsorCommand({ ...base, account: funded }, '100', {}), -9032);
+    expectRefused(h, sponsorCommand({ sponsor, account, trader }, '100', {}), -9032);
+    expectRefused(h, { ...sponsorCommand(base, '100', {}), sponsorAccountId: 999 } as UnsequencedCommand, -9002);
     // Money moves into or out of the sponsored account only through its sponsorship.
-    refused(h, { type: 'Withdraw', accountId: account, amountE8: usd('1') }, -9030);
-    refused(h, { type: 'Deposit', accountId: account, amountE8: usd('1') }, -9030);
-    refused(h, { type: 'Transfer', fromAccountId: account, toAccountId: trader, amountE8: usd('1') }, -9030);
-    refused(h, { type: 'Transfer', fromAccountId: maker, toAccountId: account, amountE8: usd('1') }, -9030);
-    refused(h, { type: 'SubAccountTransfer', byAccountId: account, fromAccountId: account, toAccountId: sponsor, amountE8: usd('1') }, -9030);
-    refused(h, { type: 'SubAccountTransfer', byAccountId: sponsor, fromAccountId: account, toAccountId: sponsor, amountE8: usd('1') }, -9030);
-    refused(h, { type: 'SubAccountTransfer', byAccountId: sponsor, fromAccountId: sponsor, toAccountId: account, amountE8: usd('1') }, -9030);
+    expectRefused(h, { type: 'Withdraw', accountId: account, amountE8: usd('1') }, -9030);
+    expectRefused(h, { type: 'Deposit', accountId: account, amountE8: usd('1') }, -9030);
+    expectRefused(h, { type: 'Transfer', fromAccountId: account, toAccountId: trader, amountE8: usd('1') }, -9030);
+    expectRefused(h, { type: 'Transfer', fromAccountId: maker, toAccountId: account, amountE8: usd('1') }, -9030);
+    expectRefused(h, { type: 'SubAccountTransfer', byAccountId: account, fromAccountId: account, toAccountId: sponsor, amountE8: usd('1') }, -9030);
+    expectRefused(h, { type: 'SubAccountTransfer', byAccountId: sponsor, fromAccountId: account, toAccountId: sponsor, amountE8: usd('1') }, -9030);
+    expectRefused(h, { type: 'SubAccountTransfer', byAccountId: sponsor, fromAccountId: sponsor, toAccountId: account, amountE8: usd('1') }, -9030);
     // Ending: only its sponsor, only while active.
-    refused(h, { type: 'EndSponsorship', sponsorAccountId: trader, accountId: account }, -9034);
-    refused(h, { type: 'EndSponsorship', sponsorAccountId: sponsor, accountId: spare }, -9034);
+    expectRefused(h, { type: 'EndSponsorship', sponsorAccountId: trader, accountId: account }, -9034);
+    expectRefused(h, { type: 'EndSponsorship', sponsorAccountId: sponsor, accountId: spare }, -9034);
     // A sponsored account neither leads nor copies a portfolio.
-    refused(h, { type: 'OpenLeadPortfolio', accountId: account, profitShareBps: 1000, copyCapE8: 0n, minCopyE8: 0n, maxFollowers: 0 },
+    expectRefused(h, { type: 'OpenLeadPortfolio', accountId: account, profitShareBps: 1000, copyCapE8: 0n, minCopyE8: 0n, maxFollowers: 0 },
       -9021);
   });
 });

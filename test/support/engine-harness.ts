@@ -2,6 +2,7 @@
  * Test harness for the engine: sequences commands (seq, atMs), converts human decimals to ticks,
  * lots and quote E8 through the same decimal code the adapters use, and collects events.
  */
+import { expect } from 'vitest';
 import { createOrderBook } from '../../src/core/book/index.js';
 import type { BookFactory } from '../../src/core/engine/engine.js';
 import { Engine } from '../../src/core/engine/engine.js';
@@ -124,4 +125,19 @@ export function rejects(events: readonly EngineEvent[]): { code: number; msg: st
 export function ofType<T extends EngineEvent['type']>(events: readonly EngineEvent[], type: T):
   Extract<EngineEvent, { type: T }>[] {
   return events.filter((event): event is Extract<EngineEvent, { type: T }> => event.type === type);
+}
+
+/**
+ * Runs a command that must be refused with `code`, and checks that nothing changed: no event but
+ * the Rejected, and a twin engine (same configuration, same earlier commands) that got a Tick in
+ * its place (same sequence and time) ends with the same state hash.
+ */
+export function expectRefused(h: Harness, command: UnsequencedCommand, code: number): void {
+  const twin = new Engine(h.engine.config);
+  for (const earlier of h.commands) twin.apply(earlier);
+  const events = h.run(command);
+  expect(rejects(events).map((r) => r.code)).toEqual([code]);
+  expect(events.filter((e) => e.type !== 'Rejected')).toEqual([]);
+  twin.apply({ type: 'Tick', seq: h.seq, atMs: h.now });
+  expect(h.engine.stateHash()).toBe(twin.stateHash());
 }

@@ -15,7 +15,7 @@
  *   to its master.
  */
 import { BUY, SELL } from '../book/types.js';
-import type { CopyStopReasonName } from '../schema/enums.js';
+import type { CopyStopReasonName, ProfitShareOutcomeName } from '../schema/enums.js';
 import { withdrawableE8 } from './account-commands.js';
 import type {
   CloseLeadPortfolioCommand, FollowCommand, OpenLeadPortfolioCommand, RemoveFollowerCommand, UnfollowCommand,
@@ -312,36 +312,37 @@ function checkStopLoss(ctx: EngineContext, follower: Follower, atMs: number): vo
 
 // ---- Profit share ---------------------------------------------------------------------------
 
-/** What settling now would pay (0 when nothing is due or a Binance skip rule applies). */
-function payableShareE8(ctx: EngineContext, follower: Follower): bigint {
+interface ProfitShareNow {
+  readonly totalPnlE8: bigint;
+  /** What settling now pays (0 unless the outcome is PAID). */
+  readonly payE8: bigint;
+  readonly outcome: ProfitShareOutcomeName;
+}
+
+/** Binance's settlement rules applied now: what is due, and whether a skip rule holds it back. */
+function profitShareNow(ctx: EngineContext, follower: Follower): ProfitShareNow {
   const portfolio = ctx.copy.portfolios.get(follower.leadAccountId)!;
-  const due = profitToSettleE8(followerTotalPnlE8(ctx, follower), portfolio.profitShareBps, follower.sharedE8);
-  if (due === 0n) return 0n;
-  if (unrealizedE8(ctx, ctx.account(portfolio.accountId)) <= COPY_LIMITS.leadLossSkipE8) return 0n;
-  return withdrawableE8(ctx, ctx.account(follower.accountId)) < due ? 0n : due;
+  const totalPnlE8 = followerTotalPnlE8(ctx, follower);
+  const due = profitToSettleE8(totalPnlE8, portfolio.profitShareBps, follower.sharedE8);
+  const outcome: ProfitShareOutcomeName = due === 0n ? 'NOTHING_DUE'
+    : unrealizedE8(ctx, ctx.account(portfolio.accountId)) <= COPY_LIMITS.leadLossSkipE8 ? 'LEAD_LOSS_LIMIT'
+      : withdrawableE8(ctx, ctx.account(follower.accountId)) < due ? 'INSUFFICIENT_BALANCE' : 'PAID';
+  return { totalPnlE8, payE8: outcome === 'PAID' ? due : 0n, outcome };
 }
 
 /** Settles one follower; `always` records a settlement that paid nothing (final ones). */
 function settleProfitShare(ctx: EngineContext, follower: Follower, always: boolean): void {
-  const portfolio = ctx.copy.portfolios.get(follower.leadAccountId)!;
-  const account = ctx.account(follower.accountId);
-  const total = followerTotalPnlE8(ctx, follower);
-  const due = profitToSettleE8(total, portfolio.profitShareBps, follower.sharedE8);
-  const lead = ctx.account(portfolio.accountId);
+  const now = profitShareNow(ctx, follower);
+  if (now.outcome === 'NOTHING_DUE' && !always) return;
+  const lead = ctx.account(follower.leadAccountId);
   const payee = ctx.findAccount(lead.parentAccountId) ?? lead;
-  const emit = (amount: bigint, outcome: 'PAID' | 'NOTHING_DUE' | 'INSUFFICIENT_BALANCE' | 'LEAD_LOSS_LIMIT'): void => {
-    ctx.log.profitShareSettled(account.accountId, portfolio.accountId, payee.accountId, total, amount, follower.sharedE8, outcome);
-  };
-  if (due === 0n) {
-    if (always) emit(0n, 'NOTHING_DUE');
-    return;
+  if (now.payE8 > 0n) {
+    follower.sharedE8 += now.payE8;
+    ctx.changeCrossWallet(ctx.account(follower.accountId), -now.payE8, 'PROFIT_SHARE', '', lead.accountId);
+    ctx.changeCrossWallet(payee, now.payE8, 'PROFIT_SHARE', '', follower.accountId);
   }
-  if (unrealizedE8(ctx, lead) <= COPY_LIMITS.leadLossSkipE8) return emit(0n, 'LEAD_LOSS_LIMIT');
-  if (withdrawableE8(ctx, account) < due) return emit(0n, 'INSUFFICIENT_BALANCE');
-  follower.sharedE8 += due;
-  ctx.changeCrossWallet(account, -due, 'PROFIT_SHARE', '', portfolio.accountId);
-  ctx.changeCrossWallet(payee, due, 'PROFIT_SHARE', '', account.accountId);
-  emit(due, 'PAID');
+  ctx.log.profitShareSettled(follower.accountId, lead.accountId, payee.accountId, now.totalPnlE8, now.payE8, follower.sharedE8,
+    now.outcome);
 }
 
 /**
@@ -350,7 +351,7 @@ function settleProfitShare(ctx: EngineContext, follower: Follower, always: boole
  */
 export function settleBeforeOutflow(ctx: EngineContext, account: Account, amountE8: bigint): RejectReason | undefined {
   const follower = account.copyFollower;
-  const payable = follower === undefined ? 0n : payableShareE8(ctx, follower);
+  const payable = follower === undefined ? 0n : profitShareNow(ctx, follower).payE8;
   if (withdrawableE8(ctx, account) - payable < amountE8) return REJECT.BALANCE_INSUFFICIENT;
   if (follower !== undefined && payable > 0n) settleProfitShare(ctx, follower, false);
   return undefined;
