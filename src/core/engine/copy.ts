@@ -28,7 +28,7 @@ import {
 import { recordSkip, sweepForFollowers, type SweepLeg } from './copy-sweep.js';
 import { maxNotionalForLeverage } from '../instrument/instrument.js';
 import { unrealizedPnlE8 } from './margin.js';
-import { computeCross, isolatedMarginBalanceE8 } from './metrics.js';
+import { accountEquityE8 } from './metrics.js';
 import { endLiveOrder } from './order-lifecycle.js';
 import { effectiveLeverageCap } from './policy.js';
 import { positionOf } from './positions.js';
@@ -38,13 +38,9 @@ import { addTimer, type Timer } from './timers.js';
 
 // ---- Figures --------------------------------------------------------------------------------
 
-/** Equity: cross margin balance plus every isolated position's margin balance. */
+/** Equity (metrics.ts accountEquityE8) in the command's scratch totals. */
 export function equityE8(ctx: EngineContext, account: Account): bigint {
-  let equity = computeCross(ctx, account, ctx.scratch.commandTotals).marginBalanceE8;
-  for (const position of account.positions.values()) {
-    if (position.isolated && position.sizeLots !== 0) equity += isolatedMarginBalanceE8(ctx, position);
-  }
-  return equity;
+  return accountEquityE8(ctx, account, ctx.scratch.commandTotals);
 }
 
 function unrealizedE8(ctx: EngineContext, account: Account): bigint {

@@ -154,6 +154,15 @@ export function crossEquityExceptE8(ctx: EngineMarkets, account: Account, except
   return crossEquityExceptOf(account.crossWalletE8, account.positions.values(), ctx.markets, except);
 }
 
+/** An account's equity: cross margin balance plus every isolated position's margin balance, at mark. */
+export function accountEquityE8(ctx: EngineMarkets, account: Account, out: CrossTotals): bigint {
+  let equity = computeCross(ctx, account, out).marginBalanceE8;
+  for (const position of account.positions.values()) {
+    if (position.isolated && position.sizeLots !== 0) equity += isolatedMarginBalanceE8(ctx, position);
+  }
+  return equity;
+}
+
 export function isolatedMarginBalanceE8(ctx: EngineMarkets, position: Position): bigint {
   const market = ctx.markets[position.market]!;
   return position.isolatedWalletE8 + unrealizedPnlE8(market.instrument, position, market.markTicks);
