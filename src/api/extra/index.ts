@@ -2,7 +2,7 @@
  * @module api/extra
  * perpx's own endpoints beside the Binance-compatible API (docs/api.md "perpx extras"): browser
  * sessions, the built web UI, the order preview, liquidation history and its "why" report, the
- * operator's risk overview, copy trading, daily account statements, the story walkthrough and the simulator's reports.
+ * operator's risk overview, copy trading, sub-accounts and sponsored accounts, daily account statements, the story walkthrough and the simulator's reports.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../context.js';
@@ -17,7 +17,11 @@ import { registerPreviewRoute } from './preview-route.js';
 import { registerReportRoutes } from './report-routes.js';
 import { registerRiskRoutes } from './risk-routes.js';
 import { registerStatementRoutes } from './statement-routes.js';
+import { followSponsorships } from './sponsor-keys.js';
+import { registerSponsorRoutes } from './sponsor-routes.js';
 import { registerStoryRoutes } from './story.js';
+import { registerSubAccountRoutes } from './sub-account-routes.js';
+import { SubAccountIndex } from './sub-accounts.js';
 import { WhyBuilder } from './why.js';
 
 export interface ExtraOptions {
@@ -30,15 +34,25 @@ export interface ExtraOptions {
 export function registerExtras(routes: RouteHost, ctx: ApiContext, options: ExtraOptions): { close(): void } {
   const app: FastifyInstance = routes.fastify;
   const marks = new MarkHistory(ctx.venue);
+  const subAccounts = new SubAccountIndex(ctx.engine, ctx.venue);
+  const stopFollowingSponsorships = followSponsorships(ctx.venue, ctx.keys);
   registerSessionRoutes(app, ctx);
   registerPreviewRoute(routes, ctx);
   registerPolicyRoutes(routes, ctx);
   registerCopyRoutes(routes, ctx);
+  registerSubAccountRoutes(routes, ctx, subAccounts);
+  registerSponsorRoutes(routes, ctx);
   registerStatementRoutes(routes, ctx);
   registerLiquidationRoutes(routes, app, ctx, new WhyBuilder(ctx, marks));
   registerRiskRoutes(app, ctx);
   registerStoryRoutes(app, ctx);
   registerReportRoutes(app, ctx, options.dataDir);
   registerStaticRoutes(app, options.webRoot);
-  return { close: () => marks.close() };
+  return {
+    close: () => {
+      marks.close();
+      subAccounts.close();
+      stopFollowingSponsorships();
+    },
+  };
 }

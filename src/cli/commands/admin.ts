@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { AdminClient } from '../../api/admin-client.js';
+import { registerSubAccountCommands } from './sponsor.js';
 
 interface ConnectionOptions {
   url?: string;
@@ -57,7 +58,8 @@ async function print(result: Promise<unknown>): Promise<void> {
 }
 
 export function register(program: Command): void {
-  const account = program.command('account').description('accounts on a running server (operator API)');
+  const account = program.command('account').description('accounts on a running server (operator API; `sub`: your own key)');
+  registerSubAccountCommands(account);
   withConnection(account.command('create').description('create an account with a first API key'))
     .option('--deposit <amount>', 'initial USDT deposit', '0')
     .option('--parent <accountId>', 'parent account (sub-account)')
