@@ -124,7 +124,11 @@ export class Differential {
       case 'Trade': return this.count(`Trade:${event.kind}`);
       case 'Liquidation':
         this.count(`Liquidation:${event.marginType}`);
-        if (event.adl.length > 0) this.count('Liquidation:ADL');
+        if (event.adl.length > 0) {
+          this.count('Liquidation:ADL');
+          const spec = this.profile.instruments.find((instrument) => instrument.symbol === event.symbol)!;
+          this.count(`ADL:${spec.adlPolicy ?? 'BINANCE'}`);
+        }
         if (event.qtyLots < Math.abs(event.positionLotsBefore)) this.count('Liquidation:partial');
         return;
       case 'FundingSettled': return this.count(event.positions > 0 ? 'Funding:paid' : 'Funding:empty');
@@ -198,7 +202,7 @@ export interface DifferentialRunOptions {
  */
 export function assertDifferential(options: DifferentialRunOptions): Coverage {
   const total: Coverage = new Map();
-  const streams = fc.tuple(fc.constantFrom('binance', 'odd'), setupArbitrary,
+  const streams = fc.tuple(fc.constantFrom('binance', 'odd', 'hyperliquid', 'odd-adl'), setupArbitrary,
     fc.array(actionArbitrary, { minLength: options.minActions, maxLength: options.maxActions }));
   fc.assert(fc.property(streams, ([profile, setup, actions]) => {
     const run = runActions(profile, setup, actions);
@@ -217,7 +221,7 @@ export const REQUIRED_COVERAGE = [
   'Command:SetLeverage', 'Command:SetMarginType', 'Command:AdjustIsolatedMargin', 'Command:PlaceOrder', 'Command:CancelOrder',
   'Command:CancelAllOrders', 'Command:AmendOrder', 'Command:SetIndexPrice', 'Command:Tick', 'Gap:quiet', 'crash',
   'Trade:NORMAL', 'Trade:LIQUIDATION', 'Trade:ADL', 'Liquidation:CROSSED', 'Liquidation:ISOLATED', 'Liquidation:ADL',
-  'Liquidation:partial',
+  'Liquidation:partial', 'ADL:BINANCE', 'ADL:HYPERLIQUID', 'ADL:PRO_RATA', 'ADL:MIN_OVERSHOOT',
   'Insurance:DEFICIT', 'Insurance:LIQUIDATION_FEE', 'Insurance:FUNDING_RESIDUE', 'Funding:paid', 'Balance:ISOLATED_MARGIN',
   'Order:TRIGGERED:NONE:STOP', 'Order:TRIGGERED:NONE:STOP_MARKET', 'Order:TRIGGERED:NONE:TAKE_PROFIT',
   'Order:TRIGGERED:NONE:TAKE_PROFIT_MARKET', 'Order:TRIGGERED:NONE:TRAILING_STOP_MARKET', 'Order:EXPIRED:STP:LIMIT',

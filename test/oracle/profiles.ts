@@ -3,7 +3,7 @@
  * (tiny ticks, large lots, two or three brackets with a low first cap, so most positions are
  * liquidated in steps from the second bracket,
  * 1 h and 4 h funding, a short basis window, zero and high fees, wide and narrow bands), so rules
- * meet unusual scales. Each profile names the price its markets start at.
+ * meet unusual scales; and both pairs again under the other ADL policies. Each profile names the price its markets start at.
  */
 import { BTCUSDT, DEFAULT_INSTRUMENTS, ETHUSDT } from '../../src/core/instrument/catalog.js';
 import type { InstrumentSpec } from '../../src/core/instrument/instrument.js';
@@ -52,6 +52,10 @@ const LOT: InstrumentSpec = {
 export const PROFILES: readonly Profile[] = [
   { name: 'binance', instruments: DEFAULT_INSTRUMENTS, startTicks: [430_000, 300_000] },
   { name: 'odd', instruments: [TINY, LOT], startTicks: [100_000, 200] },
+  // The other ADL policies: the odd pair under PRO_RATA and MIN_OVERSHOOT, the shipped pair under Hyperliquid's ranking.
+  { name: 'odd-adl', instruments: [{ ...TINY, adlPolicy: 'PRO_RATA' }, { ...LOT, adlPolicy: 'MIN_OVERSHOOT' }], startTicks: [100_000, 200] },
+  { name: 'hyperliquid', instruments: DEFAULT_INSTRUMENTS.map((spec) => ({ ...spec, adlPolicy: 'HYPERLIQUID' as const })),
+    startTicks: [430_000, 300_000] },
 ];
 
 export function profileNamed(name: string): Profile {

@@ -4,8 +4,10 @@
  * run directory (summary.json, report.html, events, CSV series). Exit code 1 when the auditor
  * found a broken invariant. `--surveil` runs surveillance on every committed command and adds its
  * alerts over price and the alert table to report.html (and alerts.ndjson to the directory).
+ * `--adl <policy>` runs under another ADL policy; `--adl compare` also replays the scenario under
+ * every other policy and adds the comparison (report section, adl-policies.json).
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
@@ -13,7 +15,10 @@ import type { ReportSection } from '../../sim/report/html.js';
 import { runScenario } from '../../sim/run/batch.js';
 import { openEventFile, writeRunDirectory } from '../../sim/run/output.js';
 import type { EventFileMode } from '../../sim/run/recorder.js';
-import { loadScenarioFile } from '../../sim/scenario/load.js';
+import { ADL_POLICIES, type AdlPolicyName } from '../../core/index.js';
+import { adlSummary } from '../../sim/report/adl.js';
+import { adlComparisonHtml, runAdlPolicies } from '../../sim/run/adl-compare.js';
+import { loadScenarioFile, withAdlPolicy } from '../../sim/scenario/load.js';
 import { alertJson } from '../../surveillance/alert.js';
 import { readSurveillanceConfig } from '../../surveillance/host.js';
 import { ALERT_SECTION_CSS, alertSectionHtml } from '../../surveillance/report/html.js';
@@ -31,6 +36,32 @@ interface SimOptions {
   reference?: string;
   quiet: string[];
   heatmapAt?: string;
+  adl?: string;
+}
+
+/** `--adl`: a policy to run under, 'compare', or absent (the scenario's own). */
+function adlOption(text: string | undefined): AdlPolicyName | 'compare' | undefined {
+  if (text === undefined || text === 'compare') return text;
+  const policy = text.toUpperCase().replace(/-/g, '_');
+  if (!(ADL_POLICIES as readonly string[]).includes(policy)) {
+    throw new Error(`--adl is one of ${ADL_POLICIES.map((p) => p.toLowerCase().replace(/_/g, '-')).join(', ')} or compare, not "${text}"`);
+  }
+  return policy as AdlPolicyName;
+}
+
+/** A progress bar for one extra run (the ADL comparison), or none. */
+function progressFor(enabled: boolean, label: string): ((done: number, total: number) => void) | undefined {
+  if (!enabled) return undefined;
+  const bar = new SingleBar({ format: `${label} [{bar}] {percentage}% | {value}/{total} candles`, hideCursor: true }, Presets.shades_classic);
+  let started = false;
+  return (done, total) => {
+    if (!started) {
+      bar.start(total, 0);
+      started = true;
+    }
+    bar.update(done);
+    if (done >= total) bar.stop();
+  };
 }
 
 function positiveInt(text: string | undefined, what: string): number | undefined {
@@ -54,10 +85,13 @@ export function register(program: Command): void {
     .option('--reference <iso>', 'with --surveil: a reference time (e.g. a crash low) each alert code\'s first alert is measured against')
     .option('--quiet <from/to>', 'with --surveil: a quiet window (ISO/ISO) whose alerts count as false alarms per day; repeatable',
       (value: string, previous: string[]) => [...previous, value], [] as string[])
+    .option('--adl <policy>', 'ADL policy: binance, hyperliquid, pro-rata, min-overshoot; or compare: replay under each and compare')
     .option('--heatmap-at <iso>', 'with --surveil: when to draw the exact liquidation heatmap (default: the end of the run)')
     .action((file: string, options: SimOptions) => {
       if (!['compact', 'all', 'none'].includes(options.events)) throw new Error('--events must be compact, all or none');
-      const loaded = loadScenarioFile(file);
+      const adl = adlOption(options.adl);
+      const scenario = loadScenarioFile(file);
+      const loaded = adl === undefined || adl === 'compare' ? scenario : withAdlPolicy(scenario, adl);
       const seed = positiveInt(options.seed, '--seed');
       const auditEvery = positiveInt(options.auditEvery, '--audit-every');
       const mode = options.events as EventFileMode;
@@ -100,6 +134,15 @@ export function register(program: Command): void {
           const report = { ...alertReport(run, 'Surveillance alerts over the mark', referenceMs, quiet), notes: [] };
           sections.push({ title: 'Surveillance alerts', html: alertSectionHtml({ ...report, rows: report.rows.filter((row) => row.count > 0) }), css: ALERT_SECTION_CSS });
           console.log(`surveillance: ${run.alerts.length} alerts (alerts.ndjson, report.html)`);
+        }
+        if (adl === 'compare') {
+          const main = adlSummary(result);
+          const rows = runAdlPolicies(loaded, { ...(seed === undefined ? {} : { seed }), ...(auditEvery === undefined ? {} : { auditEvery }) },
+            new Map([[main.policy as AdlPolicyName, main]]), (policy) => progressFor(options.progress, `adl ${policy.toLowerCase()}`));
+          sections.push({ title: 'ADL policies compared on this replay', html: adlComparisonHtml(rows) });
+          mkdirSync(options.out, { recursive: true });
+          writeFileSync(join(options.out, 'adl-policies.json'), `${JSON.stringify(rows, null, 2)}\n`);
+          console.log(`ADL policies: ${rows.map((row) => `${row.policy} overshoot ${row.overshootUsdt} USDT`).join('; ')}`);
         }
         const summary = writeRunDirectory(result, options.out, {
           scenarioFile: loaded.source, createdAt: new Date().toISOString(), wallMs, node: process.version,

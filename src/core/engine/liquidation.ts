@@ -17,8 +17,8 @@
  * 4. Liquidation fee = filled notional × liquidationFeeRate (rounded up), paid from the account's
  *    remaining equity only (never creating a deficit), into the insurance fund.
  * 5. Any negative equity left is paid by the insurance fund (INSURANCE_CLEAR / DEFICIT).
- * 6. The remainder the book could not absorb is closed against opposite positions ranked by
- *    Binance's ADL score, at the bankruptcy price (rounded so the liquidated account ends ≥ 0),
+ * 6. The remainder the book could not absorb is closed against opposite positions chosen by the
+ *    instrument's ADL policy (adl.ts; Binance's score by default), at the bankruptcy price (rounded so the liquidated account ends ≥ 0),
  *    with no fees; the deleveraged accounts' open orders in that symbol are cancelled.
  * The insurance fund never holds a position. An isolated position's margin is released to the
  * cross wallet only after fees and deficits are settled, so isolation holds.
@@ -26,17 +26,15 @@
 import { assert } from '../assert.js';
 import { BUY, SELL, STP_NONE, TIF_IOC, type Side } from '../book/types.js';
 import { bracketFor } from '../instrument/instrument.js';
-import { QUOTE_ONE, RATE_ONE } from '../instrument/units.js';
+import { RATE_ONE } from '../instrument/units.js';
 import { divCeil, divFloor } from '../num/int.js';
+import { adlQueue, proRataTakes } from './adl.js';
 import type { EngineContext } from './context.js';
 import type { AdlFill } from './events.js';
 import { executeTaker } from './execution.js';
+import { bankruptcyPrice, fractionToTicks, maintenanceMarginE8, notionalE8, unrealizedPnlE8 } from './margin.js';
 import {
-  adlScore, bankruptcyPrice, compareAdlScores, fractionToTicks, maintenanceMarginE8, notionalE8, unrealizedPnlE8,
-  type AdlScore,
-} from './margin.js';
-import {
-  computeCross, computeCrossRisk, crossEquityExceptE8, isolatedMaintenanceE8, isolatedMarginBalanceE8,
+  computeCrossRisk, crossEquityExceptE8, isolatedMaintenanceE8, isolatedMarginBalanceE8,
 } from './metrics.js';
 import { endLiveOrder } from './order-lifecycle.js';
 import { marketProtectionLimit } from './order-checks.js';
@@ -265,13 +263,22 @@ function planSweep(
   return plan;
 }
 
-/** Closes `lots` of the liquidated position against ranked opposite positions at `priceTicks`. */
+/**
+ * Closes `lots` of the liquidated position at `priceTicks` against opposite positions chosen by the
+ * instrument's ADL policy (adl.ts): a queue walked with a cursor, or PRO_RATA's shares.
+ */
 function deleverage(
   ctx: EngineContext, market: Market, account: Account, side: Side, lots: number,
   priceTicks: number, atMs: number, out: AdlFill[],
 ): void {
   // Counterparties hold the opposite position: a liquidated long (SELL) meets shorts.
   const queueIndex = side === SELL ? 1 : 0;
+  if (market.instrument.adlPolicy === 'PRO_RATA') {
+    for (const take of proRataTakes(market, queueIndex, lots)) {
+      closeAgainst(ctx, market, account, side, take.position, take.lots, priceTicks, atMs, out);
+    }
+    return;
+  }
   const queue = adlQueue(ctx, market, queueIndex);
   let remaining = lots;
   while (remaining > 0) {
@@ -287,44 +294,23 @@ function deleverage(
     const absSize = size < 0 ? -size : size;
     const take = absSize < remaining ? absSize : remaining;
     if (take === absSize) market.adlCursors[queueIndex] = cursor + 1;
-    const counterpartyAccount = ctx.account(counterparty.accountId);
-    const tradeId = market.nextTradeId++;
-    const counterpartySigned = queueIndex === 1 ? take : -take;
-    const realized = applyFill(ctx, counterpartyAccount, market, counterpartySigned, priceTicks, 0n, tradeId, atMs,
-      'ADL');
-    applyFill(ctx, account, market, -counterpartySigned, priceTicks, 0n, tradeId, atMs, 'ADL');
-    ctx.log.trade(market.marketIndex, tradeId, priceTicks, take, side === BUY ? 'BUY' : 'SELL', 0, 0,
-      counterparty.accountId, account.accountId, 0n, 0n, 'ADL', atMs);
-    out.push({ accountId: counterparty.accountId, qtyLots: take, priceTicks, realizedPnlE8: realized });
-    cancelOrders(ctx, counterpartyAccount, market.marketIndex, 'ADL', atMs);
+    closeAgainst(ctx, market, account, side, counterparty, take, priceTicks, atMs, out);
     remaining -= take;
   }
 }
 
-/** Opposite positions ranked by Binance's ADL score (highest first, ties by account id). */
-function adlQueue(ctx: EngineContext, market: Market, queueIndex: 0 | 1): Position[] {
-  const cached = market.adlQueues[queueIndex];
-  if (cached !== undefined) return cached;
-  const ranked: { position: Position; score: AdlScore }[] = [];
-  for (const position of market.openPositions.values()) {
-    if (queueIndex === 1 ? position.sizeLots >= 0 : position.sizeLots <= 0) continue;
-    ranked.push({ position, score: scoreOf(ctx, position) });
-  }
-  ranked.sort((a, b) => compareAdlScores(b.score, a.score) || a.position.accountId - b.position.accountId);
-  const queue = ranked.map((entry) => entry.position);
-  market.adlQueues[queueIndex] = queue;
-  market.adlCursors[queueIndex] = 0;
-  return queue;
-}
-
-function scoreOf(ctx: EngineContext, position: Position): AdlScore {
-  const market = ctx.markets[position.market]!;
-  const upnl = unrealizedPnlE8(market.instrument, position, market.markTicks);
-  if (position.isolated) {
-    return adlScore(upnl, position.isolatedWalletE8, maintenanceMarginE8(market.instrument, position, market.markTicks),
-      position.isolatedWalletE8 + upnl, QUOTE_ONE);
-  }
-  const account = ctx.account(position.accountId);
-  const totals = computeCross(ctx, account, ctx.scratch.adlTotals);
-  return adlScore(upnl, totals.walletE8, totals.maintenanceE8, totals.marginBalanceE8, QUOTE_ONE);
+/** One ADL fill: `take` lots of `counterparty` against the liquidated account, without fees. */
+function closeAgainst(
+  ctx: EngineContext, market: Market, account: Account, side: Side, counterparty: Position, take: number,
+  priceTicks: number, atMs: number, out: AdlFill[],
+): void {
+  const counterpartyAccount = ctx.account(counterparty.accountId);
+  const tradeId = market.nextTradeId++;
+  const counterpartySigned = side === SELL ? take : -take;
+  const realized = applyFill(ctx, counterpartyAccount, market, counterpartySigned, priceTicks, 0n, tradeId, atMs, 'ADL');
+  applyFill(ctx, account, market, -counterpartySigned, priceTicks, 0n, tradeId, atMs, 'ADL');
+  ctx.log.trade(market.marketIndex, tradeId, priceTicks, take, side === BUY ? 'BUY' : 'SELL', 0, 0,
+    counterparty.accountId, account.accountId, 0n, 0n, 'ADL', atMs);
+  out.push({ accountId: counterparty.accountId, qtyLots: take, priceTicks, realizedPnlE8: realized });
+  cancelOrders(ctx, counterpartyAccount, market.marketIndex, 'ADL', atMs);
 }

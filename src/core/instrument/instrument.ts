@@ -10,6 +10,15 @@ import { assert } from '../assert.js';
 import { decimalToScaled, decimalToUnits, parseDecimal, type ScaledDecimal } from '../num/decimal.js';
 import { QUOTE_DECIMALS, RATE_DECIMALS, RATE_ONE } from './units.js';
 
+/**
+ * Auto-deleveraging policies, a venue setting per instrument (docs/MECHANICS.md "ADL policies"):
+ * BINANCE ranks by PnL% × margin ratio, HYPERLIQUID by (price ratio in the profit direction) ×
+ * notional / account value, PRO_RATA spreads the lots over every opposite position by size, and
+ * MIN_OVERSHOOT closes the profitable positions with the least unrealized profit per lot first.
+ */
+export const ADL_POLICIES = ['BINANCE', 'HYPERLIQUID', 'PRO_RATA', 'MIN_OVERSHOOT'] as const;
+export type AdlPolicyName = (typeof ADL_POLICIES)[number];
+
 export interface BracketSpec {
   readonly notionalFloor: string;
   readonly notionalCap: string;
@@ -82,6 +91,8 @@ export interface InstrumentSpec {
   readonly brackets: readonly BracketSpec[];
   readonly funding: FundingSpec;
   readonly mark: MarkSpec;
+  /** Who auto-deleveraging closes against (docs/MECHANICS.md "ADL policies"); absent: BINANCE. */
+  readonly adlPolicy?: AdlPolicyName;
 }
 
 export interface Bracket {
@@ -120,6 +131,7 @@ export interface Instrument {
   readonly maxLeverage: number;
   readonly partialLiquidationFromBracket: number;
   readonly brackets: readonly Bracket[];
+  readonly adlPolicy: AdlPolicyName;
   /** Quote E8 per (1 tick × 1 lot): notionalE8 = priceTicks × qtyLots × quotePerTickLotE8. */
   readonly quotePerTickLotE8: bigint;
   readonly fundingIntervalMs: number;
@@ -223,6 +235,8 @@ export function compileInstrument(spec: InstrumentSpec): Instrument {
   assert(Number.isInteger(spec.mark.basisSamples) && spec.mark.basisSamples >= 1 && spec.mark.basisSamples <= 3600,
     `${symbol}: basis samples 1..3600`);
   const maxLeverage = brackets[0]?.maxLeverage ?? 1;
+  const adlPolicy = spec.adlPolicy ?? 'BINANCE';
+  assert(ADL_POLICIES.includes(adlPolicy), `${symbol}: adlPolicy is one of ${ADL_POLICIES.join(', ')}`);
   assert(Number.isInteger(spec.defaultLeverage) && spec.defaultLeverage >= 1 && spec.defaultLeverage <= maxLeverage,
     `${symbol}: default leverage within brackets`);
   const topImrE8 = RATE_ONE / BigInt(maxLeverage);
@@ -254,6 +268,7 @@ export function compileInstrument(spec: InstrumentSpec): Instrument {
     maxLeverage,
     partialLiquidationFromBracket: spec.partialLiquidationFromBracket,
     brackets,
+    adlPolicy,
     quotePerTickLotE8,
     fundingIntervalMs: funding.intervalHours * HOUR_MS,
     interestRateE8: rateE8(funding.interestRate, `${symbol} interestRate`),

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { compileInstrument, DEFAULT_INSTRUMENTS, type InstrumentSpec } from '../../core/index.js';
+import { compileInstrument, DEFAULT_INSTRUMENTS, type AdlPolicyName, type InstrumentSpec } from '../../core/index.js';
 import type { TickCandle } from '../data/candle.js';
 import { syntheticCandles } from '../data/synthetic.js';
 import { toTickCandle } from '../data/ticks.js';
@@ -45,6 +45,12 @@ export interface LoadedScenario {
   /** Directory of the scenario file (relative data paths start here). */
   readonly baseDir: string;
   readonly source: string;
+}
+
+/** The scenario with its instrument's ADL policy replaced (`perpx sim --adl`). */
+export function withAdlPolicy(loaded: LoadedScenario, adlPolicy: AdlPolicyName): LoadedScenario {
+  const engine = loaded.spec.engine;
+  return { ...loaded, spec: { ...loaded.spec, engine: { ...engine, instrument: { ...engine.instrument, adlPolicy } } } };
 }
 
 export function loadScenarioFile(file: string): LoadedScenario {

@@ -5,6 +5,7 @@
  * error, so a typo is reported instead of ignored. docs/simulator.md documents each field.
  */
 import { z } from 'zod';
+import { ADL_POLICIES } from '../../core/instrument/instrument.js';
 import { arbitrageurParams } from '../agents/arbitrageur.js';
 import { builderParams } from '../agents/builder.js';
 import { carryParams } from '../agents/carry.js';
@@ -109,6 +110,8 @@ const instrumentOverrides = z.object({
   defaultLeverage: z.number().int().min(1).max(125),
   partialLiquidationFromBracket: z.number().int().min(0).max(20),
   maxOpenOrders: z.number().int().min(1).max(10_000),
+  /** Whom auto-deleveraging closes against (docs/MECHANICS.md "ADL policies"); `perpx sim --adl` overrides it. */
+  adlPolicy: z.enum(ADL_POLICIES),
   mark: z.object({ cadenceMs: z.number().int(), basisSamples: z.number().int() }).partial().strict(),
   funding: z.object({
     intervalHours: z.number().int(), interestRate: decimal, premiumClamp: decimal, rateCap: decimal,

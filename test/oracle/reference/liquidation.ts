@@ -12,17 +12,16 @@ import { OUTCOME_ACCEPTED, STP_NONE, TIF_IOC } from '../../../src/core/book/type
 import { bracketFor } from '../../../src/core/instrument/instrument.js';
 import type { AdlFill } from '../../../src/core/engine/events.js';
 import { divCeil, divFloor } from '../../../src/core/num/int.js';
+import { adlRanking, proRataShares } from './adl.js';
 import { bankruptcyBacking, crossFigures, positionEquity } from './account-figures.js';
 import { emitLiquidation, emitTrade } from './events.js';
 import { applyFill, releaseFlatIsolated } from './fills.js';
-import {
-  adlScore, bankruptcyPrice, compareFractions, maintenance, notional, ONE_E8, toTicks, unrealizedPnl, type Fraction,
-} from './formulas.js';
+import { bankruptcyPrice, maintenance, notional, ONE_E8, toTicks, unrealizedPnl } from './formulas.js';
 import { changeInsurance, changePositionWallet } from './ledger.js';
 import { endLiveOrder, executeTaker } from './matching.js';
 import { protectionLimit } from './order-checks.js';
 import {
-  accountOf, crossPositionCount, openPositions, type RefAccount, type RefMarket, type RefOrder, type RefPosition,
+  accountOf, crossPositionCount, type RefAccount, type RefMarket, type RefOrder, type RefPosition,
   type RefState, type SideName,
 } from './state.js';
 
@@ -217,15 +216,25 @@ function sweepPlan(state: RefState, account: RefAccount, market: RefMarket, posi
 }
 
 /**
- * ADL: the lots the book did not take close against opposite positions ranked by Binance's score
- * (highest first, ties by account id) at `priceTicks`, without fees; each deleveraged account's
- * orders in the symbol are cancelled. The ranking is built once per command and side, with a
- * cursor past the positions used up (an engine choice).
+ * ADL: the lots the book did not take close at `priceTicks`, without fees, against opposite
+ * positions the instrument's ADL policy picks (reference/adl.ts): a ranking walked with a cursor
+ * (built once per command and side, an engine choice), or PRO_RATA's shares; each deleveraged
+ * account's orders in the symbol are cancelled.
  */
 function deleverage(state: RefState, market: RefMarket, account: RefAccount, side: SideName, lots: number,
   priceTicks: number, atMs: number, out: AdlFill[]): void {
   const queueIndex = side === 'SELL' ? 1 : 0;
-  const queue = market.adlQueues[queueIndex] ??= adlRanking(state, market, queueIndex);
+  if (market.instrument.adlPolicy === 'PRO_RATA') {
+    for (const [counterparty, take] of proRataShares(state, market, queueIndex, lots)) {
+      adlFill(state, market, account, side, counterparty, take, priceTicks, atMs, out);
+    }
+    return;
+  }
+  if (market.adlQueues[queueIndex] === undefined) {
+    market.adlQueues[queueIndex] = adlRanking(state, market, queueIndex);
+    market.adlCursors[queueIndex] = 0;
+  }
+  const queue = market.adlQueues[queueIndex];
   let remaining = lots;
   while (remaining > 0) {
     const cursor = market.adlCursors[queueIndex];
@@ -239,38 +248,22 @@ function deleverage(state: RefState, market: RefMarket, account: RefAccount, sid
     const size = Math.abs(counterparty.sizeLots);
     const take = Math.min(size, remaining);
     if (take === size) market.adlCursors[queueIndex] = cursor + 1;
-    const counterpartyAccount = accountOf(state, counterparty.accountId);
-    const tradeId = market.nextTradeId++;
-    const counterpartySigned = queueIndex === 1 ? take : -take;
-    const realized = applyFill(state, counterpartyAccount, market, counterpartySigned, priceTicks, 0n, tradeId, atMs, 'ADL');
-    applyFill(state, account, market, -counterpartySigned, priceTicks, 0n, tradeId, atMs, 'ADL');
-    emitTrade(state, market.index, {
-      tradeId, priceTicks, qtyLots: take, takerSide: side, makerOrderId: 0, takerOrderId: 0,
-      makerAccountId: counterparty.accountId, takerAccountId: account.accountId, makerFeeE8: 0n, takerFeeE8: 0n, kind: 'ADL', atMs,
-    });
-    out.push({ accountId: counterparty.accountId, qtyLots: take, priceTicks, realizedPnlE8: realized });
-    cancelOrders(state, counterpartyAccount, (order) => order.market === market.index, 'ADL', atMs);
+    adlFill(state, market, account, side, counterparty, take, priceTicks, atMs, out);
     remaining -= take;
   }
 }
 
-function adlRanking(state: RefState, market: RefMarket, queueIndex: 0 | 1): RefPosition[] {
-  const ranked = openPositions(state, market.index)
-    .filter((position) => (queueIndex === 1 ? position.sizeLots < 0 : position.sizeLots > 0))
-    .map((position) => ({ position, score: adlScoreOf(state, position) }));
-  ranked.sort((a, b) => compareFractions(b.score, a.score) || a.position.accountId - b.position.accountId);
-  market.adlCursors[queueIndex] = 0;
-  return ranked.map((entry) => entry.position);
-}
-
-/** Isolated: the position's wallet, MM and equity; cross: the account's cross wallet, MM and margin balance. */
-function adlScoreOf(state: RefState, position: RefPosition): Fraction {
-  const market = state.markets[position.market]!;
-  const upnl = unrealizedPnl(market.instrument, position, market.markTicks);
-  if (position.isolated) {
-    return adlScore(upnl, position.isolatedWalletE8, maintenance(market.instrument, position, market.markTicks),
-      position.isolatedWalletE8 + upnl);
-  }
-  const cross = crossFigures(state, accountOf(state, position.accountId));
-  return adlScore(upnl, cross.walletE8, cross.maintenanceE8, cross.marginBalanceE8);
+function adlFill(state: RefState, market: RefMarket, account: RefAccount, side: SideName, counterparty: RefPosition,
+  take: number, priceTicks: number, atMs: number, out: AdlFill[]): void {
+  const counterpartyAccount = accountOf(state, counterparty.accountId);
+  const tradeId = market.nextTradeId++;
+  const counterpartySigned = side === 'SELL' ? take : -take;
+  const realized = applyFill(state, counterpartyAccount, market, counterpartySigned, priceTicks, 0n, tradeId, atMs, 'ADL');
+  applyFill(state, account, market, -counterpartySigned, priceTicks, 0n, tradeId, atMs, 'ADL');
+  emitTrade(state, market.index, {
+    tradeId, priceTicks, qtyLots: take, takerSide: side, makerOrderId: 0, takerOrderId: 0,
+    makerAccountId: counterparty.accountId, takerAccountId: account.accountId, makerFeeE8: 0n, takerFeeE8: 0n, kind: 'ADL', atMs,
+  });
+  out.push({ accountId: counterparty.accountId, qtyLots: take, priceTicks, realizedPnlE8: realized });
+  cancelOrders(state, counterpartyAccount, (order) => order.market === market.index, 'ADL', atMs);
 }
