@@ -34,6 +34,7 @@ import { registerAccountRoutes } from './rest/account-routes.js';
 import { registerAdminRoutes } from './rest/admin-routes.js';
 import { registerAlgoRoutes } from './rest/algo-routes.js';
 import { registerConfigRoutes } from './rest/config-routes.js';
+import { registerParityRoutes } from './rest/parity-routes.js';
 import { registerDataRoutes } from './rest/data-routes.js';
 import { FastRoutes } from './rest/fast-routes.js';
 import { registerMarketRoutes } from './rest/market-routes.js';
@@ -221,6 +222,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   registerTradeRoutes(routes, ctx);
   registerAlgoRoutes(routes, ctx);
   registerConfigRoutes(routes, ctx);
+  registerParityRoutes(routes, ctx);
   registerDataRoutes(routes, ctx);
   registerUserStreamRoutes(routes, ctx);
   registerAdminRoutes(app, ctx);

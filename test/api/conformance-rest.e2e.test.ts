@@ -3,8 +3,9 @@
  * server registers, through a recording proxy, and the last test checks that each route was
  * reached and answered (never -5000). The earlier tests check the endpoints that answered -5000
  * before issue 14 (symbolConfig, accountConfig, adlQuantile, forceOrders, positionMargin/history,
- * indexInfo, constituents, /futures/data/*) and the position fields and gapless klines, with the
- * ccxt methods that read them. The venue clock is moved with the operator's clock route, so
+ * indexInfo, constituents, /futures/data/*, then insuranceBalance, symbolAdlRisk, rateLimit/order,
+ * multiAssetsMargin, basis, countdownCancelAll and PUT batchOrders) and the position fields and
+ * gapless klines, with the ccxt methods that read them. The venue clock is moved with the operator's clock route, so
  * five-minute statistics and empty candles need no waiting.
  */
 import { USDMClient } from 'binance';
@@ -139,8 +140,11 @@ describe('REST conformance through unchanged ccxt and binance SDK', () => {
     await mx.createOrder(BTC, 'limit', 'buy', 0.05, 56000);
     await server.admin.setIndexPrice('BTCUSDT', '55000');
     await waitFor(async () => ((await v.fetchPositions([BTC])).length === 0 ? true : undefined), 15_000, 'the liquidation');
-    const liquidations = await v.fetchMyLiquidations(BTC);
-    expect(liquidations.length).toBeGreaterThan(0);
+    // History comes from the read models, which follow the commit by one flush (docs/api.md "Read models").
+    const liquidations = await waitFor(async () => {
+      const rows = await v.fetchMyLiquidations(BTC);
+      return rows.length > 0 ? rows : undefined;
+    }, 10_000, 'the liquidation in the history');
     expect(liquidations[0]).toMatchObject({ symbol: BTC, side: 'sell', contracts: 0.01 });
     const orders = await sdk(victim).getForceOrders({ symbol: 'BTCUSDT', autoCloseType: 'LIQUIDATION' }) as unknown as
       Record<string, unknown>[];
@@ -197,6 +201,35 @@ describe('REST conformance through unchanged ccxt and binance SDK', () => {
     expect(await rest.getCompositeSymbolIndex({ symbol: 'BTCUSDT' })).toEqual([]);
     expect(await rest.getIndexPriceConstituents({ symbol: 'BTCUSDT' })).toMatchObject({ symbol: 'BTCUSDT',
       constituents: [{ exchange: 'perpx-manual', symbol: 'BTCUSDT', price: '55000.0', weight: '1.00000000' }] });
+  });
+
+  it('answers the smaller endpoints bots call: insurance, ADL risk, rate limits, Multi-Assets, basis, countdown cancel, batch modify', async () => {
+    const symbol = 'BTCUSDT';
+    const groups = await mx.fapiPublicGetInsuranceBalance() as Record<string, unknown>[];
+    expect(groups).toMatchObject([{ marginGroup: 'USDT', assets: [{ asset: 'USDT' }] }]);
+    expect(await mx.fapiPublicGetInsuranceBalance({ symbol })).toMatchObject({ symbols: ['BTCUSDT', 'ETHUSDT'] });
+    expect(['low', 'medium', 'high']).toContain((await mx.fapiPublicGetSymbolAdlRisk({ symbol }) as { adlRisk: string }).adlRisk);
+    expect(await mx.fapiPublicGetSymbolAdlRisk()).toHaveLength(2);
+    expect(await mx.fapiPrivateGetRateLimitOrder()).toMatchObject([
+      { rateLimitType: 'ORDERS', interval: 'SECOND', intervalNum: 10 }, { rateLimitType: 'ORDERS', interval: 'MINUTE', intervalNum: 1 }]);
+    expect(await mx.fapiPrivatePostMultiAssetsMargin({ multiAssetsMargin: 'false' })).toMatchObject({ code: 200 });
+    await expect(mx.fapiPrivatePostMultiAssetsMargin({ multiAssetsMargin: 'true' })).rejects.toThrow(/-9120/);
+    const basis = await mx.fapiDataGetBasis({ pair: symbol, contractType: 'PERPETUAL', period: '5m' }) as Record<string, string>[];
+    expect(basis.length).toBeGreaterThan(0);
+    const last = basis.at(-1)!;
+    expect(Number(last['futuresPrice']) - Number(last['indexPrice'])).toBeCloseTo(Number(last['basis']), 6);
+    // Two resting bids; the batch moves both; a countdown of 300 ms then cancels them, one of 0 stops a countdown.
+    const bids = await Promise.all(['50000', '50010'].map((price) =>
+      rest.submitNewOrder({ symbol, side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: 0.01, price: Number(price) })));
+    const moved = await mx.fapiPrivatePutBatchOrders({ batchOrders: bids.map((bid, index) =>
+      ({ symbol, orderId: bid.orderId, side: 'BUY', quantity: '0.01', price: String(50020 + index) })) }) as Record<string, string>[];
+    expect(moved.map((order) => order['price'])).toEqual(['50020.0', '50021.0']);
+    expect(await mx.fapiPrivatePostCountdownCancelAll({ symbol, countdownTime: 60_000 })).toMatchObject({ symbol, countdownTime: '60000' });
+    await mx.fapiPrivatePostCountdownCancelAll({ symbol, countdownTime: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await rest.getAllOpenOrders({ symbol })).length).toBeGreaterThanOrEqual(2);
+    await mx.fapiPrivatePostCountdownCancelAll({ symbol, countdownTime: 300 });
+    await waitFor(async () => ((await rest.getAllOpenOrders({ symbol })).length === 0 || undefined), 10_000, 'the countdown to cancel');
   });
 
   it('reaches every other route through the clients', async () => {

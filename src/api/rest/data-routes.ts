@@ -1,8 +1,8 @@
 /**
  * @module api/rest/data-routes
  * Market statistics computed from the venue's own history: /futures/data/openInterestHist, the
- * long/short ratios (global and top traders, market-stats.ts samples them) and takerlongshortRatio
- * (from trade klines); and the index endpoints /fapi/v1/indexInfo (no composite indices: always
+ * long/short ratios (global and top traders, market-stats.ts samples them), takerlongshortRatio
+ * and basis (from trade and index klines); and the index endpoints /fapi/v1/indexInfo (no composite indices: always
  * empty) and /fapi/v1/constituents (the venue's one price source). Ratios are truncated to
  * RATIO_DECIMALS, as Binance prints them.
  */
@@ -51,6 +51,17 @@ function dataWindow(params: Params): TimeWindow {
     ...(startTime === undefined ? {} : { startTime }), ...(endTime === undefined ? {} : { endTime }) };
 }
 
+/** A price difference in ticks as a signed decimal. */
+function signedPrice(instrument: Instrument, ticks: number): string {
+  return ticks < 0 ? `-${price(instrument, -ticks)}` : price(instrument, ticks);
+}
+
+/** num / den (den > 0) truncated toward zero to RATIO_DECIMALS, signed. */
+function signedRatio(num: number, den: number): string {
+  const magnitude = ratioText(Math.abs(num), den);
+  return num < 0 && /[1-9]/.test(magnitude) ? `-${magnitude}` : magnitude;
+}
+
 /** A long/short ratio row: long and short shares of `long + short`, and their ratio. */
 function ratioRow(symbol: string, long: number, short: number, timeMs: number): Record<string, unknown> {
   return { symbol, longShortRatio: ratioText(long, short), longAccount: ratioText(long, long + short),
@@ -94,6 +105,27 @@ export function registerDataRoutes(app: RouteHost, ctx: ApiContext): void {
           const sellLots = row.volumeLots - row.takerBuyLots;
           return { buySellRatio: ratioText(row.takerBuyLots, sellLots), buyVol: qty(instrument, row.takerBuyLots),
             sellVol: qty(instrument, sellLots), timestamp: row.openTimeMs };
+        });
+    },
+  });
+  registerRoute(app, ctx, {
+    method: 'GET', paths: ['/futures/data/basis'], security: 'NONE', weight: 1,
+    handler: ({ params }) => {
+      const instrument = symbolParam(ctx, params, 'pair');
+      params.enumOf('contractType', ['PERPETUAL'], () => E.illegalValue('contractType', 'PERPETUAL (perpx lists perpetuals only)'), true);
+      const { period } = periodParam(params);
+      const nowMs = ctx.venueNow();
+      const window = { ...dataWindow(params), nowMs };
+      const index = new Map(ctx.klines.query(instrument.symbol, 'index', period, window).map((row) => [row.openTimeMs, row.close]));
+      // Closed periods with both prices: the last trade's close against the index's close.
+      return ctx.klines.query(instrument.symbol, 'trade', period, window)
+        .filter((row) => closeTimeOf(period, row.openTimeMs) < nowMs && (index.get(row.openTimeMs) ?? 0) > 0)
+        .map((row) => {
+          const indexTicks = index.get(row.openTimeMs)!;
+          const basisTicks = row.close - indexTicks;
+          return { pair: instrument.symbol, contractType: 'PERPETUAL', futuresPrice: price(instrument, row.close),
+            indexPrice: price(instrument, indexTicks), basis: signedPrice(instrument, basisTicks),
+            basisRate: signedRatio(basisTicks, indexTicks), annualizedBasisRate: '', timestamp: row.openTimeMs };
         });
     },
   });

@@ -59,6 +59,25 @@ export async function cancelOne(ctx: ApiContext, accountId: number, instrument: 
   return view;
 }
 
+/** Modifies one order's price and quantity (PUT order and each element of PUT batchOrders). */
+async function amendOne(ctx: ApiContext, params: Params, accountId: number): Promise<Record<string, unknown>> {
+  const instrument = symbolParam(ctx, params);
+  params.enumOf('side', ['BUY', 'SELL'], E.badSide, true);
+  const ref = orderRef(params, 'orderId', 'origClientOrderId');
+  const qtyLots = params.units('quantity', instrument.lot, true);
+  const priceTicks = params.units('price', instrument.tick, true);
+  const outcome = await submit(ctx, {
+    type: 'AmendOrder', accountId, symbol: instrument.symbol, orderId: ref.orderId ?? 0,
+    clientOrderId: ref.clientOrderId ?? '', qtyLots, priceTicks,
+  });
+  throwIfRejected(outcome);
+  const view = finalOrderView(outcome.events, accountId, (candidate) =>
+    (ref.orderId === undefined || candidate.orderId === ref.orderId) &&
+    (ref.clientOrderId === undefined || candidate.clientOrderId === ref.clientOrderId));
+  if (view === undefined) throw E.noSuchOrder();
+  return orderJson(instrument, view);
+}
+
 /** Parses a JSON list parameter (batchOrders, orderIdList): bounded, arrays only. */
 export function jsonList(params: Params, name: string, max: number): unknown[] {
   const text = params.required(name);
@@ -113,22 +132,23 @@ export function registerTradeRoutes(app: RouteHost, ctx: ApiContext): void {
   });
   registerRoute(app, ctx, {
     method: 'PUT', paths: ['/fapi/v1/order'], security: 'TRADE', weight: 1, orders: () => 1,
+    handler: ({ params, accountId }) => amendOne(ctx, params, accountId),
+  });
+  registerRoute(app, ctx, {
+    method: 'PUT', paths: ['/fapi/v1/batchOrders'], security: 'TRADE', weight: 5,
+    orders: (params) => {
+      const text = params.optional('batchOrders');
+      return text === undefined ? 1 : Math.max(1, Math.min(5, (text.match(/\{/g) ?? []).length));
+    },
     handler: async ({ params, accountId }) => {
-      const instrument = symbolParam(ctx, params);
-      params.enumOf('side', ['BUY', 'SELL'], E.badSide, true);
-      const ref = orderRef(params, 'orderId', 'origClientOrderId');
-      const qtyLots = params.units('quantity', instrument.lot, true);
-      const priceTicks = params.units('price', instrument.tick, true);
-      const outcome = await submit(ctx, {
-        type: 'AmendOrder', accountId, symbol: instrument.symbol, orderId: ref.orderId ?? 0,
-        clientOrderId: ref.clientOrderId ?? '', qtyLots, priceTicks,
-      });
-      throwIfRejected(outcome);
-      const view = finalOrderView(outcome.events, accountId, (candidate) =>
-        (ref.orderId === undefined || candidate.orderId === ref.orderId) &&
-        (ref.clientOrderId === undefined || candidate.clientOrderId === ref.clientOrderId));
-      if (view === undefined) throw E.noSuchOrder();
-      return orderJson(instrument, view);
+      const elements = jsonList(params, 'batchOrders', 5).map(batchElement);
+      return Promise.all(elements.map(async (element) => {
+        try {
+          return await amendOne(ctx, element, accountId);
+        } catch (error) {
+          return errorJson(error);
+        }
+      }));
     },
   });
   registerRoute(app, ctx, {

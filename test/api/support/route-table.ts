@@ -9,6 +9,7 @@ import { registerAlgoRoutes } from '../../../src/api/rest/algo-routes.js';
 import { registerConfigRoutes } from '../../../src/api/rest/config-routes.js';
 import { registerDataRoutes } from '../../../src/api/rest/data-routes.js';
 import { registerMarketRoutes } from '../../../src/api/rest/market-routes.js';
+import { registerParityRoutes } from '../../../src/api/rest/parity-routes.js';
 import type { RouteHost } from '../../../src/api/rest/route.js';
 import { registerTradeRoutes } from '../../../src/api/rest/trade-routes.js';
 import { registerUserStreamRoutes } from '../../../src/api/rest/user-stream-routes.js';
@@ -27,6 +28,6 @@ export function binanceRoutes(): RouteId[] {
   // Registration only builds handlers; nothing reads the context until a request arrives.
   const ctx = {} as ApiContext;
   for (const register of [registerMarketRoutes, registerAccountRoutes, registerTradeRoutes, registerAlgoRoutes,
-    registerUserStreamRoutes, registerConfigRoutes, registerDataRoutes]) register(host, ctx);
+    registerUserStreamRoutes, registerConfigRoutes, registerDataRoutes, registerParityRoutes]) register(host, ctx);
   return routes;
 }
