@@ -9,6 +9,7 @@ import type { ApiContext } from '../context.js';
 import type { RouteHost } from '../rest/route.js';
 import { registerSessionRoutes } from '../web/session-routes.js';
 import { registerStaticRoutes } from '../web/static.js';
+import { CopyActivity } from './copy-activity.js';
 import { registerCopyRoutes } from './copy-routes.js';
 import { registerLiquidationRoutes } from './liquidation-routes.js';
 import { MarkHistory } from './mark-history.js';
@@ -30,15 +31,16 @@ export interface ExtraOptions {
 export function registerExtras(routes: RouteHost, ctx: ApiContext, options: ExtraOptions): { close(): void } {
   const app: FastifyInstance = routes.fastify;
   const marks = new MarkHistory(ctx.venue);
+  const copyActivity = new CopyActivity(ctx.venue);
   registerSessionRoutes(app, ctx);
   registerPreviewRoute(routes, ctx);
   registerPolicyRoutes(routes, ctx);
-  registerCopyRoutes(routes, ctx);
+  registerCopyRoutes(routes, ctx, copyActivity);
   registerStatementRoutes(routes, ctx);
   registerLiquidationRoutes(routes, app, ctx, new WhyBuilder(ctx, marks));
   registerRiskRoutes(app, ctx);
   registerStoryRoutes(app, ctx);
   registerReportRoutes(app, ctx, options.dataDir);
   registerStaticRoutes(app, options.webRoot);
-  return { close: () => marks.close() };
+  return { close: () => { marks.close(); copyActivity.close(); } };
 }
