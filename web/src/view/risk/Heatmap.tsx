@@ -31,7 +31,9 @@ export function HeatmapPanel(props: { symbols: readonly string[] }): JSX.Element
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const element = host.current!;
+    // Room right of the last candle, where the heat bars grow from.
     const chart = createChart(element, chartOptions());
+    chart.timeScale().applyOptions({ rightOffset: 30 });
     const candles = chart.addSeries(CandlestickSeries, { upColor: CHART_COLORS.up, downColor: CHART_COLORS.down, wickUpColor: CHART_COLORS.up,
       wickDownColor: CHART_COLORS.down, borderVisible: false, title: 'Mark' });
     const heat = new HeatmapPrimitive();
@@ -76,9 +78,10 @@ export function HeatmapPanel(props: { symbols: readonly string[] }): JSX.Element
       <p class="muted small">
         <span class="swatch" style={{ background: HEAT_COLORS.long }} /> longs liquidated at that price
         <span class="swatch" style={{ background: HEAT_COLORS.short }} /> shorts; bar length: notional (USDT).
-        {heatmap !== undefined && <> Mark {heatmap.markPrice}, step {heatmap.step}. {heatmap.positions} positions: longs
-          {' '}{format(heatmap.longTotal, 0, true)} and shorts {format(heatmap.shortTotal, 0, true)} USDT at their liquidation prices
-          {heatmap.unplaced > 0 ? `; ${heatmap.unplaced} without a level (being liquidated, or never liquidating)` : ''}. As of
+        {heatmap !== undefined && <> Mark {heatmap.markPrice}, levels of {heatmap.step}; the chart and the table show the levels within
+          ±30 % of the mark. In all, {heatmap.positions} positions: longs {format(heatmap.longTotal, 0, true)} and shorts
+          {' '}{format(heatmap.shortTotal, 0, true)} USDT liquidate at their prices
+          {heatmap.unplaced > 0 ? `; ${heatmap.unplaced} have no level (being liquidated, or never liquidating)` : ''}. As of
           {' '}<span class="time">{time(heatmap.atMs)}</span>.</>}
       </p>
       <div ref={host} class="chart heatmap-chart" data-testid="heatmap-chart" role="group"

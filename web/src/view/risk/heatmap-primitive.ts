@@ -14,6 +14,8 @@ type DrawTarget = Parameters<IPrimitivePaneRenderer['draw']>[0];
 
 /** Longest bar, as a share of the pane's width. */
 const MAX_BAR_SHARE = 0.4;
+/** A level narrower than this on screen is drawn this thick, so that it shows. */
+const MIN_BAR_PX = 3;
 export const HEAT_COLORS = { long: 'rgba(229, 72, 77, 0.75)', short: 'rgba(38, 162, 105, 0.75)' };
 
 export class HeatmapPrimitive implements ISeriesPrimitive<Time> {
@@ -60,7 +62,7 @@ export class HeatmapPrimitive implements ISeriesPrimitive<Time> {
         const top = series.priceToCoordinate(bar.price + this.step);
         const bottom = series.priceToCoordinate(bar.price);
         if (top === null || bottom === null) continue;
-        const height = Math.max(1, Math.abs(bottom - top) - 0.5);
+        const height = Math.max(MIN_BAR_PX, Math.abs(bottom - top) - 0.5);
         const y = Math.min(top, bottom);
         let right = mediaSize.width;
         for (const [value, color] of [[bar.long, HEAT_COLORS.long], [bar.short, HEAT_COLORS.short]] as const) {
