@@ -121,6 +121,7 @@ test('a lead opens a portfolio, a follower follows it, the lead trades, the foll
   await expect(other.getByText(`Account ${follower.copy.accountId} stopped copying`)).toBeVisible();
   await expect(other.getByTestId('following')).toContainText('None of your accounts copies a lead.');
   await context.close();
+  await page.reload();
   await expect(page.getByTestId('followers')).toContainText('No followers yet.');
   await page.getByRole('button', { name: 'Close portfolio' }).click();
   await page.getByRole('button', { name: 'Close now' }).click();

@@ -39,7 +39,9 @@ function Nav(): JSX.Element {
   );
 }
 
-const NOT_FOUND = <main class="page"><h1>Not found</h1><p><a href="/trade/BTCUSDT">Go to the terminal</a></p></main>;
+function notFound(): JSX.Element {
+  return <main class="page"><h1>Not found</h1><p><a href="/trade/BTCUSDT">Go to the terminal</a></p></main>;
+}
 
 function copyPage(second: string, third: string): JSX.Element {
   if (second === '') return <LeaderboardPage />;
@@ -47,7 +49,7 @@ function copyPage(second: string, third: string): JSX.Element {
   if (second === 'portfolio') return <LeadDeskPage />;
   const leadId = accountIdOf(third);
   if (second === 'lead' && leadId !== undefined) return <LeadProfilePage key={leadId} accountId={leadId} />;
-  return NOT_FOUND;
+  return notFound();
 }
 
 export function App(): JSX.Element {
@@ -67,7 +69,7 @@ export function App(): JSX.Element {
   else if (first === 'story') page = <StoryPage />;
   else if (first === 'risk') page = <RiskPage />;
   else if (first === 'reports') page = <ReportsPage name={second} />;
-  else page = NOT_FOUND;
+  else page = notFound();
   return (
     <div class="app" onClick={linkClick}>
       <Nav />
