@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { ApiContext } from '../../src/api/context.js';
+import type { CopyActivity } from '../../src/api/extra/copy-activity.js';
 import { registerCopyRoutes } from '../../src/api/extra/copy-routes.js';
 import type { RouteHost, RouteSpec } from '../../src/api/rest/route.js';
 
@@ -19,7 +20,7 @@ describe('copy trading OpenAPI', () => {
   it('documents every copy route with its security and weight, and nothing else', () => {
     const specs: RouteSpec[] = [];
     const host = { fastify: { route: () => undefined }, fast: { add: (_ctx: ApiContext, spec: RouteSpec) => specs.push(spec) } };
-    registerCopyRoutes(host as unknown as RouteHost, {} as ApiContext);
+    registerCopyRoutes(host as unknown as RouteHost, {} as ApiContext, {} as CopyActivity);
     const document = parse(readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'openapi', 'copy.yaml'), 'utf8')) as
       { openapi: string; paths: Record<string, Record<string, Operation>> };
     expect(document.openapi).toBe('3.1.0');

@@ -35,7 +35,7 @@ interface Lead { readonly master: CreatedAccount; readonly lead: CreatedAccount;
 interface Profile {
   pnl: Record<string, string>; roi: Record<string, string | null>; winRate: string | null; closingTrades: number; aum: string;
   followers: number; followersPnl: string; liveSharing: boolean; positions: Record<string, unknown>[] | null; warning: string;
-  maxDrawdown: string; sharpe: string | null; full: boolean;
+  maxDrawdown: string; sharpe: string | null; full: boolean; equity: string; performance: { time: number; equity: string; return: string }[];
 }
 interface StreamMessage { stream: string; data: Record<string, unknown> }
 
@@ -204,6 +204,10 @@ describe('lead profiles, leaderboard and the live lead stream over the API', () 
     expect(e8(lost.pnl['all']!)).toBeLessThan(0n);
     expect(lost).toMatchObject({ winRate: '0.00', closingTrades: 1, followers: 1, full: true });
     expect(e8(lost.maxDrawdown)).toBeGreaterThan(0n);
+    // The performance curve: today's midnight (before the account existed) and now; its one period's fall is the drawdown.
+    expect(lost.performance).toHaveLength(2);
+    expect(lost.performance[0]).toMatchObject({ equity: '0.00000000', return: '0.00' });
+    expect(lost.performance[1]).toMatchObject({ equity: lost.equity, return: `-${lost.maxDrawdown}` });
     expect(await profile(c)).toMatchObject({ pnl: { all: '0.00000000' }, roi: { all: '0.00' }, winRate: null, aum: '0.00000000' });
     expect((await publicFetch(server.url, '/perpx/v1/copy/profile?accountId=999999')).body).toMatchObject({ code: -9024 });
   });

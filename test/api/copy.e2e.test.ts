@@ -153,6 +153,39 @@ describe('copy trading over the API', () => {
       .toMatchObject({ code: -9028 });
   });
 
+  it('the copy account\'s activity lists its copy fills, its skipped copies with their reason and its positions, to its own side only', async () => {
+    const [masterA] = followerMasters as [CreatedAccount];
+    const [copyA, copyB] = copies as [CreatedAccount, CreatedAccount];
+    // 0.001 × 1,000 / 10,000 rounds to zero lots for copy A (and 0.0002 for B): skipped, not copied.
+    expect((await call(maker, 'POST', '/fapi/v1/order',
+      { symbol: 'BTCUSDT', side: 'SELL', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.001', price: '60010' })).status).toBe(200);
+    expect((await call(lead, 'POST', '/fapi/v1/order', { symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.001' })).status).toBe(200);
+    // The lead returns to 0.100 (later tests count on it) by selling to a bid of its own size: a reduction, which the
+    // engine copies in proportion to the follower's position rounded up to a lot (0.001), so copy A holds 0.009.
+    expect((await call(maker, 'POST', '/fapi/v1/order',
+      { symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.001', price: '59995' })).status).toBe(200);
+    expect((await call(lead, 'POST', '/fapi/v1/order', { symbol: 'BTCUSDT', side: 'SELL', type: 'MARKET', quantity: '0.001' })).status).toBe(200);
+    const activity = (await call(masterA, 'GET', '/perpx/v1/copy/activity', { accountId: copyA.accountId })).body as {
+      accountId: number; leadAccountId: number; positions: { positionAmt: string; entryPrice: string }[];
+      fills: { side: string; qty: string; price: string; notional: string; fee: string }[]; skipped: { qty: string; reason: string }[];
+    };
+    expect(activity).toMatchObject({ accountId: copyA.accountId, leadAccountId: lead.accountId });
+    const copied = await position(copyA);
+    expect(activity.positions).toEqual([expect.objectContaining({ symbol: 'BTCUSDT', positionAmt: copied.positionAmt, entryPrice: copied.entryPrice })]);
+    expect(copied.positionAmt).toBe('0.009');
+    // Newest first; the lead took the 59,995 bid, its followers' sweep the next one.
+    expect(activity.fills).toEqual([
+      expect.objectContaining({ leadAccountId: lead.accountId, side: 'SELL', qty: '0.001', price: '59990.00000000', notional: '59.99000000' }),
+      expect.objectContaining({ leadAccountId: lead.accountId, side: 'BUY', qty: '0.010', price: '60010.00000000', notional: '600.10000000' })]);
+    expect(activity.skipped).toEqual([expect.objectContaining({ side: 'BUY', qty: '0.000', reason: 'ROUNDED_TO_ZERO' })]);
+    // Only the copy account's own side reads it; limit is checked.
+    expect((await call(stranger, 'GET', '/perpx/v1/copy/activity', { accountId: copyA.accountId })).body).toMatchObject({ code: -1002 });
+    expect((await call(copyB, 'GET', '/perpx/v1/copy/activity', { accountId: copyA.accountId })).body).toMatchObject({ code: -1002 });
+    expect((await call(copyA, 'GET', '/perpx/v1/copy/activity', { accountId: copyA.accountId, limit: 201 })).body).toMatchObject({ code: -1130 });
+    expect((await call(copyA, 'GET', '/perpx/v1/copy/activity', { accountId: copyA.accountId, limit: 1 })).body)
+      .toMatchObject({ fills: [{ side: 'SELL' }], skipped: [] });
+  });
+
   it('each side reads only its own: following, followers, and the public portfolio', async () => {
     const [masterA] = followerMasters as [CreatedAccount];
     const [copyA, copyB] = copies as [CreatedAccount, CreatedAccount];

@@ -37,7 +37,7 @@ function windowJson(figures: LeadFigures, pick: 'pnl' | 'roi'): Record<string, s
 }
 
 /** The lead's open positions, as a follower needs them: size, entry, mark and liquidation prices. */
-function positionsJson(ctx: ApiContext, accountId: number): Record<string, unknown>[] {
+export function positionsJson(ctx: ApiContext, accountId: number): Record<string, unknown>[] {
   const view = ctx.engine.accountView(accountId);
   if (view === undefined) return [];
   return view.positions.filter((position) => position.sizeLots !== 0).map((position) => {
@@ -63,6 +63,7 @@ function profileJson(ctx: ApiContext, figures: LeadFigures): Record<string, unkn
     aum: money(view.followersEquityE8), followers: view.followers, slots: view.slots, full: isFull(view),
     followersPnl: money(view.followersPnlE8), liveSharing: sharing,
     positions: sharing ? positionsJson(ctx, view.accountId) : null,
+    performance: figures.curve.map((point) => ({ time: point.atMs, equity: money(point.equityE8), return: percent(Number(point.returnBps)) })),
     warning: PAST_PERFORMANCE_WARNING,
   };
 }

@@ -14,17 +14,22 @@ import {
 import type { CommandOutcome } from '../../venue/venue.js';
 import type { ApiContext } from '../context.js';
 import { E } from '../errors.js';
-import { money } from '../format.js';
+import { averagePrice, money, qty } from '../format.js';
 import type { Params } from '../params.js';
 import { registerRoute, type RouteHost } from '../rest/route.js';
 import { submit, throwIfRejected } from '../rest/submit.js';
 import { noPortfolio, ownAccount, percent, PERCENT_DECIMALS } from './copy-access.js';
-import { registerProfileRoutes } from './copy-profile-routes.js';
+import type { CopyActivity, CopyActivityRow } from './copy-activity.js';
+import { positionsJson, registerProfileRoutes } from './copy-profile-routes.js';
 
 /** A follower slot setting above Bitget's largest table row is never reachable. */
 const MAX_FOLLOWER_SLOTS = 500;
 /** The portfolio list walks every follower of every portfolio. */
 const LIST_WEIGHT = 10;
+/** The activity answer scans the held copy events (copy-activity.ts). */
+const ACTIVITY_WEIGHT = 5;
+const ACTIVITY_DEFAULT_LIMIT = 50;
+const ACTIVITY_MAX_LIMIT = 200;
 
 /** A public portfolio row: leaderboard fields, without the master's account id. */
 export function portfolioJson(view: LeadPortfolioView): Record<string, unknown> {
@@ -164,9 +169,38 @@ function registerPublicRoutes(routes: RouteHost, ctx: ApiContext): void {
   });
 }
 
-export function registerCopyRoutes(routes: RouteHost, ctx: ApiContext): void {
+function activityJson(ctx: ApiContext, row: CopyActivityRow): Record<string, unknown> {
+  const event = row.event;
+  const instrument = ctx.instruments.get(event.symbol)!;
+  const common = { time: row.atMs, seq: row.seq, leadAccountId: event.leadAccountId, symbol: event.symbol, side: event.side,
+    qty: qty(instrument, event.qtyLots), causeTradeId: event.causeTradeId };
+  return event.type === 'CopyFill'
+    ? { ...common, price: averagePrice(instrument, event.notionalE8, event.qtyLots), notional: money(event.notionalE8), fee: money(event.feeE8),
+      realizedPnl: money(event.realizedPnlE8) }
+    : { ...common, reason: event.reason };
+}
+
+/** A copy account's open positions and its recent copy fills and skipped copies (copy-activity.ts). */
+function registerActivityRoute(routes: RouteHost, ctx: ApiContext, activity: CopyActivity): void {
+  registerRoute(routes, ctx, {
+    method: 'GET', paths: ['/perpx/v1/copy/activity'], security: 'USER_DATA', weight: ACTIVITY_WEIGHT,
+    handler: ({ params, accountId: callerId }) => {
+      const accountId = ownAccount(ctx, callerId, params);
+      const limit = params.uint('limit', { min: 1, max: ACTIVITY_MAX_LIMIT }) ?? ACTIVITY_DEFAULT_LIMIT;
+      const rows = activity.recent(accountId, limit);
+      return {
+        accountId, leadAccountId: ctx.engine.copyFollower(accountId)?.leadAccountId ?? null, positions: positionsJson(ctx, accountId),
+        fills: rows.filter((row) => row.event.type === 'CopyFill').map((row) => activityJson(ctx, row)),
+        skipped: rows.filter((row) => row.event.type === 'CopySkipped').map((row) => activityJson(ctx, row)),
+      };
+    },
+  });
+}
+
+export function registerCopyRoutes(routes: RouteHost, ctx: ApiContext, activity: CopyActivity): void {
   registerLeadRoutes(routes, ctx);
   registerFollowerRoutes(routes, ctx);
+  registerActivityRoute(routes, ctx, activity);
   registerPublicRoutes(routes, ctx);
   registerProfileRoutes(routes, ctx);
 }

@@ -9,6 +9,7 @@ import type { ApiContext } from '../context.js';
 import type { RouteHost } from '../rest/route.js';
 import { registerSessionRoutes } from '../web/session-routes.js';
 import { registerStaticRoutes } from '../web/static.js';
+import { CopyActivity } from './copy-activity.js';
 import { registerCopyRoutes } from './copy-routes.js';
 import { registerLiquidationRoutes } from './liquidation-routes.js';
 import { MarkHistory } from './mark-history.js';
@@ -36,10 +37,11 @@ export function registerExtras(routes: RouteHost, ctx: ApiContext, options: Extr
   const marks = new MarkHistory(ctx.venue);
   const subAccounts = new SubAccountIndex(ctx.engine, ctx.venue);
   const stopFollowingSponsorships = followSponsorships(ctx.venue, ctx.keys);
+  const copyActivity = new CopyActivity(ctx.venue);
   registerSessionRoutes(app, ctx);
   registerPreviewRoute(routes, ctx);
   registerPolicyRoutes(routes, ctx);
-  registerCopyRoutes(routes, ctx);
+  registerCopyRoutes(routes, ctx, copyActivity);
   registerSubAccountRoutes(routes, ctx, subAccounts);
   registerSponsorRoutes(routes, ctx);
   registerStatementRoutes(routes, ctx);
@@ -51,6 +53,7 @@ export function registerExtras(routes: RouteHost, ctx: ApiContext, options: Extr
   return {
     close: () => {
       marks.close();
+      copyActivity.close();
       subAccounts.close();
       stopFollowingSponsorships();
     },

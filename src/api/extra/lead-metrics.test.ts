@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maxDrawdownBps, sharpeRatio, windowFigures, winRateBps, type EquitySample } from './lead-metrics.js';
+import { cumulativeReturnsBps, maxDrawdownBps, sharpeRatio, windowFigures, winRateBps, type EquitySample } from './lead-metrics.js';
 
 const E8 = 100_000_000n;
 const usdt = (whole: number): bigint => BigInt(whole) * E8;
@@ -24,6 +24,15 @@ describe('lead profile arithmetic', () => {
     // A withdrawal is not a loss: 1,000 → withdraw 400 → 600.
     expect(maxDrawdownBps(series([0, 0], [1000, 1000], [600, -400]))).toBe(0n);
     expect(maxDrawdownBps(series([0, 0], [1000, 1000], [0, 0]))).toBe(10_000n);
+  });
+
+  it('the performance curve is the drawdown\'s index as a cumulative return: a deposit is not a gain', () => {
+    // 1,000 → 1,200 (+20 %) → 900 (−25 %: index 0.9) → +1,000 deposited, 1,900 (flat) → 2,090 (+10 %: 0.99).
+    expect(cumulativeReturnsBps(series([0, 0], [1000, 1000], [1200, 0], [900, 0], [1900, 1000], [2090, 0])))
+      .toEqual([0n, 0n, 2000n, -1000n, -1000n, -100n]);
+    // No capital yet: the index holds at 1; truncation toward zero (1/3 of a bps is 0, −2/3 too).
+    expect(cumulativeReturnsBps(series([0, 0], [0, 0], [3000, 3000], [3001, 0]))).toEqual([0n, 0n, 0n, 3n]);
+    expect(cumulativeReturnsBps([])).toEqual([]);
   });
 
   it('Sharpe is the complete-day returns\' mean over their sample deviation × √365, and needs two days', () => {

@@ -66,6 +66,22 @@ export function maxDrawdownBps(samples: readonly EquitySample[]): bigint {
   return worst;
 }
 
+/**
+ * The index at each sample as a cumulative return in bps (index − 1, truncated toward zero), the
+ * profile's performance curve: the same index whose falls are the maximum drawdown, so deposits and
+ * withdrawals do not show as gains or losses. The first sample is 0.
+ */
+export function cumulativeReturnsBps(samples: readonly EquitySample[]): bigint[] {
+  if (samples.length === 0) return [];
+  let index = INDEX_ONE;
+  const out = [0n];
+  for (const period of periodReturns(samples)) {
+    if (period !== undefined) index = (index * period.numE8) / period.capitalE8;
+    out.push(((index - INDEX_ONE) * BPS_ONE) / INDEX_ONE);
+  }
+  return out;
+}
+
 /** Annualised Sharpe of the complete-day returns (undefined with fewer than 2, or no variation). */
 export function sharpeRatio(samples: readonly EquitySample[]): number | undefined {
   const returns = periodReturns(samples)

@@ -14,7 +14,7 @@ import type { LeadPortfolioView } from '../../core/index.js';
 import type { ApiContext } from '../context.js';
 import { equityAt, firstPointMs, closingFills, transfers } from '../read-models/lead-history.js';
 import {
-  maxDrawdownBps, sharpeRatio, windowFigures, winRateBps, type EquitySample, type WindowFigures,
+  cumulativeReturnsBps, maxDrawdownBps, sharpeRatio, windowFigures, winRateBps, type EquitySample, type WindowFigures,
 } from './lead-metrics.js';
 
 export const DAY_MS = 86_400_000;
@@ -40,6 +40,13 @@ export interface LeadFigures {
   readonly wins: number;
   readonly winRateBps: bigint | undefined;
   readonly asOfMs: number;
+  /** Equity at each UTC midnight of the series and now, with the index's cumulative return there (the performance curve). */
+  readonly curve: readonly { readonly atMs: number; readonly equityE8: bigint; readonly returnBps: bigint }[];
+}
+
+function curveOf(samples: readonly EquitySample[]): LeadFigures['curve'] {
+  const returns = cumulativeReturnsBps(samples);
+  return samples.map((sample, index) => ({ atMs: sample.atMs, equityE8: sample.equityE8, returnBps: returns[index]! }));
 }
 
 export class LeadProfiles {
@@ -66,7 +73,7 @@ export class LeadProfiles {
     const { closes, wins } = closingFills(ctx.store, accountId);
     return {
       view, windows, maxDrawdownBps: maxDrawdownBps(samples), sharpe: sharpeRatio(samples), closes, wins,
-      winRateBps: winRateBps(closes, wins), asOfMs: nowMs,
+      winRateBps: winRateBps(closes, wins), asOfMs: nowMs, curve: curveOf(samples),
     };
   }
 

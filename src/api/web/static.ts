@@ -18,7 +18,7 @@ export const DEFAULT_WEB_ROOT = join(import.meta.dirname, '..', '..', '..', 'dis
 
 /** Client-side routes answered with index.html (the app's router decides what to show). */
 export const UI_ROUTES = ['/', '/login', '/trade', '/trade/:symbol', '/history', '/why', '/why/:id', '/story', '/reports',
-  '/reports/:name', '/risk'];
+  '/reports/:name', '/risk', '/copy', '/copy/lead/:id', '/copy/following', '/copy/portfolio'];
 
 const MAX_FILES = 500;
 const MAX_TOTAL_BYTES = 32 * 1024 * 1024;

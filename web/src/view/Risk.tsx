@@ -1,13 +1,21 @@
 /**
- * The operator's risk console (the parts that exist today): insurance fund, per-symbol mark, index,
- * open interest and funding, and the accounts nearest liquidation with an estimated time to
- * liquidation from the last hour's one-minute mark moves (distance / σ per minute, squared).
+ * The operator's risk console, in tabs: the overview (insurance fund, per-symbol mark, index, open
+ * interest and funding, and the accounts nearest liquidation with an estimated time to liquidation
+ * from the last hour's one-minute mark moves: distance / σ per minute, squared), surveillance alerts
+ * with their disposition, the exact liquidation heatmap over the mark chart, and copy-trading contagion.
  */
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { get } from '../feed/http.js';
 import { format, mul, dec } from '../lib/decimal.js';
-import { Notice, Table, time } from './ui.js';
+import { AlertsPanel } from './risk/Alerts.js';
+import { ContagionPanel } from './risk/Contagion.js';
+import { HeatmapPanel } from './risk/Heatmap.js';
+import { Notice, Table, Tabs, time } from './ui.js';
+
+const TABS = [{ id: 'overview', title: 'Overview' }, { id: 'alerts', title: 'Alerts' }, { id: 'heatmap', title: 'Heatmap' },
+  { id: 'contagion', title: 'Copy contagion' }] as const;
+type Tab = (typeof TABS)[number]['id'];
 
 interface Overview {
   time: number; seq: number; insuranceFund: string; accounts: number; openPositions: number; scannedAccounts: number; truncated: boolean;
@@ -38,6 +46,7 @@ export function timeToLiquidation(distanceRatio: number, sigmaPerMinute: number)
 }
 
 export function RiskPage(): JSX.Element {
+  const [tab, setTab] = useState<Tab>('overview');
   const [overview, setOverview] = useState<Overview | undefined>(undefined);
   const [sigma, setSigma] = useState<Record<string, number>>({});
   const [error, setError] = useState('');
@@ -58,6 +67,11 @@ export function RiskPage(): JSX.Element {
   return (
     <main class="page risk" data-testid="risk-page">
       <h1>Risk console</h1>
+      <Tabs label="Risk console" tabs={TABS} active={tab} onSelect={setTab}>
+        {tab === 'alerts' && <AlertsPanel />}
+        {tab === 'heatmap' && <HeatmapPanel symbols={overview?.symbols.map((s) => s.symbol) ?? ['BTCUSDT']} />}
+        {tab === 'contagion' && <ContagionPanel />}
+        {tab === 'overview' && <>
       {error !== '' && <Notice kind="error">{error}</Notice>}
       {overview !== undefined && (
         <>
@@ -87,8 +101,12 @@ export function RiskPage(): JSX.Element {
             { title: 'Time to liq. (est.)', cell: (r: Overview['atRisk'][number]) => timeToLiquidation(Number(r.distance), sigma[r.symbol] ?? 0) },
             { title: 'History', cell: () => <a href="/why">liquidations</a> }]}
           rows={overview.atRisk} rowKey={(r) => `${r.accountId}${r.symbol}`} empty="No open positions with a liquidation price." />
+          <p class="muted small">Not in the console yet, because the API has no route for them: the ADL ranking (queue order per symbol) and a
+            cascade timeline (E4 CASCADE_IN_PROGRESS alerts appear under Alerts).</p>
         </>
       )}
+        </>}
+      </Tabs>
     </main>
   );
 }
