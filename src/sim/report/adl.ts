@@ -5,9 +5,12 @@
  * accounts it took, how many of those were profitable traders, the deficit the counterparties
  * covered, the profit the policy closed and the overshoot.
  *
- * - The deficit covered is the counterparties' haircut against the mark: closing at the bankrupt
- *   position's bankruptcy price instead of the mark moves exactly the bankrupt remainder's
- *   negative equity at mark onto them.
+ * - The deficit covered is the counterparties' haircut against the mark where positive: closing at
+ *   the bankrupt position's bankruptcy price instead of the mark moves exactly the bankrupt
+ *   remainder's negative equity at mark onto them. perpx also deleverages a position that still
+ *   has equity when the book cannot take it inside the price band; then the bankruptcy price is
+ *   better than the mark for the counterparties (a negative haircut), there is no deficit, and all
+ *   the profit such an ADL closes is overshoot.
  * - The profit closed is the counterparties' unrealized profit at mark on the lots closed (their
  *   realized PnL on the fill plus the haircut), counted where positive: what the policy takes from
  *   winners' open profit (the "PnL haircut" domain of the autodeleveraging literature).
@@ -31,11 +34,11 @@ export interface AdlFigures {
   /** Share of liquidated volume closed by ADL instead of the book. */
   readonly shareOfLiquidatedVolume: number;
   readonly notionalUsdt: number;
-  /** Σ over fills of (fill − mark) × qty against the counterparty, USDT. */
+  /** Σ over fills of (fill − mark) × qty against the counterparty, USDT (negative: they closed better than the mark). */
   readonly haircutVsMarkUsdt: number;
   /** Σ of counterparties' realized PnL on their ADL fills, USDT. */
   readonly counterpartyRealizedPnlUsdt: number;
-  /** The bankrupt remainders' negative equity at mark that the counterparties covered (= the haircut), USDT. */
+  /** Σ over liquidations of the counterparties' haircut vs mark where positive: the negative equity they covered, USDT. */
   readonly deficitCoveredUsdt: number;
   /** Σ of the counterparties' positive unrealized profit at mark on the lots closed, USDT. */
   readonly profitClosedUsdt: number;
@@ -44,7 +47,8 @@ export interface AdlFigures {
 }
 
 interface Round {
-  deficitE8: bigint;
+  /** Σ of the counterparties' haircut against the mark: negative when they closed better than the mark. */
+  haircutE8: bigint;
   profitE8: bigint;
 }
 
@@ -57,10 +61,10 @@ function rounds(result: SimResult): Round[] {
   for (const fill of result.recorder.adl) {
     const key = `${fill.atMs}:${fill.liquidatedAccountId}`;
     let round = byKey.get(key);
-    if (round === undefined) byKey.set(key, round = { deficitE8: 0n, profitE8: 0n });
+    if (round === undefined) byKey.set(key, round = { haircutE8: 0n, profitE8: 0n });
     const haircutE8 = BigInt(fill.liquidatedSide * (fill.priceTicks - fill.markTicks)) * BigInt(fill.qtyLots) * k;
     const profitAtMarkE8 = fill.realizedPnlE8 + haircutE8;
-    round.deficitE8 += haircutE8;
+    round.haircutE8 += haircutE8;
     if (profitAtMarkE8 > 0n) round.profitE8 += profitAtMarkE8;
   }
   return [...byKey.values()];
@@ -84,13 +88,17 @@ export function adlSummary(result: SimResult): AdlFigures {
     if (fill.realizedPnlE8 > 0n) profitable.add(fill.accountId);
   }
   const liquidatedLots = liquidations.reduce((s, l) => s + l.qtyLots, 0);
+  let haircutE8 = 0n;
   let deficitE8 = 0n;
   let profitE8 = 0n;
   let overshootE8 = 0n;
   for (const round of rounds(result)) {
-    deficitE8 += round.deficitE8;
+    // A liquidation that went to ADL with equity left (the book was thin, not the account bankrupt) had no deficit.
+    const deficit = round.haircutE8 > 0n ? round.haircutE8 : 0n;
+    haircutE8 += round.haircutE8;
+    deficitE8 += deficit;
     profitE8 += round.profitE8;
-    if (round.profitE8 > round.deficitE8) overshootE8 += round.profitE8 - round.deficitE8;
+    if (round.profitE8 > deficit) overshootE8 += round.profitE8 - deficit;
   }
   return {
     policy: instrument.adlPolicy,
@@ -101,7 +109,7 @@ export function adlSummary(result: SimResult): AdlFigures {
     volumeBase: Math.round(lots * lot * 1e6) / 1e6,
     shareOfLiquidatedVolume: liquidatedLots === 0 ? 0 : Math.round((lots / liquidatedLots) * 1e6) / 1e6,
     notionalUsdt: round2(notional),
-    haircutVsMarkUsdt: usdt(deficitE8),
+    haircutVsMarkUsdt: usdt(haircutE8),
     counterpartyRealizedPnlUsdt: round2(pnl),
     deficitCoveredUsdt: usdt(deficitE8),
     profitClosedUsdt: usdt(profitE8),

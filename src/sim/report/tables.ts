@@ -68,10 +68,11 @@ export function liquidationTable(result: SimResult): string {
 export function adlTable(rows: readonly AdlFigures[]): string {
   return `<table><tr><th>ADL policy</th><th>liquidations with ADL</th><th>fills</th><th>accounts hit</th>` +
     `<th>profitable accounts hit</th><th>volume (base)</th><th>share of liquidated volume</th><th>notional (USDT)</th>` +
-    `<th>deficit covered = haircut vs mark (USDT)</th><th>profit closed (USDT)</th><th>overshoot (USDT)</th></tr>` +
+    `<th>haircut vs mark (USDT)</th><th>deficit covered (USDT)</th><th>profit closed (USDT)</th><th>overshoot (USDT)</th></tr>` +
     `${rows.map((a) => `<tr><td>${esc(a.policy)}</td><td>${a.liquidationsWithAdl}</td>` +
       `<td>${a.fills}</td><td>${a.accountsHit}</td><td>${a.profitableAccountsHit}</td><td>${a.volumeBase}</td>` +
-      `<td>${pct(a.shareOfLiquidatedVolume, 2)}</td><td>${num(a.notionalUsdt, 2)}</td><td>${num(a.deficitCoveredUsdt, 2)}</td>` +
+      `<td>${pct(a.shareOfLiquidatedVolume, 2)}</td><td>${num(a.notionalUsdt, 2)}</td><td>${num(a.haircutVsMarkUsdt, 2)}</td>` +
+      `<td>${num(a.deficitCoveredUsdt, 2)}</td>` +
       `<td>${num(a.profitClosedUsdt, 2)}</td><td>${num(a.overshootUsdt, 2)}</td></tr>`).join('')}</table>`;
 }
 
