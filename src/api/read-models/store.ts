@@ -343,7 +343,7 @@ export class ReadStore extends RowBuffer {
     const ascending = options.startTime !== undefined;
     const rows = this.db.prepare<(string | number)[], FundingDbRow>(
       `SELECT * FROM funding ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY funding_time ${ascending ? 'ASC' : 'DESC'} LIMIT ${options.limit}`).all(...args);
+       ORDER BY funding_time ${ascending ? 'ASC' : 'DESC'}, symbol ${ascending ? 'ASC' : 'DESC'} LIMIT ${options.limit}`).all(...args);
     const out = rows.map(fundingFromDb);
     return ascending ? out : out.reverse();
   }
