@@ -7,7 +7,8 @@
  * per side, as user trades do.
  */
 import type { EngineEvent, LiquidationEvent } from '../../core/index.js';
-import type { AccountPointRow, ReadStore } from './store.js';
+import type { RowBuffer } from './row-buffer.js';
+import type { AccountPointRow } from './store.js';
 
 interface Pending {
   crossWalletE8: string;
@@ -59,7 +60,7 @@ export class AccountPointCollector {
   }
 
   /** Writes the entry's rows and forgets them. */
-  flush(store: ReadStore, seq: number, timeMs: number): void {
+  flush(store: RowBuffer, seq: number, timeMs: number): void {
     for (const [accountId, pending] of this.pending) {
       if (pending.symbols.size === 0) {
         store.addAccountPoint(point(accountId, seq, '', timeMs, pending.crossWalletE8));

@@ -7,6 +7,7 @@
  */
 import type { OrderView } from '../../core/index.js';
 import { MARGIN_ADJUSTMENT_TYPE, type MarketStatRow, type ReadStore } from './store.js';
+import { marketStatFromDb, type MarketStatDbRow } from './store-rows.js';
 
 export interface TimeWindow {
   readonly startTime?: number;
@@ -54,10 +55,6 @@ export function marginAdjustments(store: ReadStore, accountId: number, symbol: s
   return rows.map((row) => ({ symbol, amountE8: BigInt(row.amount), timeMs: row.time_ms })).reverse();
 }
 
-interface MarketStatDbRow {
-  symbol: string; time_ms: number; open_interest: number; mark: number; long_accounts: number; short_accounts: number;
-  top_long_accounts: number; top_short_accounts: number; top_long_size: number; top_short_size: number;
-}
 
 /** Samples of `symbol` taken at multiples of `periodMs`, oldest first (the newest `limit` without a start). */
 export function marketStats(store: ReadStore, symbol: string, periodMs: number, window: TimeWindow): MarketStatRow[] {
@@ -68,10 +65,6 @@ export function marketStats(store: ReadStore, symbol: string, periodMs: number, 
   store.sync();
   const rows = store.db.prepare<(string | number)[], MarketStatDbRow>(
     `SELECT * FROM market_stats WHERE ${where.join(' AND ')} ORDER BY time_ms ${ascending ? 'ASC' : 'DESC'} LIMIT ${window.limit}`)
-    .all(...args).map((r): MarketStatRow => ({
-      symbol: r.symbol, timeMs: r.time_ms, openInterestLots: r.open_interest, markTicks: r.mark, longAccounts: r.long_accounts,
-      shortAccounts: r.short_accounts, topLongAccounts: r.top_long_accounts, topShortAccounts: r.top_short_accounts,
-      topLongLots: r.top_long_size, topShortLots: r.top_short_size,
-    }));
+    .all(...args).map(marketStatFromDb);
   return ascending ? rows : rows.reverse();
 }

@@ -6,7 +6,15 @@
  * of 1m, 2h..12h of 1h, 3d/1w/1M of 1d), so a query reads at most a few tens of thousands of rows.
  * The open candle of every interval is also kept in memory for the kline stream.
  */
-import type { BaseInterval, KlineKind, KlineRow, ReadStore } from './store.js';
+import type { BaseInterval, KlineKind, KlineRow } from './store.js';
+
+/** Where candles are stored and read back (the SQLite ReadStore; the PostgreSQL projector's snapshot). */
+export interface KlineStore {
+  /** Base candles with open time in [fromMs, toMs], ascending (the newest `limit` when newestFirst). */
+  klines(symbol: string, kind: KlineKind, interval: BaseInterval, fromMs: number, toMs: number, limit: number,
+    newestFirst: boolean, flushFirst?: boolean): KlineRow[];
+  putKline(row: KlineRow): void;
+}
 
 export const INTERVALS = ['1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '6h', '8h', '12h', '1d', '3d', '1w', '1M'] as const;
 export type Interval = (typeof INTERVALS)[number];
@@ -127,7 +135,7 @@ export class KlineModel {
    */
   private readonly open = new Map<string, OpenCandles>();
 
-  constructor(private readonly store: ReadStore) {}
+  constructor(private readonly store: KlineStore) {}
 
   private candles(symbol: string, kind: KlineKind): OpenCandles {
     const key = `${symbol}|${kind}`;

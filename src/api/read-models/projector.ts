@@ -8,18 +8,15 @@
  * The projector is the only writer of both, and it runs synchronously inside the venue's commit
  * callback, so every read model moves in seq order.
  */
-import type {
-  BalanceChangedEvent, BalanceReason, EngineEvent, OrderView, TradeEvent,
-} from '../../core/index.js';
+import type { EngineEvent, OrderView } from '../../core/index.js';
 import type { CommittedEntry, Venue } from '../../venue/venue.js';
-import { AccountPointCollector, liquidationJson } from './account-points.js';
 import type { LevelChange } from './depth.js';
+import { DurableProjection, type PublicTrade } from './durable-projection.js';
 import type { KlineModel } from './klines.js';
 import type { MarketModel } from './market.js';
-import { MARGIN_ADJUSTMENT_TYPE, type ReadStore, type TradeRow } from './store.js';
+import type { ReadStore } from './store.js';
 
-/** A public trade as the read models and streams publish it: the stored trade row. */
-export type PublicTrade = TradeRow;
+export { incomeTypeOf, type PublicTrade } from './durable-projection.js';
 
 export interface ProjectedEntry {
   readonly entry: CommittedEntry;
@@ -35,24 +32,6 @@ export interface LiveSink {
   onEntry(projected: ProjectedEntry): void;
 }
 
-/** Binance income types for engine balance reasons (undefined: an internal move, not income). */
-export function incomeTypeOf(reason: BalanceReason): string | undefined {
-  switch (reason) {
-    case 'REALIZED_PNL': return 'REALIZED_PNL';
-    case 'ADL': return 'REALIZED_PNL';
-    case 'TRADE_FEE': return 'COMMISSION';
-    case 'FUNDING_FEE': return 'FUNDING_FEE';
-    case 'DEPOSIT': return 'TRANSFER';
-    case 'WITHDRAW': return 'TRANSFER';
-    case 'TRANSFER': return 'INTERNAL_TRANSFER';
-    case 'LIQUIDATION_FEE': return 'INSURANCE_CLEAR';
-    case 'INSURANCE_CLEAR': return 'INSURANCE_CLEAR';
-    // perpx's own type: Binance's income endpoint lists no copy-trading profit share (docs/api.md).
-    case 'PROFIT_SHARE': return 'PROFIT_SHARE';
-    case 'ISOLATED_MARGIN': return undefined;
-  }
-}
-
 /** Durable replay hook of a DurableVenue (structural, so MemoryVenue needs no stub). */
 interface Replayable {
   replay(fromSeq: number, listener: (entry: CommittedEntry) => void): Promise<void> | void;
@@ -66,14 +45,16 @@ export class Projector {
   private readonly sinks: LiveSink[] = [];
   private unsubscribe: (() => void) | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
-  private readonly points = new AccountPointCollector();
+  private readonly durable: DurableProjection;
 
   constructor(
     private readonly venue: Venue,
     private readonly store: ReadStore,
-    private readonly klines: KlineModel,
+    klines: KlineModel,
     private readonly market: MarketModel,
-  ) {}
+  ) {
+    this.durable = new DurableProjection(store, klines, (symbol) => market.get(symbol)?.instrument);
+  }
 
   addSink(sink: LiveSink): void {
     this.sinks.push(sink);
@@ -96,7 +77,7 @@ export class Projector {
     if (this.store.projectedSeq > engineSeq) this.store.reset();
     if (this.store.projectedSeq < engineSeq && isReplayable(this.venue)) {
       await this.venue.replay(this.store.projectedSeq + 1, (entry) => {
-        if (entry.command.seq > this.store.projectedSeq) this.projectDurable(entry);
+        if (entry.command.seq > this.store.projectedSeq) this.durable.project(entry);
       });
     }
     // Without a replay source a gap cannot be filled: the projection starts here.
@@ -119,124 +100,8 @@ export class Projector {
   }
 
   private onCommitted(entry: CommittedEntry): void {
-    const trades = entry.command.seq > this.store.projectedSeq ? this.projectDurable(entry) : [];
+    const trades = entry.command.seq > this.store.projectedSeq ? this.durable.project(entry) : [];
     this.projectLive(entry, trades);
-  }
-
-  /** Store-backed models; returns the entry's public trades. */
-  private projectDurable(entry: CommittedEntry): PublicTrade[] {
-    const store = this.store;
-    const seq = entry.command.seq;
-    const atMs = entry.command.atMs;
-    const trades: PublicTrade[] = [];
-    const lastAgg = new Map<string, { taker: number; price: number; aggId: number }>();
-    for (const event of entry.events) {
-      switch (event.type) {
-        case 'OrderUpdate': {
-          store.putOrder(event.order);
-          if (event.execution === 'TRADE') {
-            store.addUserTrade({
-              accountId: event.order.accountId, symbol: event.order.symbol, tradeId: event.tradeId,
-              orderId: event.order.orderId, side: event.order.side, priceTicks: event.lastPriceTicks,
-              qtyLots: event.lastQtyLots, realizedPnlE8: event.realizedPnlE8, commissionE8: event.feeE8,
-              maker: event.maker, timeMs: event.order.updatedAtMs,
-            });
-          }
-          break;
-        }
-        case 'Trade': {
-          if (event.kind === 'ADL') break;
-          const trade = this.publicTrade(event, lastAgg);
-          trades.push(trade);
-          store.addTrade(trade);
-          const instrument = this.market.get(event.symbol)?.instrument;
-          if (instrument !== undefined) {
-            this.klines.onTrade(event.symbol, event.tradeId, event.priceTicks, event.qtyLots,
-              BigInt(event.priceTicks) * BigInt(event.qtyLots) * instrument.quotePerTickLotE8, event.takerSide === 'BUY',
-              event.atMs);
-          }
-          break;
-        }
-        case 'BalanceChanged':
-          this.income(event, atMs);
-          if (entry.command.type === 'AdjustIsolatedMargin' && event.isolatedSymbol !== '') this.marginAdjustment(event, atMs);
-          this.points.onEvent(event);
-          break;
-        case 'PositionChanged':
-          this.points.onEvent(event);
-          break;
-        case 'Liquidation':
-          store.addLiquidation({ seq, accountId: event.accountId, symbol: event.symbol, timeMs: event.atMs,
-            event: liquidationJson(event) });
-          break;
-        case 'FundingSettled':
-          store.addFunding({ symbol: event.symbol, fundingTimeMs: event.fundingTimeMs, rateE8: event.rateE8,
-            markTicks: event.markTicks });
-          break;
-        case 'MarkPriceUpdated':
-          this.klines.onPrice('mark', event.symbol, event.markTicks, event.atMs);
-          break;
-        case 'IndexPriceUpdated':
-          this.klines.onPrice('index', event.symbol, event.indexTicks, atMs);
-          break;
-        // Copy trading's money moves arrive as BalanceChanged (income); its state is the engine's.
-        case 'AccountCreated':
-        case 'InsuranceFundChanged':
-        case 'LeverageChanged':
-        case 'MarginTypeChanged':
-        case 'Rejected':
-        case 'AccountPolicyChanged':
-        case 'JurisdictionPolicyChanged':
-        case 'VenuePolicyChanged':
-        case 'AcknowledgementRecorded':
-        case 'LeadPortfolioChanged':
-        case 'FollowerChanged':
-        case 'CopyFill':
-        case 'CopySkipped':
-        case 'ProfitShareSettled':
-        case 'SponsorshipChanged':
-        case 'SponsorLimitBreached':
-        case 'SponsorDayStarted':
-        case 'SponsorshipSettled':
-          break;
-      }
-    }
-    this.points.flush(store, seq, atMs);
-    store.projectedSeq = seq;
-    return trades;
-  }
-
-  private publicTrade(event: TradeEvent, lastAgg: Map<string, { taker: number; price: number; aggId: number }>): PublicTrade {
-    // Binance aggregates the fills of one taker order at one price into one aggTrade.
-    const previous = lastAgg.get(event.symbol);
-    let aggId: number;
-    if (previous !== undefined && previous.taker === event.takerOrderId && previous.price === event.priceTicks) {
-      aggId = previous.aggId;
-    } else {
-      aggId = this.store.nextAggId++;
-      lastAgg.set(event.symbol, { taker: event.takerOrderId, price: event.priceTicks, aggId });
-    }
-    return {
-      symbol: event.symbol, tradeId: event.tradeId, aggId, priceTicks: event.priceTicks, qtyLots: event.qtyLots,
-      timeMs: event.atMs, buyerMaker: event.takerSide === 'SELL',
-    };
-  }
-
-  private income(event: BalanceChangedEvent, atMs: number): void {
-    const incomeType = incomeTypeOf(event.reason);
-    if (incomeType === undefined) return;
-    const tradeId = event.reason === 'REALIZED_PNL' || event.reason === 'TRADE_FEE' ? String(event.refId) : '';
-    this.store.addIncome({
-      accountId: event.accountId, symbol: event.symbol, incomeType, amountE8: event.deltaE8, timeMs: atMs, tradeId,
-    });
-  }
-
-  /** A user's isolated-margin adjustment, for /fapi/v1/positionMargin/history (not income). */
-  private marginAdjustment(event: BalanceChangedEvent, atMs: number): void {
-    this.store.addIncome({
-      accountId: event.accountId, symbol: event.isolatedSymbol, incomeType: MARGIN_ADJUSTMENT_TYPE, amountE8: event.deltaE8,
-      timeMs: atMs, tradeId: '',
-    });
   }
 
   private projectLive(entry: CommittedEntry, trades: PublicTrade[]): void {

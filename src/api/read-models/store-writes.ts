@@ -21,6 +21,8 @@ export interface WriteBatch {
   readonly liquidations: SqlValue[];
   readonly accountPoints: SqlValue[];
   readonly marketStats: SqlValue[];
+  /** The batch holds the effects of the entries with seq in (afterSeq, lastSeq]. */
+  readonly afterSeq: number;
   readonly lastSeq: number;
   readonly nextAggId: number;
   readonly nextTranId: number;

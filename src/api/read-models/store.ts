@@ -13,7 +13,14 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { OrderView } from '../../core/index.js';
 import { InThreadWriter, WorkerWriter, type StoreWriter } from './store-writer.js';
-import type { SqlValue } from './store-writes.js';
+import { EMPTY_PROJECTION, RowBuffer } from './row-buffer.js';
+import {
+  accountPointFromDb, fundingFromDb, incomeFromDb, klineFromDb, liquidationFromDb, orderFromDb, tradeFromDb, userTradeFromDb,
+  type AccountPointDbRow, type AggTradeRow, type FundingDbRow, type IncomeDbRow, type KlineDbRow, type LiquidationDbRow,
+  type OrderDbRow, type TradeDbRow, type UserTradeDbRow,
+} from './store-rows.js';
+
+export type { AggTradeRow } from './store-rows.js';
 
 export interface TradeRow {
   readonly symbol: string;
@@ -78,13 +85,6 @@ export interface KlineRow {
   lastTradeId: number;
 }
 
-interface OrderDbRow {
-  order_id: number; account_id: number; symbol: string; client_order_id: string; side: string; type: string;
-  tif: string; orig_qty: number; executed_qty: number; cum_quote: string; price: number; stop_price: number;
-  activation_price: number; callback_bps: number; reduce_only: number; close_position: number; working_type: string;
-  price_protect: number; stp: string; status: string; conditional: number; triggered: number; created_ms: number;
-  updated_ms: number; liquidation: number;
-}
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -185,48 +185,31 @@ export interface LiquidationRow {
   readonly event: string;
 }
 
-export class ReadStore {
+export class ReadStore extends RowBuffer {
   /** The server thread's connection: schema, counters, reset and every query. */
   readonly db: Database.Database;
   private readonly writer: StoreWriter;
-  private readonly pendingOrders = new Map<number, OrderView>();
-  private pendingTrades: SqlValue[] = [];
-  private pendingUserTrades: SqlValue[] = [];
-  private pendingIncome: SqlValue[] = [];
-  private pendingFunding: SqlValue[] = [];
-  private pendingLiquidations: SqlValue[] = [];
-  private pendingPoints: SqlValue[] = [];
-  private pendingStats: SqlValue[] = [];
-  /** Open candles are mutable objects, one per stored key while open: the set dedupes by identity. */
-  private readonly pendingKlines = new Set<KlineRow>();
-  private readonly getMeta: Database.Statement<[string], { value: string }>;
-  /** Highest seq whose effects are in the buffers (flushed or not). */
-  projectedSeq: number;
-  nextAggId: number;
-  nextTranId: number;
-  nextLiquidationId: number;
 
   /** `writerThread` (default true) writes a file-backed store on a worker thread (store-writer.ts). */
   constructor(dataDir: string | undefined, options: { writerThread?: boolean } = {}) {
     const path = dataDir === undefined ? undefined : join(dataDir, 'api-read-models.sqlite');
-    this.db = new Database(path ?? ':memory:');
+    const db = new Database(path ?? ':memory:');
     if (path !== undefined) {
-      this.db.pragma('journal_mode = WAL');
+      db.pragma('journal_mode = WAL');
       // A crash may lose the last flushes; the venue replays them (see module comment).
-      this.db.pragma('synchronous = NORMAL');
-      this.db.pragma('busy_timeout = 10000');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('busy_timeout = 10000');
     }
-    this.db.exec(SCHEMA);
-    this.getMeta = this.db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
-    this.projectedSeq = Number(this.meta('last_seq') ?? '0');
-    this.nextAggId = Number(this.meta('next_agg_id') ?? '1');
-    this.nextTranId = Number(this.meta('next_tran_id') ?? '1');
-    this.nextLiquidationId = Number(this.meta('next_liquidation_id') ?? '1');
+    db.exec(SCHEMA);
+    const getMeta = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
+    const meta = (key: string, otherwise: number): number => Number(getMeta.get(key)?.value ?? otherwise);
+    super({
+      lastSeq: meta('last_seq', EMPTY_PROJECTION.lastSeq), nextAggId: meta('next_agg_id', EMPTY_PROJECTION.nextAggId),
+      nextTranId: meta('next_tran_id', EMPTY_PROJECTION.nextTranId),
+      nextLiquidationId: meta('next_liquidation_id', EMPTY_PROJECTION.nextLiquidationId),
+    });
+    this.db = db;
     this.writer = path !== undefined && options.writerThread !== false ? new WorkerWriter(path) : new InThreadWriter(this.db);
-  }
-
-  private meta(key: string): string | undefined {
-    return this.getMeta.get(key)?.value;
   }
 
   /** Drops every projection (the venue's history is shorter than the store's: a different data set). */
@@ -236,95 +219,13 @@ export class ReadStore {
       'market_stats']) {
       this.db.exec(`DELETE FROM ${table}`);
     }
-    this.projectedSeq = 0;
-    this.nextAggId = 1;
-    this.nextTranId = 1;
-    this.nextLiquidationId = 1;
+    this.restart();
   }
-
-  // ---- buffered writes (called by the projector) ------------------------------------------------
-
-  putOrder(view: OrderView): void {
-    this.pendingOrders.set(view.orderId, view);
-  }
-
-  addTrade(t: TradeRow): void {
-    this.pendingTrades.push(t.symbol, t.tradeId, t.aggId, t.priceTicks, t.qtyLots, t.timeMs, t.buyerMaker ? 1 : 0);
-  }
-
-  addUserTrade(t: UserTradeRow): void {
-    this.pendingUserTrades.push(t.accountId, t.symbol, t.tradeId, t.maker ? 1 : 0, t.orderId, t.side, t.priceTicks, t.qtyLots,
-      t.realizedPnlE8.toString(), t.commissionE8.toString(), t.timeMs);
-  }
-
-  addIncome(i: Omit<IncomeRow, 'tranId'>): void {
-    this.pendingIncome.push(this.nextTranId++, i.accountId, i.symbol, i.incomeType, i.amountE8.toString(), i.timeMs, i.tradeId);
-  }
-
-  addFunding(f: FundingRow): void {
-    this.pendingFunding.push(f.symbol, f.fundingTimeMs, f.rateE8.toString(), f.markTicks);
-  }
-
-  addLiquidation(l: Omit<LiquidationRow, 'liquidationId'>): void {
-    this.pendingLiquidations.push(this.nextLiquidationId++, l.seq, l.accountId, l.symbol, l.timeMs, l.event);
-  }
-
-  addAccountPoint(p: AccountPointRow): void {
-    this.pendingPoints.push(p.accountId, p.seq, p.symbol, p.timeMs, p.hasPosition ? 1 : 0, p.sizeLots, p.costE8,
-      p.isolatedWalletE8, p.leverage, p.marginType, p.crossWalletE8);
-  }
-
-  addMarketStat(r: MarketStatRow): void {
-    this.pendingStats.push(r.symbol, r.timeMs, r.openInterestLots, r.markTicks, r.longAccounts, r.shortAccounts,
-      r.topLongAccounts, r.topShortAccounts, r.topLongLots, r.topShortLots);
-  }
-
-  putKline(row: KlineRow): void {
-    this.pendingKlines.add(row);
-  }
-
-  get dirty(): boolean {
-    return this.pendingOrders.size + this.pendingTrades.length + this.pendingUserTrades.length +
-      this.pendingIncome.length + this.pendingFunding.length + this.pendingKlines.size + this.pendingLiquidations.length +
-      this.pendingPoints.length + this.pendingStats.length > 0 ||
-      this.flushedSeq !== this.projectedSeq;
-  }
-
-  private flushedSeq = -1;
 
   /** Hands the buffered rows to the writer as one batch (one transaction). */
   flush(): void {
-    if (!this.dirty) return;
-    const orders: SqlValue[] = [];
-    for (const v of this.pendingOrders.values()) {
-      orders.push(v.orderId, v.accountId, v.symbol, v.clientOrderId, v.side, v.orderType, v.timeInForce, v.origQtyLots,
-        v.executedQtyLots, v.cumQuoteE8.toString(), v.priceTicks, v.stopPriceTicks, v.activationPriceTicks, v.callbackRateBps,
-        v.reduceOnly ? 1 : 0, v.closePosition ? 1 : 0, v.workingType, v.priceProtect ? 1 : 0, v.stpMode, v.status,
-        v.conditional ? 1 : 0, v.triggered ? 1 : 0, v.createdAtMs, v.updatedAtMs, v.origin === 'LIQUIDATION' ? 1 : 0);
-    }
-    const klines: SqlValue[] = [];
-    // Klines are mutable open candles: their values are copied now, at the flush, as before.
-    for (const k of this.pendingKlines) {
-      klines.push(k.symbol, k.kind, k.interval, k.openTimeMs, k.open, k.high, k.low, k.close, k.volumeLots,
-        k.quoteE8.toString(), k.trades, k.takerBuyLots, k.takerBuyQuoteE8.toString(), k.firstTradeId, k.lastTradeId);
-    }
-    this.writer.write({
-      orders, trades: this.pendingTrades, userTrades: this.pendingUserTrades, income: this.pendingIncome,
-      funding: this.pendingFunding, klines, liquidations: this.pendingLiquidations, accountPoints: this.pendingPoints,
-      marketStats: this.pendingStats,
-      lastSeq: this.projectedSeq, nextAggId: this.nextAggId, nextTranId: this.nextTranId,
-      nextLiquidationId: this.nextLiquidationId,
-    });
-    this.pendingOrders.clear();
-    this.pendingTrades = [];
-    this.pendingUserTrades = [];
-    this.pendingIncome = [];
-    this.pendingFunding = [];
-    this.pendingLiquidations = [];
-    this.pendingPoints = [];
-    this.pendingStats = [];
-    this.pendingKlines.clear();
-    this.flushedSeq = this.projectedSeq;
+    const batch = this.takeBatch();
+    if (batch !== undefined) this.writer.write(batch);
   }
 
   /** Flushes and waits until the read connection sees every row projected so far (history-queries.ts reads after it). */
@@ -410,11 +311,7 @@ export class ReadStore {
     const rows = this.db.prepare<(string | number)[], UserTradeDbRow>(
       `SELECT * FROM user_trades WHERE ${where.join(' AND ')} ORDER BY trade_id ${ascending ? 'ASC' : 'DESC'}, maker ASC
        LIMIT ${options.limit}`).all(...args);
-    const out = rows.map((r) => ({
-      accountId: r.account_id, symbol: r.symbol, tradeId: r.trade_id, orderId: r.order_id, side: r.side as 'BUY' | 'SELL',
-      priceTicks: r.price, qtyLots: r.qty, realizedPnlE8: BigInt(r.realized_pnl), commissionE8: BigInt(r.commission),
-      maker: r.maker === 1, timeMs: r.time_ms,
-    }));
+    const out = rows.map(userTradeFromDb);
     return ascending ? out : out.reverse();
   }
 
@@ -432,10 +329,7 @@ export class ReadStore {
     const rows = this.db.prepare<(string | number)[], IncomeDbRow>(
       `SELECT * FROM income WHERE ${where.join(' AND ')} ORDER BY tran_id ${ascending ? 'ASC' : 'DESC'}
        LIMIT ${options.limit} OFFSET ${offset}`).all(...args);
-    const out = rows.map((r) => ({
-      accountId: r.account_id, symbol: r.symbol, incomeType: r.income_type, amountE8: BigInt(r.amount), timeMs: r.time_ms,
-      tranId: r.tran_id, tradeId: r.trade_id,
-    }));
+    const out = rows.map(incomeFromDb);
     return ascending ? out : out.reverse();
   }
 
@@ -447,10 +341,10 @@ export class ReadStore {
     if (options.startTime !== undefined) { where.push('funding_time >= ?'); args.push(options.startTime); }
     if (options.endTime !== undefined) { where.push('funding_time <= ?'); args.push(options.endTime); }
     const ascending = options.startTime !== undefined;
-    const rows = this.db.prepare<(string | number)[], { symbol: string; funding_time: number; rate: string; mark: number }>(
+    const rows = this.db.prepare<(string | number)[], FundingDbRow>(
       `SELECT * FROM funding ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY funding_time ${ascending ? 'ASC' : 'DESC'} LIMIT ${options.limit}`).all(...args);
-    const out = rows.map((r) => ({ symbol: r.symbol, fundingTimeMs: r.funding_time, rateE8: BigInt(r.rate), markTicks: r.mark }));
+       ORDER BY funding_time ${ascending ? 'ASC' : 'DESC'}, symbol ${ascending ? 'ASC' : 'DESC'} LIMIT ${options.limit}`).all(...args);
+    const out = rows.map(fundingFromDb);
     return ascending ? out : out.reverse();
   }
 
@@ -477,11 +371,7 @@ export class ReadStore {
     this.sync();
     return this.db.prepare<[number, number, number], AccountPointDbRow>(
       `SELECT * FROM account_points WHERE account_id = ? AND seq >= ? AND seq <= ? ORDER BY seq ASC, symbol ASC LIMIT ${limit}`)
-      .all(accountId, fromSeq, toSeq).map((r) => ({
-        accountId: r.account_id, seq: r.seq, symbol: r.symbol, timeMs: r.time_ms, hasPosition: r.has_position === 1,
-        sizeLots: r.size, costE8: r.cost, isolatedWalletE8: r.isolated_wallet, leverage: r.leverage, marginType: r.margin_type,
-        crossWalletE8: r.cross_wallet,
-      }));
+      .all(accountId, fromSeq, toSeq).map(accountPointFromDb);
   }
 
   /**
@@ -530,10 +420,7 @@ export class ReadStore {
     const rows = this.db.prepare<[number, string, number, number], IncomeDbRow>(
       `SELECT * FROM income WHERE account_id = ? AND income_type != ? AND time_ms >= ? AND time_ms < ?
        ORDER BY time_ms ASC, tran_id ASC`).iterate(accountId, MARGIN_ADJUSTMENT_TYPE, fromMs, toMs);
-    for (const r of rows) {
-      visit({ accountId: r.account_id, symbol: r.symbol, incomeType: r.income_type, amountE8: BigInt(r.amount),
-        timeMs: r.time_ms, tranId: r.tran_id, tradeId: r.trade_id });
-    }
+    for (const r of rows) visit(incomeFromDb(r));
   }
 
   /** The account's liquidations with time in [fromMs, toMs): time and the fee paid to the insurance fund. */
@@ -564,61 +451,8 @@ export class ReadStore {
     const rows = this.db.prepare<[string, string, string, number, number], KlineDbRow>(
       `SELECT * FROM klines WHERE symbol = ? AND kind = ? AND interval = ? AND open_time >= ? AND open_time <= ?
        ORDER BY open_time ${newestFirst ? 'DESC' : 'ASC'} LIMIT ${limit}`).all(symbol, kind, interval, fromMs, toMs);
-    const out = rows.map((r): KlineRow => ({
-      symbol: r.symbol, kind: r.kind as KlineKind, interval: r.interval as BaseInterval, openTimeMs: r.open_time,
-      open: r.o, high: r.h, low: r.l, close: r.c, volumeLots: r.volume, quoteE8: BigInt(r.quote), trades: r.trades,
-      takerBuyLots: r.taker_buy, takerBuyQuoteE8: BigInt(r.taker_buy_quote), firstTradeId: r.first_id, lastTradeId: r.last_id,
-    }));
+    const out = rows.map(klineFromDb);
     return newestFirst ? out.reverse() : out;
   }
 }
 
-export interface AggTradeRow {
-  readonly aggId: number;
-  readonly priceTicks: number;
-  readonly qtyLots: number;
-  readonly firstId: number;
-  readonly lastId: number;
-  readonly timeMs: number;
-  readonly buyerMaker: number;
-}
-
-interface TradeDbRow { symbol: string; trade_id: number; agg_id: number; price: number; qty: number; time_ms: number;
-  buyer_maker: number }
-interface UserTradeDbRow { account_id: number; symbol: string; trade_id: number; maker: number; order_id: number;
-  side: string; price: number; qty: number; realized_pnl: string; commission: string; time_ms: number }
-interface IncomeDbRow { tran_id: number; account_id: number; symbol: string; income_type: string; amount: string;
-  time_ms: number; trade_id: string }
-interface KlineDbRow { symbol: string; kind: string; interval: string; open_time: number; o: number; h: number;
-  l: number; c: number; volume: number; quote: string; trades: number; taker_buy: number; taker_buy_quote: string;
-  first_id: number; last_id: number }
-
-interface LiquidationDbRow { liquidation_id: number; seq: number; account_id: number; symbol: string; time_ms: number;
-  event: string }
-interface AccountPointDbRow { account_id: number; seq: number; symbol: string; time_ms: number; has_position: number;
-  size: number; cost: string; isolated_wallet: string; leverage: number; margin_type: string; cross_wallet: string }
-
-function liquidationFromDb(r: LiquidationDbRow): LiquidationRow {
-  return { liquidationId: r.liquidation_id, seq: r.seq, accountId: r.account_id, symbol: r.symbol, timeMs: r.time_ms,
-    event: r.event };
-}
-
-function tradeFromDb(r: TradeDbRow): TradeRow {
-  return { symbol: r.symbol, tradeId: r.trade_id, aggId: r.agg_id, priceTicks: r.price, qtyLots: r.qty, timeMs: r.time_ms,
-    buyerMaker: r.buyer_maker === 1 };
-}
-
-function orderFromDb(r: OrderDbRow): OrderView {
-  return {
-    orderId: r.order_id, accountId: r.account_id, symbol: r.symbol, clientOrderId: r.client_order_id,
-    side: r.side as OrderView['side'], orderType: r.type as OrderView['orderType'], timeInForce: r.tif as OrderView['timeInForce'],
-    origQtyLots: r.orig_qty, executedQtyLots: r.executed_qty, cumQuoteE8: BigInt(r.cum_quote), priceTicks: r.price,
-    stopPriceTicks: r.stop_price, activationPriceTicks: r.activation_price, callbackRateBps: r.callback_bps,
-    reduceOnly: r.reduce_only === 1, closePosition: r.close_position === 1,
-    workingType: r.working_type as OrderView['workingType'], priceProtect: r.price_protect === 1,
-    stpMode: r.stp as OrderView['stpMode'], status: r.status as OrderView['status'], conditional: r.conditional === 1,
-    triggered: r.triggered === 1, createdAtMs: r.created_ms, updatedAtMs: r.updated_ms,
-    // The store keeps only whether an order was a liquidation (its column predates order origins).
-    origin: r.liquidation === 1 ? 'LIQUIDATION' : 'USER', causeId: 0,
-  };
-}
