@@ -12,6 +12,7 @@ import { register as registerJournal } from './journal.js';
 import { register as registerSurveil } from './surveil.js';
 import { register as registerCopy } from './copy.js';
 import { register as registerStatement } from './statement.js';
+import { register as registerEngineNode } from './engine-node.js';
 
 export function registerCommands(program: Command): void {
   registerInstruments(program);
@@ -23,4 +24,5 @@ export function registerCommands(program: Command): void {
   registerSurveil(program);
   registerCopy(program);
   registerStatement(program);
+  registerEngineNode(program);
 }
