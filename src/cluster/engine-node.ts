@@ -59,6 +59,11 @@ export interface EngineNodeOptions {
   readonly instruments?: readonly InstrumentSpec[];
   readonly logger?: JournalLogger;
   readonly clock?: () => number;
+  /** Pause points for failover tests; never set in production. */
+  readonly testHooks?: {
+    /** After the stream acknowledged a batch, before it is applied and answered. */
+    readonly afterAppend?: (lastSeq: number) => Promise<void>;
+  };
 }
 
 export interface EngineNodeStatus {
@@ -337,6 +342,8 @@ export class EngineNode {
         void this.stepDown(`append failed: ${failure.message}`);
         return;
       }
+      const afterAppend = this.options.testHooks?.afterAppend;
+      if (afterAppend !== undefined) await afterAppend(joined.lastSeq);
       this.applyAppended(joined.bytes, joined.firstSeq, joined.lastSeq, batch);
     }
   }

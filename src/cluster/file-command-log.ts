@@ -2,9 +2,10 @@
  * @module cluster/file-command-log
  * The embedded journal (src/journal) behind the CommandLog interface: one process, one data
  * directory, the same segments, records and group-commit fsync the durable venue writes. A thin
- * adapter: the durable venue keeps its own writer and is unchanged. The tail is the last seq in the
- * journal; an append must start right after it (the directory LOCK already keeps other processes
- * out; this check keeps one process honest).
+ * adapter: the durable venue keeps its own writer and is unchanged. An append must start right after
+ * the journal's end, and only once this instance has read up to it (the directory LOCK already
+ * keeps other processes out; this check keeps one process honest, as expected-last-sequence does
+ * for JetStream).
  */
 import { mkdir } from 'node:fs/promises';
 import { JournalFailedError, listSegments, readJournal } from '../journal/index.js';
@@ -22,7 +23,9 @@ export interface FileCommandLogOptions {
 }
 
 export class FileCommandLog implements CommandLog {
+  /** Last seq this instance has read or written; appends go only after the journal's end, once read. */
   private tail = 0;
+  private journalEnd = 0;
   private readonly waiters: { seq: number; resolve: () => void; reject: (error: Error) => void }[] = [];
   private writer!: JournalWriter;
   private failure: Error | undefined;
@@ -47,7 +50,7 @@ export class FileCommandLog implements CommandLog {
         onFailure: (error) => log.onFailure(error),
       }, active, read.lastSeq);
       if (fsync && segments.length === 0) await fsyncDir(options.dataDir);
-      log.tail = read.lastSeq;
+      log.journalEnd = read.lastSeq;
       return log;
     } catch (error) {
       await releaseLock();
@@ -57,8 +60,9 @@ export class FileCommandLog implements CommandLog {
 
   append(batch: CommandBatch): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
-    if (batch.firstSeq !== this.tail + 1) {
-      return Promise.reject(new LogFencedError(`batch starts at seq ${batch.firstSeq} but the journal ends at ${this.tail}`));
+    if (this.tail !== this.journalEnd || batch.firstSeq !== this.tail + 1) {
+      return Promise.reject(new LogFencedError(
+        `batch starts at seq ${batch.firstSeq}; this log has read to ${this.tail} and the journal ends at ${this.journalEnd}`));
     }
     let seq = batch.firstSeq;
     forEachRecord(batch.bytes, (record, start, end) => {
@@ -66,11 +70,12 @@ export class FileCommandLog implements CommandLog {
       this.writer.append(seq++, batch.bytes.subarray(start, end));
     });
     this.tail = batch.lastSeq;
+    this.journalEnd = batch.lastSeq;
     return new Promise((resolve, reject) => this.waiters.push({ seq: batch.lastSeq, resolve, reject }));
   }
 
   async catchUp(onRecord: RecordListener): Promise<void> {
-    const read = await readJournal(await listSegments(this.dataDir), { fromSeq: this.tail + 1, onRecord });
+    const read = await readJournal(await listSegments(this.dataDir), { fromSeq: this.tail + 1, toSeq: this.journalEnd, onRecord });
     this.tail = Math.max(this.tail, read.lastSeq);
   }
 

@@ -13,7 +13,7 @@ import { EngineReplica } from '../../src/cluster/engine-replica.js';
 import { COMMAND_STREAM, JetStreamCommandLog } from '../../src/cluster/jetstream-command-log.js';
 import { encodeRecord, type JournalRecord } from '../../src/journal/index.js';
 import {
-  nodeStatus, spawnEngineNode, startTestCluster, waitFor, waitForRole, type EngineNodeProcess, type TestCluster,
+  nodeStatus, spawnEngineNode, spawnHoldingEngineNode, startTestCluster, waitFor, waitForRole, type EngineNodeProcess, type TestCluster,
 } from './support/cluster-harness.js';
 import { bootstrapCommands, depositCommands, tradingCommand, type KeyedCommand } from './support/order-flow.js';
 
@@ -21,6 +21,8 @@ const ACCOUNTS = 20;
 const ACCOUNT_IDS = Array.from({ length: ACCOUNTS }, (_, i) => i + 1);
 const CONCURRENCY = 16;
 const NODE_ARGS = ['--replicas', '3', '--lease-ttl-ms', '2000', '--tick-interval-ms', '0'];
+/** Past the set-up (2 + 2 × ACCOUNTS commands) and a few hundred trading commands. */
+const HOLD_AFTER_SEQ = 600;
 
 interface Acked {
   readonly key: string;
@@ -79,10 +81,12 @@ describe('engine leader + hot standby on NATS JetStream R3', () => {
   let cluster: TestCluster;
   let client: ClusterClient;
   const nodes = new Map<string, EngineNodeProcess>();
+  let holding: ReturnType<typeof spawnHoldingEngineNode>;
 
   beforeAll(async () => {
     cluster = await startTestCluster();
-    nodes.set('a', spawnEngineNode(cluster.urls, 'a', NODE_ARGS));
+    holding = spawnHoldingEngineNode(cluster.urls, 'a', HOLD_AFTER_SEQ);
+    nodes.set('a', holding);
     await waitForRole(cluster.connection, 'a', 'leader');
     nodes.set('b', spawnEngineNode(cluster.urls, 'b', NODE_ARGS));
     await waitForRole(cluster.connection, 'b', 'standby');
@@ -101,14 +105,14 @@ describe('engine leader + hot standby on NATS JetStream R3', () => {
     expect(setupAcks.every(({ outcome }) => !outcome.duplicate)).toBe(true);
 
     const flow = Array.from({ length: 2_400 }, (_, i) => tradingCommand(ACCOUNT_IDS, 'f1', i));
-    let killed = false;
-    const acked = await submitAll(client, flow, (count) => {
-      if (!killed && count === 800) {
-        killed = true;
-        void nodes.get('a')!.kill('SIGKILL');
-      }
+    // The leader holds once a batch past HOLD_AFTER_SEQ is in the stream, unapplied and unanswered:
+    // SIGKILL it there, so the standby must answer those requesters' retries from the log.
+    const heldAtSeq = holding.held.then(async (seq) => {
+      await holding.kill('SIGKILL');
+      return seq;
     });
-    expect(killed).toBe(true);
+    const acked = await submitAll(client, flow);
+    expect(await heldAtSeq).toBeGreaterThanOrEqual(HOLD_AFTER_SEQ);
     const leader = await waitForRole(cluster.connection, 'b', 'leader');
     expect(leader.leaderTerms).toBe(1);
     expect(acked).toHaveLength(flow.length);
@@ -121,8 +125,9 @@ describe('engine leader + hot standby on NATS JetStream R3', () => {
       expect(records.get(outcome.seq)?.idempotencyKey, key).toBe(key);
     }
     // Commands the old leader appended but never acknowledged were retried and answered from the window.
-    const retried = acked.filter(({ outcome }) => outcome.attempts > 1);
-    expect(retried.length).toBeGreaterThan(0);
+    const answeredFromLog = acked.filter(({ outcome }) => outcome.attempts > 1 && outcome.duplicate);
+    expect(answeredFromLog.length).toBeGreaterThan(0);
+    for (const { outcome } of answeredFromLog) expect(outcome.seq).toBeLessThanOrEqual(await heldAtSeq);
 
     const status = await nodeStatus(cluster.connection, 'b');
     expect(status?.lastSeq).toBe(replica.lastSeq);

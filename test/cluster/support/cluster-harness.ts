@@ -14,6 +14,7 @@ import { killLocalNats, startLocalNats, type LocalNatsCluster } from '../../../s
 import { statusSubject } from '../../../src/cluster/protocol.js';
 
 const CLI = fileURLToPath(new URL('../../../src/cli/run.ts', import.meta.url));
+const HOLDING_CHILD = fileURLToPath(new URL('./engine-node-child.ts', import.meta.url));
 const PORT_OFFSETS = [0, 1, 2, 10, 11, 12, 20, 21, 22];
 
 function portFree(port: number): Promise<boolean> {
@@ -66,7 +67,11 @@ export function spawnEngineNode(urls: readonly string[], nodeId: string, args: r
   const child = fork(CLI, ['engine-node', '--nats', urls.join(','), '--node-id', nodeId, ...args], {
     execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
   });
-  // Node logs are JSON lines on stderr; keep them out of the test output unless asked for.
+  return wrap(nodeId, child);
+}
+
+/** Node logs are JSON lines on stderr; they stay out of the test output unless PERPX_CLUSTER_TEST_LOGS=1. */
+function wrap(nodeId: string, child: ChildProcess): EngineNodeProcess {
   child.stderr?.on('data', (chunk: Buffer) => {
     if (process.env.PERPX_CLUSTER_TEST_LOGS === '1') process.stderr.write(`[${nodeId}] ${chunk.toString()}`);
   });
@@ -78,6 +83,23 @@ export function spawnEngineNode(urls: readonly string[], nodeId: string, args: r
       await exited;
     },
   };
+}
+
+/**
+ * An engine node (not through the CLI) that holds forever once a batch reaching `holdAfterSeq` is
+ * in the stream, before applying or answering it; `held` resolves then.
+ */
+export function spawnHoldingEngineNode(urls: readonly string[], nodeId: string, holdAfterSeq: number): EngineNodeProcess & { held: Promise<number> } {
+  const child = fork(HOLDING_CHILD, [], {
+    execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    env: { ...process.env, PERPX_TEST_NATS: urls.join(','), PERPX_TEST_NODE_ID: nodeId, PERPX_TEST_HOLD_AFTER_SEQ: String(holdAfterSeq) },
+  });
+  return { ...wrap(nodeId, child), held: new Promise((resolve) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      const match = /held (\d+)/.exec(chunk.toString());
+      if (match !== null) resolve(Number(match[1]));
+    });
+  }) };
 }
 
 export async function nodeStatus(connection: NatsConnection, nodeId: string): Promise<EngineNodeStatus | undefined> {
