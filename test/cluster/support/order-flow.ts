@@ -1,7 +1,7 @@
 /**
- * A keyed command stream for the cluster suites and the cluster benchmark: an insurance fund, index
- * prices, funded accounts, then pairs of orders that trade (a resting GTC bid, then an IOC sell at
- * the same price from another account) with cancels of leftovers now and then.
+ * A keyed command stream for the cluster suites and the cluster benchmark: an insurance fund, an
+ * index price, funded accounts, then pairs of orders that trade (a resting GTC bid, then an IOC
+ * sell of the same size at the same price from the next account).
  */
 import type { UnsequencedCommand } from '../../../src/core/index.js';
 
@@ -44,5 +44,6 @@ export function tradingCommand(accountIds: readonly number[], tag: string, i: nu
   const priceTicks = BTC_INDEX_TICKS + ((pair % 21) - 10) * 10;
   const clientOrderId = `${tag}-${i}`;
   if (i % 2 === 0) return { command: order(maker, 'BUY', 'GTC', priceTicks, BTC_MIN_LOTS * (1 + (pair % 3)), clientOrderId), key: `o:${maker}:${clientOrderId}` };
-  return { command: order(taker, 'SELL', 'IOC', priceTicks, BTC_MIN_LOTS * (1 + (pair % 2)), clientOrderId), key: `o:${taker}:${clientOrderId}` };
+  // The same size as the bid: the pair trades in full and the book stays small however long the flow runs.
+  return { command: order(taker, 'SELL', 'IOC', priceTicks, BTC_MIN_LOTS * (1 + (pair % 3)), clientOrderId), key: `o:${taker}:${clientOrderId}` };
 }
