@@ -29,11 +29,10 @@ import { EngineReplica } from './engine-replica.js';
 import { JetStreamCommandLog } from './jetstream-command-log.js';
 import { LeaderLease } from './leader-lease.js';
 import {
-  decodeSubmitRequest, encodeOutcomeReply, encodeRefusedReply, encodeRetryReply, EVENTS_SUBJECT, statusSubject,
+  decodeSubmitRequest, DEFAULT_LEASE_TTL_MS, encodeOutcomeReply, encodeRefusedReply, encodeRetryReply, EVENTS_SUBJECT, statusSubject,
   SUBMIT_QUEUE, SUBMIT_SUBJECT,
 } from './protocol.js';
 
-export const DEFAULT_LEASE_TTL_MS = 3_000;
 /** Renewals per TTL: a renewal can fail this many times minus one before the lease is in danger. */
 const RENEWALS_PER_TTL = 4;
 /** A batch holds at most this many commands and bytes (NATS max_payload is 1 MiB by default). */
@@ -95,6 +94,7 @@ export class EngineNode {
   private queue: Stamped[] = [];
   private readonly inflight = new Map<string, Stamped>();
   private flushing: Promise<void> | undefined;
+  private takingOver: Promise<void> | undefined;
   private submitSubscription: Subscription | undefined;
   private leaseTimer: NodeJS.Timeout | undefined;
   private tickTimer: NodeJS.Timeout | undefined;
@@ -197,7 +197,12 @@ export class EngineNode {
         }
       } else if (this.role === 'standby' && (this.options.mode ?? 'auto') === 'auto') {
         const revision = await this.lease.tryAcquire();
-        if (revision !== undefined) await this.takeOver(revision);
+        // Not awaited: the lease keeps being renewed while the drain runs.
+        if (revision !== undefined) {
+          this.takingOver = this.takeOver(revision).finally(() => {
+            this.takingOver = undefined;
+          });
+        }
       }
     } finally {
       this.leaseBusy = false;
@@ -215,7 +220,8 @@ export class EngineNode {
       await this.commands.catchUp(this.applyFromLog);
     } catch (error) {
       this.log.warn({ nodeId: this.options.nodeId, error: (error as Error).message }, 'take-over drain failed');
-      await this.stepDown('drain failed');
+      // Not awaited: stepDown waits for this take-over to end.
+      void this.stepDown('drain failed');
       return;
     }
     if (this.role !== 'taking-over') return;
@@ -242,7 +248,9 @@ export class EngineNode {
     this.role = 'standby';
     this.stopServing();
     // An append in flight settles first: if it landed, its records are applied and acknowledged.
+    // A drain of a take-over ends first too, so only one reader moves the log's position.
     if (this.flushing !== undefined) await this.flushing;
+    if (this.takingOver !== undefined) await this.takingOver;
     this.rejectQueued(`stepped down: ${reason}`);
     await this.lease.release(this.leaseRevision);
     await this.follow();
@@ -399,6 +407,7 @@ export class EngineNode {
     this.role = 'stopping';
     this.stopServing();
     if (this.flushing !== undefined) await this.flushing;
+    if (this.takingOver !== undefined) await this.takingOver;
     this.rejectQueued('engine node stopping');
     if (wasLeading) await this.lease.release(this.leaseRevision);
     await this.commands.close();

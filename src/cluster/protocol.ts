@@ -23,6 +23,9 @@ export const EVENTS_SUBJECT = 'perpx.events';
 /** `perpx.engine.node.<node id>.status`: role, seq, state hash (JSON). */
 export const statusSubject = (nodeId: string): string => `perpx.engine.node.${nodeId}.status`;
 
+/** Leader lease TTL unless configured: bounds the failover stall (docs/cluster.md). */
+export const DEFAULT_LEASE_TTL_MS = 3_000;
+
 const REQUEST_VERSION = 1;
 const REPLY_OUTCOME = 0;
 const REPLY_RETRY = 1;

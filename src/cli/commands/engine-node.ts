@@ -4,7 +4,7 @@
  * cluster on NATS JetStream (docs/cluster.md). Runs until SIGTERM/SIGINT, then lets the lease go.
  */
 import type { Command } from 'commander';
-import { DEFAULT_LEASE_TTL_MS, EngineNode } from '../../cluster/engine-node.js';
+import { DEFAULT_LEASE_TTL_MS } from '../../cluster/protocol.js';
 
 interface EngineNodeCliOptions {
   nats: string;
@@ -34,6 +34,8 @@ export function register(program: Command): void {
     .action(async (options: EngineNodeCliOptions) => {
       if (options.role !== 'auto' && options.role !== 'standby') throw new Error("--role must be 'auto' or 'standby'");
       if (!/^[A-Za-z0-9_-]+$/.test(options.nodeId)) throw new Error('--node-id may hold letters, digits, - and _ only');
+      // Loaded here: the NATS client is not needed by any other command.
+      const { EngineNode } = await import('../../cluster/engine-node.js');
       const node = await EngineNode.start({
         servers: options.nats.split(',').filter((url) => url !== ''), nodeId: options.nodeId, mode: options.role,
         replicas: positiveInt(options.replicas, 'replicas'), leaseTtlMs: positiveInt(options.leaseTtlMs, 'lease-ttl-ms'),
