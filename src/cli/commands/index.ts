@@ -13,6 +13,7 @@ import { register as registerSurveil } from './surveil.js';
 import { register as registerCopy } from './copy.js';
 import { register as registerStatement } from './statement.js';
 import { register as registerSponsor } from './sponsor.js';
+import { register as registerEngineNode } from './engine-node.js';
 
 export function registerCommands(program: Command): void {
   registerInstruments(program);
@@ -25,4 +26,5 @@ export function registerCommands(program: Command): void {
   registerCopy(program);
   registerStatement(program);
   registerSponsor(program);
+  registerEngineNode(program);
 }
