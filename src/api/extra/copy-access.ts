@@ -1,7 +1,7 @@
 /**
  * @module api/extra/copy-access
  * What every copy-trading route shares: whose account a request may act on (copy-routes.ts's module
- * comment states the rule), the no-portfolio answer, and percentages as 2-decimal strings.
+ * comment states the rule; the sub-account routes use the same check), the no-portfolio answer, and percentages as 2-decimal strings.
  */
 import { formatScaled, REJECT } from '../../core/index.js';
 import type { ApiContext } from '../context.js';

@@ -18,6 +18,7 @@ import { money } from '../format.js';
 import type { Params } from '../params.js';
 import { registerRoute, type RouteHost } from '../rest/route.js';
 import { submit, throwIfRejected } from '../rest/submit.js';
+import { isOwnAccount, ownAccount } from './copy-access.js';
 import { MAX_SUB_ACCOUNTS_PER_MASTER, type SubAccountIndex } from './sub-accounts.js';
 
 /** Binance allows 30 API keys per account. */
@@ -44,9 +45,9 @@ export function createKey(ctx: ApiContext, accountId: number, permissions: reado
 
 /** `accountId` when it is one of the caller's sub-accounts (not the caller itself); -1002 otherwise. */
 function ownSubAccount(ctx: ApiContext, callerId: number, params: Params): number {
-  const accountId = params.uint('accountId', { required: true, min: 1 });
-  if (accountId !== callerId && ctx.engine.accountStanding(accountId)?.parentAccountId === callerId) return accountId;
-  throw E.unauthorized();
+  const accountId = ownAccount(ctx, callerId, params);
+  if (accountId === callerId) throw E.unauthorized();
+  return accountId;
 }
 
 function permissionsOf(params: Params): Permission[] {
@@ -104,7 +105,7 @@ export function registerSubAccountRoutes(routes: RouteHost, ctx: ApiContext, ind
       const record = ctx.keys.get(apiKey);
       // Someone else's key and no key at all get the same answer: keys cannot be probed.
       if (record === undefined || record.heldBy !== undefined || record.accountId === callerId
-        || ctx.engine.accountStanding(record.accountId)?.parentAccountId !== callerId) throw E.unauthorized();
+        || !isOwnAccount(ctx, callerId, record.accountId)) throw E.unauthorized();
       ctx.keys.revoke(apiKey);
       return { accountId: record.accountId, apiKey, revoked: true };
     },
