@@ -94,6 +94,24 @@ export function fundingFromDb(r: FundingDbRow): FundingRow {
   return { symbol: r.symbol, fundingTimeMs: r.funding_time, rateE8: BigInt(r.rate), markTicks: r.mark };
 }
 
+/**
+ * An account's positions at a seq, from each symbol's last position point and last isolated-wallet
+ * point (the wallet moves without the position, so they are found apart). Both stores assemble it so.
+ */
+export function positionPointsOf(accountId: number, rows: readonly AccountPointDbRow[],
+  wallets: readonly { symbol: string; isolated_wallet: string }[]): Map<string, AccountPointRow> {
+  const walletOf = new Map(wallets.map((w) => [w.symbol, w.isolated_wallet]));
+  const positions = new Map<string, AccountPointRow>();
+  for (const r of rows) {
+    positions.set(r.symbol, {
+      accountId, seq: r.seq, symbol: r.symbol, timeMs: r.time_ms, hasPosition: true, sizeLots: r.size, costE8: r.cost,
+      isolatedWalletE8: walletOf.get(r.symbol) ?? r.isolated_wallet, leverage: r.leverage, marginType: r.margin_type,
+      crossWalletE8: '',
+    });
+  }
+  return positions;
+}
+
 export function accountPointFromDb(r: AccountPointDbRow): AccountPointRow {
   return {
     accountId: r.account_id, seq: r.seq, symbol: r.symbol, timeMs: r.time_ms, hasPosition: r.has_position === 1,

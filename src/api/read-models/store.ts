@@ -15,7 +15,8 @@ import type { OrderView } from '../../core/index.js';
 import { InThreadWriter, WorkerWriter, type StoreWriter } from './store-writer.js';
 import { EMPTY_PROJECTION, RowBuffer } from './row-buffer.js';
 import {
-  accountPointFromDb, fundingFromDb, incomeFromDb, klineFromDb, liquidationFromDb, orderFromDb, tradeFromDb, userTradeFromDb,
+  accountPointFromDb, fundingFromDb, incomeFromDb, klineFromDb, liquidationFromDb, orderFromDb, positionPointsOf, tradeFromDb,
+  userTradeFromDb,
   type AccountPointDbRow, type AggTradeRow, type FundingDbRow, type IncomeDbRow, type KlineDbRow, type LiquidationDbRow,
   type OrderDbRow, type TradeDbRow, type UserTradeDbRow,
 } from './store-rows.js';
@@ -391,15 +392,7 @@ export class ReadStore extends RowBuffer {
       `SELECT p.symbol, p.isolated_wallet FROM account_points p JOIN (SELECT symbol, MAX(seq) AS seq FROM account_points
        WHERE account_id = ? AND isolated_wallet != '' AND symbol != '' AND seq <= ? GROUP BY symbol) last
        ON p.symbol = last.symbol AND p.seq = last.seq WHERE p.account_id = ?`).all(accountId, seq, accountId);
-    const walletOf = new Map(wallets.map((w) => [w.symbol, w.isolated_wallet]));
-    const positions = new Map<string, AccountPointRow>();
-    for (const r of rows) {
-      positions.set(r.symbol, {
-        accountId, seq: r.seq, symbol: r.symbol, timeMs: r.time_ms, hasPosition: true, sizeLots: r.size, costE8: r.cost,
-        isolatedWalletE8: walletOf.get(r.symbol) ?? r.isolated_wallet, leverage: r.leverage, marginType: r.margin_type,
-        crossWalletE8: '',
-      });
-    }
+    const positions = positionPointsOf(accountId, rows, wallets);
     return { crossWalletE8: BigInt(cross?.cross_wallet ?? '0'), positions };
   }
 

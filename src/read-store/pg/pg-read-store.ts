@@ -11,7 +11,8 @@ import type { OrderView } from '../../core/index.js';
 import type { MarginAdjustmentRow, TimeWindow } from '../../api/read-models/history-queries.js';
 import { TRANSFER_INCOME_TYPES } from '../../api/read-models/lead-history.js';
 import {
-  accountPointFromDb, fundingFromDb, incomeFromDb, klineFromDb, liquidationFromDb, marketStatFromDb, orderFromDb, tradeFromDb,
+  accountPointFromDb, fundingFromDb, incomeFromDb, klineFromDb, liquidationFromDb, marketStatFromDb, orderFromDb, positionPointsOf,
+  tradeFromDb,
   userTradeFromDb, type AccountPointDbRow, type AggTradeRow, type FundingDbRow, type IncomeDbRow, type KlineDbRow,
   type LiquidationDbRow, type MarketStatDbRow, type OrderDbRow, type TradeDbRow, type UserTradeDbRow,
 } from '../../api/read-models/store-rows.js';
@@ -171,15 +172,7 @@ export class PgReadStore implements ReadStoreQueries {
       `SELECT symbol, isolated_wallet::text AS isolated_wallet FROM account_points p WHERE account_id = $1 AND seq = (
        SELECT MAX(seq) FROM account_points q WHERE q.account_id = $1 AND q.symbol = p.symbol AND q.isolated_wallet IS NOT NULL
        AND q.seq <= $2) AND symbol <> ''`, [accountId, seq]);
-    const walletOf = new Map(wallets.map((w) => [w.symbol, w.isolated_wallet]));
-    const positions = new Map<string, AccountPointRow>();
-    for (const r of rows) {
-      positions.set(r.symbol, {
-        accountId, seq: r.seq, symbol: r.symbol, timeMs: r.time_ms, hasPosition: true, sizeLots: r.size, costE8: r.cost,
-        isolatedWalletE8: walletOf.get(r.symbol) ?? r.isolated_wallet, leverage: r.leverage, marginType: r.margin_type,
-        crossWalletE8: '',
-      });
-    }
+    const positions = positionPointsOf(accountId, rows, wallets);
     return { crossWalletE8: BigInt(cross[0]?.cross_wallet ?? '0'), positions };
   }
 
